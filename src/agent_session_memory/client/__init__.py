@@ -1,0 +1,1 @@
+"""The public clients and the transport seam they talk through."""

@@ -1,0 +1,67 @@
+"""Transports: how a client reaches an engine. Local (in process) now; HTTP next to it later.
+
+A transport knows nothing about operations beyond their names (``operations.OPERATIONS``); it
+returns the public model objects, so every client method reads the same whichever is in use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from typing import Any, Protocol
+
+from ..engine import Engine
+from ..errors import InvalidInput
+from .operations import OPERATIONS
+
+
+class Transport(Protocol):
+    def call(self, operation: str, /, **params: Any) -> Any: ...
+    def pause(self, seconds: float) -> None: ...
+    def close(self) -> None: ...
+
+
+class AsyncTransport(Protocol):
+    async def call(self, operation: str, /, **params: Any) -> Any: ...
+    async def pause(self, seconds: float) -> None: ...
+    async def close(self) -> None: ...
+
+
+def _bound(engine: Engine, operation: str) -> Any:
+    if operation not in OPERATIONS:
+        raise InvalidInput(f"unknown operation {operation!r}", operation=operation)
+    return getattr(engine, operation)
+
+
+class LocalTransport:
+    """Calls the engine directly. Blocking, never touches an event loop: safe in Jupyter."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def call(self, operation: str, /, **params: Any) -> Any:
+        return _bound(self.engine, operation)(**params)
+
+    def pause(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+class AsyncLocalTransport:
+    """Runs each engine call in a worker thread so the event loop never blocks."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def call(self, operation: str, /, **params: Any) -> Any:
+        method = _bound(self.engine, operation)
+        return await asyncio.to_thread(functools.partial(method, **params))
+
+    async def pause(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.engine.close)

@@ -1,0 +1,62 @@
+"""Settings: where things live and which limits apply. Environment variables fill the defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .limits import Limits
+
+DEFAULT_HOME = "~/.agent-session-memory"
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("AGENT_MEMORY_HOME", DEFAULT_HOME)).expanduser()
+
+
+@dataclass(slots=True)
+class Settings:
+    """Everything the engine needs to start.
+
+    ``home``: the embedded memory home (SQLite file, embedded Chroma, lexical index).
+    ``session_store_url``: ``memory://``, ``sqlite:///path`` or ``redis://host:port/db``
+    (default: ``sqlite:///<home>/sessions.db``).
+    ``chroma_url``: a Chroma server (``http://host:port``); default: embedded under ``home``.
+    ``expired_retention_seconds``: how long an expired session's data is kept for the auto-commit
+    sweep before a store may drop it.
+    """
+
+    home: Path = field(default_factory=default_home)
+    workspace_id: str = "default"
+    session_store_url: str | None = None
+    chroma_url: str | None = None
+    lexical_url: str | None = None
+    auto_commit: bool = True
+    default_ttl_seconds: float = 3600
+    expired_retention_seconds: float = 7 * 24 * 3600
+    token_encoding: str = "o200k_base"
+    embedding_model_path: str | None = None
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        env = os.environ
+        values: dict[str, Any] = {
+            "session_store_url": env.get("AGENT_MEMORY_SESSION_STORE_URL"),
+            "chroma_url": env.get("AGENT_MEMORY_CHROMA_URL"),
+            "lexical_url": env.get("AGENT_MEMORY_LEXICAL_URL"),
+            "embedding_model_path": env.get("AGENT_MEMORY_EMBEDDING_MODEL"),
+        }
+        if "AGENT_MEMORY_WORKSPACE" in env:
+            values["workspace_id"] = env["AGENT_MEMORY_WORKSPACE"]
+        if "AGENT_MEMORY_TOKEN_ENCODING" in env:
+            values["token_encoding"] = env["AGENT_MEMORY_TOKEN_ENCODING"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "home" in values:
+            values["home"] = Path(values["home"]).expanduser()
+        return cls(**values)
+
+    def resolved_session_store_url(self) -> str:
+        return self.session_store_url or f"sqlite:///{self.home / 'sessions.db'}"

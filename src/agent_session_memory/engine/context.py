@@ -1,0 +1,91 @@
+"""Working memory: the session's key-value context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import validation as check
+from ..errors import InvalidInput
+from ..models import ContextItem
+from ..stores.sessions.base import ContextWrite
+from . import _convert
+from ._base import EngineBase
+
+
+class ContextOps(EngineBase):
+    def set_context(
+        self,
+        session_id: str,
+        key: str,
+        value: Any,
+        importance: float | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> int:
+        """Store one value; returns its new version. ``expected_version`` makes it a
+        compare-and-set (0: the key must not exist yet), raising ``Conflict`` otherwise."""
+        check.object_id(session_id, "session_id")
+        write = ContextWrite(
+            key=check.key(key, self.limits),
+            value_json=check.json_value(value, self.limits),
+            importance=check.importance(importance),
+            expected_version=_version(expected_version),
+        )
+        versions = self.store.set_context(
+            session_id, [write], self.now(), self.limits.max_keys_per_session
+        )
+        return versions[write.key]
+
+    def set_contexts(
+        self, session_id: str, items: Mapping[str, Any], importance: float | None = None
+    ) -> dict[str, int]:
+        """Store several values atomically: all of them or none."""
+        check.object_id(session_id, "session_id")
+        if not isinstance(items, Mapping) or not items:
+            raise InvalidInput("items must be a non-empty mapping of key to value", field="items")
+        level = check.importance(importance)
+        writes = [
+            ContextWrite(check.key(k, self.limits), check.json_value(v, self.limits), level)
+            for k, v in items.items()
+        ]
+        return self.store.set_context(
+            session_id, writes, self.now(), self.limits.max_keys_per_session
+        )
+
+    def get_context(self, session_id: str, keys: str | Sequence[str] | None = None) -> Any:
+        """One key (a string or a one-element list): its value, or None when absent.
+        Several keys: ``{key: value}`` of those present. No keys: the whole working memory."""
+        items = self.get_context_items(session_id, keys)
+        if keys is not None and (isinstance(keys, str) or len(keys) == 1):
+            only = keys if isinstance(keys, str) else keys[0]
+            item = items.get(only)
+            return None if item is None else item.value
+        return {k: item.value for k, item in items.items()}
+
+    def get_context_items(
+        self, session_id: str, keys: str | Sequence[str] | None = None
+    ) -> dict[str, ContextItem]:
+        """Values with their version, importance and read count."""
+        check.object_id(session_id, "session_id")
+        wanted = None if keys is None else check.keys(keys, self.limits)
+        records = self.store.get_context(session_id, wanted, self.now())
+        return {k: _convert.context_item(r) for k, r in records.items()}
+
+    def get_context_item(self, session_id: str, key: str) -> ContextItem | None:
+        return self.get_context_items(session_id, [key]).get(key)
+
+    def delete_context(self, session_id: str, keys: str | Sequence[str]) -> int:
+        """Remove keys; returns how many existed."""
+        check.object_id(session_id, "session_id")
+        return self.store.delete_context(session_id, check.keys(keys, self.limits), self.now())
+
+
+def _version(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(
+            "expected_version must be a non-negative integer", field="expected_version"
+        )
+    return value

@@ -1,0 +1,198 @@
+"""Expiry without loss: the sweep that notices expired sessions and auto-commits them.
+
+A sweep looks at the expired sessions of a workspace (or of all of them) and, for each one that
+needs attention, under a per-session sweep lease (so two processes never both act):
+
+1. re-reads the record; a session committed after its expiry is done (skip);
+2. writes one ``session_expired`` event, stamped with the expiry time, the first time it notices
+   (its id derives from the session id, so even a lost lease cannot write it twice);
+3. with ``auto_commit`` on, commits it through ``commit_session`` (which takes the commit lease).
+
+It runs lazily when a workspace is used (at most once per ``LAZY_SWEEP_SECONDS`` of the engine's
+clock per workspace and engine, and never failing the caller), before every briefing, and on
+demand through ``sweep()`` (``asm gc``, the server's background task).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from .. import validation as check
+from ..errors import AgentMemoryError, InvalidInput
+from ..models import CommitResult, Event, EventType, to_timestamp
+from ..stores.sessions.base import SessionRecord, session_state
+from . import _convert
+from .commit import CommitOps
+
+log = logging.getLogger(__name__)
+
+LAZY_SWEEP_SECONDS = 15.0
+SWEEP_LEASE_SECONDS = 300.0
+AUTO_COMMIT_MIN_IMPORTANCE = 0.5
+MAX_EVENTS = 10_000
+_EXPIRED = EventType.SESSION_EXPIRED.value
+_STATE_LOCK = threading.Lock()
+
+
+def expired_event_id(session_id: str) -> str:
+    """One ``session_expired`` event per session, whoever writes it."""
+    return hashlib.sha256(f"{_EXPIRED}\x00{session_id}".encode()).hexdigest()[:32]
+
+
+def committed_since_expiry(record: SessionRecord) -> bool:
+    return record.committed_at is not None and record.committed_at >= record.expires_at
+
+
+class LifecycleOps(CommitOps):
+    _sweep_stamps: dict[str, float]
+
+    # -- public -----------------------------------------------------------------------------
+    def sweep(self, workspace_id: str | None = None) -> list[CommitResult]:
+        """Notice and auto-commit expired sessions now (``None``: every workspace).
+
+        Returns the commits this call made; a session another process handles is skipped.
+        A failing session is logged and left for the next sweep; the others go on.
+        """
+        workspace = None if workspace_id is None else self.workspace(workspace_id)
+        records = self.store.list_sessions(workspace)
+        by_workspace: dict[str, list[SessionRecord]] = {}
+        for record in records:
+            by_workspace.setdefault(record.workspace_id, []).append(record)
+        results: list[CommitResult] = []
+        for ws, found in sorted(by_workspace.items()):
+            results += self._sweep_records(ws, found)
+        return results
+
+    def list_events(
+        self,
+        *,
+        since: datetime | float | None = None,
+        until: datetime | float | None = None,
+        types: Sequence[str] | None = None,
+        session_id: str | None = None,
+        limit: int | None = None,
+        workspace_id: str | None = None,
+    ) -> list[Event]:
+        """The workspace's activity log, oldest first, ``since <= at < until``."""
+        workspace = self.workspace(workspace_id)
+        kinds = _event_types(types)
+        if session_id is not None:
+            check.object_id(session_id, "session_id")
+        if limit is not None:
+            check.positive_int(limit, "limit", MAX_EVENTS)
+        self._before_workspace_use(workspace)
+        records = self.store.list_events(
+            workspace,
+            since=_time(since, "since"),
+            until=_time(until, "until"),
+            types=kinds,
+            session_id=session_id,
+            limit=limit,
+        )
+        return [_convert.event(r) for r in records]
+
+    # -- hooks ------------------------------------------------------------------------------
+    def _before_workspace_use(self, workspace_id: str) -> None:
+        """The lazy sweep: cheap when nothing expired, and never the caller's failure."""
+        self._lazy_sweep(workspace_id, force=False)
+
+    def _lazy_sweep(self, workspace_id: str, *, force: bool) -> None:
+        now = self.now()
+        with _STATE_LOCK:
+            stamps = self.__dict__.setdefault("_sweep_stamps", {})
+            last = stamps.get(workspace_id)
+            if not force and last is not None and 0 <= now - last < LAZY_SWEEP_SECONDS:
+                return
+            stamps[workspace_id] = now
+        try:
+            self._sweep_records(workspace_id, self.store.list_sessions(workspace_id))
+        except AgentMemoryError as exc:
+            log.warning("lazy sweep of workspace %r failed: %s", workspace_id, exc)
+
+    # -- the sweep --------------------------------------------------------------------------
+    def _sweep_records(
+        self, workspace_id: str, records: Sequence[SessionRecord]
+    ) -> list[CommitResult]:
+        now = self.now()
+        expired = [r for r in records if session_state(r, now) == "expired"]
+        if not expired:
+            return []
+        noticed = self._noticed(workspace_id, min(r.expires_at for r in expired))
+        results: list[CommitResult] = []
+        for record in expired:
+            if record.id in noticed and (
+                not record.auto_commit or committed_since_expiry(record)
+            ):
+                continue  # nothing left to do (without auto-commit: an open thread until committed)
+            try:
+                result = self._sweep_one(record.id)
+            except AgentMemoryError as exc:
+                log.warning("sweep of expired session %s failed: %s", record.id, exc)
+                continue
+            if result is not None:
+                results.append(result)
+        return results
+
+    def _noticed(self, workspace_id: str, since: float) -> set[str]:
+        events = self.store.list_events(workspace_id, since=since, types=[_EXPIRED])
+        return {e.session_id for e in events if e.session_id is not None}
+
+    def _sweep_one(self, session_id: str) -> CommitResult | None:
+        """Under the sweep lease: re-read, note the expiry once, auto-commit once."""
+        owner = uuid.uuid4().hex
+        lease = f"sweep:{session_id}"
+        if not self.store.acquire_lease(lease, owner, self.now(), SWEEP_LEASE_SECONDS):
+            return None  # another sweeper has it
+        try:
+            record = self.store.get_session(session_id)
+            if record is None or session_state(record, self.now()) != "expired":
+                return None
+            self._note_expiry(record)
+            if not record.auto_commit or committed_since_expiry(record):
+                return None
+            return self.commit_session(session_id, min_importance=AUTO_COMMIT_MIN_IMPORTANCE)
+        finally:
+            self.store.release_lease(lease, owner)
+
+    def _note_expiry(self, record: SessionRecord) -> None:
+        seen = self.store.list_events(
+            record.workspace_id, since=record.expires_at, types=[_EXPIRED], session_id=record.id
+        )
+        if seen:
+            return
+        event = self.event(record.workspace_id, _EXPIRED, session_id=record.id,
+                           at=record.expires_at, noticed_at=self.now(),
+                           auto_commit=record.auto_commit)
+        event.id = expired_event_id(record.id)
+        self.store.append_events([event])
+
+
+def _event_types(types: Sequence[str] | None) -> list[str] | None:
+    if types is None:
+        return None
+    if isinstance(types, str) or not isinstance(types, (list, tuple)):
+        raise InvalidInput("types must be a list of event types", field="types")
+    known = {t.value for t in EventType}
+    for kind in types:
+        if kind not in known:
+            raise InvalidInput(f"unknown event type {kind!r}; one of {sorted(known)}",
+                               field="types")
+    return [EventType(t).value for t in types]
+
+
+def _time(value: Any, what: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
+        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}", field=what)
+    stamp = to_timestamp(value)
+    if stamp is None or not math.isfinite(stamp):
+        raise InvalidInput(f"{what} must be a finite time", field=what)
+    return stamp

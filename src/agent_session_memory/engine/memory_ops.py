@@ -1,0 +1,213 @@
+"""Engine methods for long-term memory: validate every input once, then call ``LongTermMemory``.
+
+Parameter names are exactly those of ``client/async_client.py``. ``importance=None`` means
+``DEFAULT_IMPORTANCE`` (0.5); ``since``/``until``/``before`` take a datetime or epoch seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from .. import validation as check
+from ..errors import InvalidInput, LimitExceeded
+from ..models import Memory, RecallHit, to_timestamp
+from ..stores.longterm.filters import MemoryFilter
+from ._base import EngineBase
+
+MAX_TYPE_CHARS = 64
+MAX_TYPES = 64
+MAX_LIST_LIMIT = 10_000
+MAX_IMPORT_RECORDS = 1_000_000
+
+
+def _type(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TYPE_CHARS:
+        raise InvalidInput(f"type must be a non-empty string of at most {MAX_TYPE_CHARS} "
+                           f"characters, not {value!r}", field="type")
+    return value
+
+
+def _types(values: Any) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
+        raise InvalidInput("types must be a list of strings", field="types")
+    if len(values) > MAX_TYPES:
+        raise LimitExceeded(f"{len(values)} types (limit {MAX_TYPES})", field="types")
+    return tuple(_type(v) for v in values)
+
+
+def _time(value: Any, what: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
+        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}",
+                           field=what)
+    stamp = to_timestamp(value)
+    if stamp is None or not math.isfinite(stamp):
+        raise InvalidInput(f"{what} must be a finite time, not {value!r}", field=what)
+    return stamp
+
+
+def _offset(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"offset must be a non-negative integer, not {value!r}", field="offset")
+    return value
+
+
+class MemoryOps(EngineBase):
+    """remember, recall, get/list/update/forget memories, export and import a workspace."""
+
+    def _content(self, content: Any) -> str:
+        return check.text(content, "content", self.limits.max_memory_content_bytes)
+
+    def _memory_id(self, memory_id: Any) -> str:
+        return check.object_id(memory_id, "memory_id")
+
+    def _session(self, session_id: Any) -> str | None:
+        return None if session_id is None else check.object_id(session_id, "session_id")
+
+    def remember(
+        self,
+        content: str,
+        *,
+        type: str = "fact",
+        importance: float | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        session_id: str | None = None,
+        workspace_id: str | None = None,
+    ) -> Memory:
+        workspace = self.workspace(workspace_id)
+        return self.longterm.remember(  # type: ignore[no-any-return]
+            workspace, self._content(content), type=_type(type),
+            importance=check.importance(importance), tags=check.tags(tags, self.limits),
+            metadata=check.metadata(metadata, self.limits), session_id=self._session(session_id),
+        )
+
+    def recall(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        types: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        min_importance: float | None = None,
+        since: datetime | float | None = None,
+        until: datetime | float | None = None,
+        session_id: str | None = None,
+        include_superseded: bool = False,
+        workspace_id: str | None = None,
+    ) -> list[RecallHit]:
+        workspace = self.workspace(workspace_id)
+        text = check.text(query, "query", self.limits.max_query_chars * 4)
+        if len(text) > self.limits.max_query_chars:
+            raise LimitExceeded(f"query is {len(text)} characters "
+                                f"(limit {self.limits.max_query_chars})", field="query")
+        count = check.positive_int(k, "k", self.limits.max_k)
+        flt = MemoryFilter(
+            types=_types(types), tags=self._tags_filter(tags),
+            min_importance=check.importance(min_importance), since=_time(since, "since"),
+            until=_time(until, "until"), session_id=self._session(session_id),
+            include_superseded=bool(include_superseded),
+        )
+        return self.longterm.recall(workspace, text, count, flt)  # type: ignore[no-any-return]
+
+    def _tags_filter(self, tags: Any) -> tuple[str, ...] | None:
+        return None if tags is None else tuple(check.tags(tags, self.limits))
+
+    def get_memory(self, memory_id: str, *, workspace_id: str | None = None) -> Memory:
+        workspace = self.workspace(workspace_id)
+        return self.longterm.get(workspace, self._memory_id(memory_id))  # type: ignore[no-any-return]
+
+    def list_memories(
+        self,
+        *,
+        types: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        include_superseded: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        workspace_id: str | None = None,
+    ) -> list[Memory]:
+        workspace = self.workspace(workspace_id)
+        flt = MemoryFilter(types=_types(types), tags=self._tags_filter(tags),
+                           session_id=self._session(session_id),
+                           include_superseded=bool(include_superseded))
+        return self.longterm.list(  # type: ignore[no-any-return]
+            workspace, flt, limit=check.positive_int(limit, "limit", MAX_LIST_LIMIT),
+            offset=_offset(offset),
+        )
+
+    def update_memory(
+        self,
+        memory_id: str,
+        *,
+        content: str | None = None,
+        importance: float | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        type: str | None = None,
+        workspace_id: str | None = None,
+    ) -> Memory:
+        workspace = self.workspace(workspace_id)
+        return self.longterm.update(  # type: ignore[no-any-return]
+            workspace, self._memory_id(memory_id),
+            content=None if content is None else self._content(content),
+            importance=check.importance(importance),
+            tags=None if tags is None else check.tags(tags, self.limits),
+            metadata=None if metadata is None else check.metadata(metadata, self.limits),
+            type=None if type is None else _type(type),
+        )
+
+    def forget(self, memory_id: str, *, workspace_id: str | None = None) -> bool:
+        workspace = self.workspace(workspace_id)
+        return bool(self.longterm.forget(workspace, [self._memory_id(memory_id)]))
+
+    def forget_where(
+        self,
+        *,
+        types: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        before: datetime | float | None = None,
+        everything: bool = False,
+        workspace_id: str | None = None,
+    ) -> int:
+        workspace = self.workspace(workspace_id)
+        flt = MemoryFilter(types=_types(types), tags=self._tags_filter(tags),
+                           session_id=self._session(session_id), before=_time(before, "before"),
+                           include_superseded=True)
+        if everything:
+            flt = MemoryFilter(include_superseded=True)
+        elif flt == MemoryFilter(include_superseded=True):
+            raise InvalidInput("forget_where needs a filter, or everything=True to forget the "
+                               "whole workspace", field="everything")
+        return int(self.longterm.forget_where(workspace, flt, everything=bool(everything)))
+
+    def export_workspace(self, *, workspace_id: str | None = None) -> list[dict[str, Any]]:
+        return self.longterm.export(self.workspace(workspace_id))  # type: ignore[no-any-return]
+
+    def import_workspace(
+        self, records: Iterable[Mapping[str, Any]], *, workspace_id: str | None = None
+    ) -> int:
+        workspace = self.workspace(workspace_id)
+        return int(self.longterm.import_(workspace, [self._import_record(r) for r in records]))
+
+    def _import_record(self, record: Any) -> dict[str, Any]:
+        """One export record, checked like ``remember`` input (ids kept, so checked too)."""
+        if not isinstance(record, Mapping):
+            raise InvalidInput("each imported record must be an object", field="records")
+        data = dict(record)
+        self._memory_id(data.get("id"))
+        self._content(data.get("content"))
+        _type(data.get("type", "fact"))
+        check.importance(data.get("importance", 0.5), optional=False)
+        check.tags(data.get("tags"), self.limits)
+        check.metadata(data.get("metadata"), self.limits)
+        self._session(data.get("session_id"))
+        return data

@@ -1,0 +1,137 @@
+"""Chat messages on a session, with token windows that respect conversation structure."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .. import validation as check
+from ..errors import InvalidInput, LimitExceeded
+from ..models import Message
+from ..stores.sessions.base import MessageRecord
+from ..tokens import MESSAGE_OVERHEAD_TOKENS
+from . import _convert
+from ._base import EngineBase
+from .token_window import select_window
+
+_ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,31}")
+_PAGE = 256
+
+
+class MessageOps(EngineBase):
+    def add_messages(
+        self, session_id: str, messages: Sequence[Message | Mapping[str, Any]]
+    ) -> list[Message]:
+        """Append messages atomically; each one's token count is stored with it."""
+        check.object_id(session_id, "session_id")
+        if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
+            raise InvalidInput("messages must be a list", field="messages")
+        if len(messages) > self.limits.max_messages_per_call:
+            raise LimitExceeded(
+                f"{len(messages)} messages in one call (limit {self.limits.max_messages_per_call})"
+            )
+        now = self.now()
+        records = [self._record_for(m, now) for m in messages]
+        seqs = self.store.append_messages(session_id, records, now)
+        for record, seq in zip(records, seqs, strict=True):
+            record.seq = seq
+        return [_convert.message(r) for r in records]
+
+    def add_message(self, session_id: str, role: str, content: str, **fields: Any) -> Message:
+        return self.add_messages(session_id, [{"role": role, "content": content, **fields}])[0]
+
+    def get_messages(
+        self,
+        session_id: str,
+        *,
+        last_n: int | None = None,
+        max_tokens: int | None = None,
+        status: str | None = "active",
+    ) -> list[Message]:
+        """Oldest first. ``last_n``: the newest N. ``max_tokens``: the newest messages that fit,
+        never splitting a tool call from its results, always with the system message and the
+        newest user message; costs O(window), not O(history)."""
+        check.object_id(session_id, "session_id")
+        now = self.now()
+        if max_tokens is not None:
+            check.positive_int(max_tokens, "max_tokens", 10_000_000)
+            return [_convert.message(r) for r in self._token_window(session_id, now, max_tokens)]
+        if last_n is not None:
+            check.positive_int(last_n, "last_n", 1_000_000)
+            page = self.store.read_messages(
+                session_id, now, limit=last_n, newest_first=True, status=status
+            )
+            return [_convert.message(r) for r in reversed(page)]
+        return [
+            _convert.message(r) for r in self.store.read_messages(session_id, now, status=status)
+        ]
+
+    def count_messages(self, session_id: str, status: str | None = "active") -> int:
+        check.object_id(session_id, "session_id")
+        return self.store.count_messages(session_id, self.now(), status)
+
+    def clear_messages(self, session_id: str) -> int:
+        check.object_id(session_id, "session_id")
+        return self.store.delete_messages(session_id, None, self.now())
+
+    def delete_messages(self, session_id: str, seqs: Sequence[int]) -> int:
+        check.object_id(session_id, "session_id")
+        return self.store.delete_messages(session_id, _seqs(seqs), self.now())
+
+    def set_message_status(self, session_id: str, seqs: Sequence[int], status: str) -> int:
+        """Mark messages (e.g. ``archived``); reads default to ``active`` ones."""
+        check.object_id(session_id, "session_id")
+        if not isinstance(status, str) or not _ROLE.fullmatch(status):
+            raise InvalidInput(f"invalid message status {status!r}", field="status")
+        return self.store.set_message_status(session_id, _seqs(seqs), status, self.now())
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _record_for(self, message: Message | Mapping[str, Any], now: float) -> MessageRecord:
+        fields = message.to_dict() if isinstance(message, Message) else message
+        if not isinstance(fields, Mapping):
+            raise InvalidInput("each message must be a mapping or a Message", field="messages")
+        role, content = fields.get("role"), fields.get("content", "")
+        if not isinstance(role, str) or not _ROLE.fullmatch(role):
+            raise InvalidInput(f"invalid message role {role!r}", field="role")
+        content = check.text(content, "content", self.limits.max_message_bytes, allow_empty=True)
+        extra = {
+            k: fields[k]
+            for k in ("name", "tool_calls", "tool_call_id", "data")
+            if fields.get(k) not in (None, [], {})
+        }
+        data_json = check.json_value(extra, self.limits, max_bytes=self.limits.max_message_bytes)
+        tokens = MESSAGE_OVERHEAD_TOKENS + self.count_tokens(content)
+        if "tool_calls" in extra:
+            tokens += self.count_tokens(json.dumps(extra["tool_calls"]))
+        return MessageRecord(
+            role=role, content=content, token_count=tokens, created_at=now, data_json=data_json
+        )
+
+    def _token_window(self, session_id: str, now: float, budget: int) -> list[MessageRecord]:
+        first = self.store.read_messages(session_id, now, limit=1)
+        system = first[0] if first and first[0].role == "system" else None
+
+        def pages() -> Any:
+            before = None
+            while True:
+                page = self.store.read_messages(
+                    session_id, now, before_seq=before, limit=_PAGE, newest_first=True
+                )
+                if not page:
+                    return
+                yield from page
+                before = page[-1].seq
+
+        return select_window(pages(), budget, system)
+
+
+def _seqs(values: Sequence[int]) -> list[int]:
+    if (
+        isinstance(values, (str, bytes))
+        or not isinstance(values, Sequence)
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)
+    ):
+        raise InvalidInput("seqs must be a list of positive integers", field="seqs")
+    return list(values)

@@ -1,0 +1,1 @@
+"""Storage backends: session stores (working memory, messages, events) and long-term stores."""

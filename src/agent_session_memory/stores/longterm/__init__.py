@@ -1,0 +1,1 @@
+"""Long-term memory stores: Chroma (dense vectors) and SQLite FTS5 (lexical, canonical rows)."""

@@ -1,0 +1,230 @@
+"""The dense half of long-term memory: one Chroma collection per workspace, cosine space.
+
+We always pass our own embeddings; Chroma's embedding function is never used. The canonical
+record lives in the lexical store (``lexical.py``); Chroma holds the vector, the content and the
+filterable metadata (type, importance, times, session, key, hash, superseded, ``tag:<t>``).
+
+Cross-process safety, measured with chromadb 1.5.9 embedded: a second process sees another's
+writes in ``count()``/``get()`` (SQLite) but not in ``query()`` (its HNSW index is loaded in memory
+and stays stale), and a writer with a stale index can overwrite what others wrote. So every write
+runs under a file lock (``filelock``) and bumps a generation number beside the folder; any process
+whose generation is behind reopens its client (about 15 ms) before reading or writing. Server mode
+(``HttpClient``, ``settings.chroma_url``) needs none of that: the server serialises writers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext, suppress
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+import numpy.typing as npt
+
+from ...errors import BackendUnavailable, ConfigurationError
+from .names import collection_name
+
+Metadata = Mapping[str, str | int | float | bool]
+
+
+class _Generation:
+    """A counter file bumped by every embedded write, so other processes know to reopen."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> int:
+        try:
+            return int(self.path.read_text() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def bump(self) -> int:
+        value = self.read() + 1
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(str(value))
+        tmp.replace(self.path)
+        return value
+
+
+class ChromaStore:
+    """Vectors per workspace in Chroma: embedded under ``folder`` or on a server at ``url``."""
+
+    def __init__(self, folder: Path | None = None, *, url: str | None = None) -> None:
+        if (folder is None) == (url is None):
+            raise ConfigurationError("ChromaStore needs exactly one of folder= or url=")
+        self.folder = folder
+        self.url = url
+        self._client: Any = None
+        self._collections: dict[str, Any] = {}
+        self._thread_lock = threading.RLock()
+        self._file_lock: Any = None
+        self._generation: _Generation | None = None
+        self._seen = -1
+        if folder is not None:
+            from filelock import FileLock
+
+            folder.mkdir(parents=True, exist_ok=True)
+            self._file_lock = FileLock(str(folder.parent / f"{folder.name}.lock"))
+            self._generation = _Generation(folder.parent / f"{folder.name}.generation")
+
+    # -- connection ---------------------------------------------------------------------------
+    def _open(self) -> Any:
+        import chromadb
+
+        if self.url is None:
+            return chromadb.PersistentClient(path=str(self.folder))
+        parsed = urlparse(self.url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise ConfigurationError(f"chroma_url {self.url!r} must look like http://host:port")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 80),
+                ssl=parsed.scheme == "https",
+            )
+        except Exception as exc:  # chromadb raises plain exceptions on connection failures
+            raise BackendUnavailable(f"Chroma server {self.url} is unreachable: {exc}") from exc
+
+    def _close_client(self) -> None:
+        if self._client is not None:
+            with suppress(Exception):  # closing a broken client must not mask the reason
+                self._client.close()
+        self._client = None
+        self._collections.clear()
+
+    def _fresh(self) -> Any:
+        """The client, reopened if another process wrote since we last looked."""
+        if self._generation is not None and self._generation.read() != self._seen:
+            with self._file_lock:  # never load an index another process is writing
+                self._close_client()
+                self._seen = self._generation.read()
+                self._client = self._open()
+        if self._client is None:
+            self._client = self._open()
+        return self._client
+
+    def _collection(self, workspace_id: str) -> Any:
+        client = self._fresh()
+        col = self._collections.get(workspace_id)
+        if col is None:
+            col = client.get_or_create_collection(
+                collection_name(workspace_id),
+                metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
+                embedding_function=None,
+            )
+            self._collections[workspace_id] = col
+        return col
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        lock = self._file_lock if self._file_lock is not None else nullcontext()
+        with self._thread_lock, lock:
+            self._fresh()
+            yield
+            if self._generation is not None:
+                self._seen = self._generation.bump()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the cross-process writer lock around a multi-store write (commit, forget)."""
+        lock = self._file_lock if self._file_lock is not None else nullcontext()
+        with self._thread_lock, lock:
+            yield
+
+    # -- operations ---------------------------------------------------------------------------
+    def upsert(
+        self,
+        workspace_id: str,
+        ids: Sequence[str],
+        embeddings: npt.NDArray[np.float32],
+        metadatas: Sequence[Metadata],
+        documents: Sequence[str],
+    ) -> None:
+        if not ids:
+            return
+        with self._writing():
+            self._collection(workspace_id).upsert(
+                ids=list(ids), embeddings=np.asarray(embeddings, dtype=np.float32),
+                metadatas=[dict(m) for m in metadatas], documents=list(documents),
+            )
+
+    def update_metadata(
+        self, workspace_id: str, ids: Sequence[str], metadatas: Sequence[Metadata]
+    ) -> None:
+        if not ids:
+            return
+        with self._writing():
+            col = self._collection(workspace_id)
+            present = set(col.get(ids=list(ids), include=[])["ids"])
+            pairs = [(i, dict(m)) for i, m in zip(ids, metadatas, strict=True) if i in present]
+            if pairs:
+                col.update(ids=[p[0] for p in pairs], metadatas=[p[1] for p in pairs])
+
+    def delete(self, workspace_id: str, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        with self._writing():
+            self._collection(workspace_id).delete(ids=list(ids))
+
+    def drop(self, workspace_id: str) -> None:
+        with self._writing():
+            client = self._fresh()
+            self._collections.pop(workspace_id, None)
+            with suppress(Exception):  # a missing collection is already dropped
+                client.delete_collection(collection_name(workspace_id))
+
+    def query(
+        self,
+        workspace_id: str,
+        embedding: npt.NDArray[np.float32],
+        n: int,
+        where: dict[str, Any] | None = None,
+    ) -> list[tuple[str, float]]:
+        """``(id, cosine similarity)`` best first; at most ``n``."""
+        with self._thread_lock:
+            col = self._collection(workspace_id)
+            total = col.count()
+            if total == 0:
+                return []
+            result = col.query(
+                query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
+                n_results=min(n, total), where=where or None, include=["distances"],
+            )
+        ids, dists = result["ids"][0], result["distances"][0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+    def nearest(
+        self, workspace_id: str, embeddings: npt.NDArray[np.float32], where: dict[str, Any] | None
+    ) -> list[tuple[str, float] | None]:
+        """The single nearest neighbour ``(id, cosine)`` of each row (None: empty collection)."""
+        if len(embeddings) == 0:
+            return []
+        with self._thread_lock:
+            col = self._collection(workspace_id)
+            if col.count() == 0:
+                return [None] * len(embeddings)
+            result = col.query(query_embeddings=np.asarray(embeddings, dtype=np.float32),
+                               n_results=1, where=where or None, include=["distances"])
+        return [(ids[0], 1.0 - float(d[0])) if ids else None
+                for ids, d in zip(result["ids"], result["distances"], strict=True)]
+
+    def count(self, workspace_id: str) -> int:
+        with self._thread_lock:
+            return int(self._collection(workspace_id).count())
+
+    def ids(self, workspace_id: str) -> list[str]:
+        with self._thread_lock:
+            return list(self._collection(workspace_id).get(include=[])["ids"])
+
+    def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
+        with self._thread_lock:
+            got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32)
+                for i, e in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def close(self) -> None:
+        with self._thread_lock:
+            self._close_client()

@@ -1,0 +1,75 @@
+"""Fixtures for long-term memory: one real MiniLM embedder per run, a fresh home per test."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent_session_memory.clock import ManualClock
+from agent_session_memory.config import Settings
+from agent_session_memory.embeddings import MiniLMEmbedder
+from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.stores.sessions.base import EventRecord
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+class Recorder:
+    """Collects emitted events; builds them like ``EngineBase.event``."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.events: list[EventRecord] = []
+
+    def event(self, workspace_id: str, type_: str, *, session_id: str | None = None,
+              memory_id: str | None = None, **data: Any) -> EventRecord:
+        return EventRecord(uuid.uuid4().hex, workspace_id, type_, self.clock.now(), session_id,
+                           memory_id, json.dumps(data))
+
+    def emit(self, events: list[EventRecord]) -> None:
+        self.events.extend(events)
+
+    def types(self) -> list[str]:
+        return [e.type for e in self.events]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def recorder(clock: ManualClock) -> Recorder:
+    return Recorder(clock)
+
+
+def open_longterm(home: Path, embedder: MiniLMEmbedder, clock: ManualClock,
+                  recorder: Recorder, **settings: Any) -> LongTermMemory:
+    return LongTermMemory(Settings(home=home, **settings), clock=clock, emit=recorder.emit,
+                          event=recorder.event, embedding_function=embedder)
+
+
+@pytest.fixture
+def lt(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock,
+       recorder: Recorder) -> Iterator[LongTermMemory]:
+    memory = open_longterm(tmp_path / "home", embedder, clock, recorder)
+    yield memory
+    memory.close()
+
+
+@pytest.fixture
+def engine(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock) -> Iterator[Any]:
+    from agent_session_memory.engine import Engine
+
+    eng = Engine(Settings(home=tmp_path / "home", session_store_url="memory://"), clock=clock,
+                 embedding_function=embedder)
+    yield eng
+    eng.close()

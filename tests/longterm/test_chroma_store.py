@@ -1,0 +1,108 @@
+"""ChromaStore behaves the same embedded and against a real ``chroma run`` server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agent_session_memory.clock import ManualClock
+from agent_session_memory.embeddings import MiniLMEmbedder
+from agent_session_memory.stores.longterm.chroma import ChromaStore
+from agent_session_memory.stores.longterm.filters import MemoryFilter
+
+from .conftest import Recorder, open_longterm
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMA.exists():
+        pytest.skip("chroma CLI not installed")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("chroma server did not start")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ChromaStore]:
+    if request.param == "embedded":
+        s = ChromaStore(tmp_path / "chroma")
+    else:
+        s = ChromaStore(url=request.getfixturevalue("chroma_server"))
+    yield s
+    s.close()
+
+
+def unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_upsert_query_filter_delete(store: ChromaStore, tmp_path: Path) -> None:
+    ws = f"ws.{tmp_path.name}"  # distinct per test on the shared server
+    vecs = unit(np.random.default_rng(0).random((3, 8)))
+    metas = [{"type": "fact", "importance": 0.9, "superseded": False, "tag:auth": True},
+             {"type": "note", "importance": 0.1, "superseded": False},
+             {"type": "fact", "importance": 0.5, "superseded": True}]
+    store.upsert(ws, ["a", "b", "c"], vecs, metas, ["A", "B", "C"])
+    store.upsert(ws, ["a"], vecs[:1], metas[:1], ["A"])  # idempotent by id
+    assert store.count(ws) == 3
+    hits = store.query(ws, vecs[0], 10)
+    assert hits[0][0] == "a" and hits[0][1] == pytest.approx(1.0, abs=1e-4)
+    live = store.query(ws, vecs[0], 10, MemoryFilter().chroma_where())
+    assert {i for i, _ in live} == {"a", "b"}
+    tagged = store.query(ws, vecs[1], 10, MemoryFilter(tags=("auth",)).chroma_where())
+    assert [i for i, _ in tagged] == ["a"]
+    store.delete(ws, ["a", "b"])
+    assert store.ids(ws) == ["c"]
+    store.drop(ws)
+    assert store.count(ws) == 0
+
+
+def test_longterm_on_chroma_server(chroma_server: str, tmp_path: Path,
+                                   embedder: MiniLMEmbedder) -> None:
+    clock = ManualClock()
+    lt = open_longterm(tmp_path / "home", embedder, clock, Recorder(clock),
+                       chroma_url=chroma_server)
+    try:
+        m = lt.remember("srv", "The staging database runs on port 5433")
+        lt.remember("srv", "Our CI uses GitHub Actions")
+        hits = lt.recall("srv", "which port does staging use?", 1, MemoryFilter())
+        assert hits[0].memory.id == m.id
+        assert not (tmp_path / "home" / "chroma").exists()  # nothing embedded
+    finally:
+        lt.close()

@@ -1,0 +1,153 @@
+"""Commit: exact duplicates skipped, paraphrases merged, near misses kept apart, idempotent,
+crash-safe at every write step, and a rewritten key supersedes its old memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent_session_memory.embeddings import MiniLMEmbedder
+from agent_session_memory.engine.candidates import Candidate
+from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD, same_fact
+from agent_session_memory.stores.longterm.filters import MemoryFilter
+
+from .conftest import Recorder
+
+WS = "proj"
+PARAPHRASES = [
+    ("We chose JWT for authentication.", "We decided to use JWT for authentication."),
+    ("The database is PostgreSQL 16.", "Our database is PostgreSQL 16."),
+    ("Deploys happen every Tuesday.", "Deployments happen every Tuesday."),
+    ("The API rate limit is 100 requests per minute.", "API rate limit: 100 requests per minute."),
+    ("Alice owns the billing service.", "The billing service is owned by Alice."),
+    ("Use ruff for linting.", "We use ruff for linting."),
+    ("The staging server runs on port 8080.", "Staging server runs on port 8080."),
+    ("Tests must pass before merging.", "Tests must pass before a merge."),
+    ("task: migrate the user table to UUID keys", "task: migrate the users table to UUID keys"),
+    ("The frontend is written in React.", "The front end is written in React."),
+]
+NEAR_MISSES = [
+    ("The staging database runs on port 5432.", "The staging database runs on port 5433."),
+    ("We chose JWT for authentication.", "We chose session cookies for authentication."),
+    ("Deploys happen every Tuesday.", "Deploys happen every Thursday."),
+    ("Alice owns the billing service.", "Bob owns the billing service."),
+    ("The API rate limit is 100 requests per minute.",
+     "The API rate limit is 1000 requests per minute."),
+    ("The database is PostgreSQL 16.", "The database is MySQL 8."),
+    ("Use ruff for linting.", "Use black for formatting."),
+    ("The frontend is written in React.", "The frontend is written in Vue."),
+    ("Production runs in eu-west-1.", "Production runs in us-east-1."),
+    ("The cache TTL is 5 minutes.", "The cache TTL is 5 hours."),
+]
+
+
+def cand(session: str, key: str, content: str, version: int = 1, importance: float = 0.7,
+         tags: list[str] | None = None) -> Candidate:
+    return Candidate(WS, session, key, version, content, content, importance, tags=tags or [])
+
+
+def live(lt: LongTermMemory) -> list[str]:
+    return sorted(m.content for m in lt.list(WS, MemoryFilter(), limit=1000))
+
+
+def test_shipped_rule_separates_paraphrases_from_near_misses(embedder: MiniLMEmbedder) -> None:
+    """B4 on the test set: F1 1.0 and zero false merges; cosine alone cannot do both."""
+    def score(a: str, b: str) -> float:
+        v = embedder.embed([a, b])
+        return float(v[0] @ v[1])
+
+    merged = [same_fact(a, b, score(a, b)) for a, b in PARAPHRASES]
+    false = [same_fact(a, b, score(a, b)) for a, b in NEAR_MISSES]
+    assert all(merged) and not any(false)
+    top_miss = max(score(a, b) for a, b in NEAR_MISSES)
+    assert top_miss > min(score(a, b) for a, b in PARAPHRASES)  # why the guard exists
+    assert min(score(a, b) for a, b in PARAPHRASES) >= NEAR_DUPLICATE_THRESHOLD
+
+
+def test_exact_duplicate_creates_nothing(lt: LongTermMemory) -> None:
+    lt.commit(WS, "s1", [cand("s1", "db", "The database is PostgreSQL 16.")], True)
+    out = lt.commit(WS, "s2", [cand("s2", "db2", "  the DATABASE is  PostgreSQL 16. ")], True)
+    assert out.duplicates and not out.created and not out.merged
+    assert len(live(lt)) == 1
+
+
+@pytest.mark.parametrize(("old", "new"), PARAPHRASES[:4])
+def test_paraphrase_merges(lt: LongTermMemory, old: str, new: str) -> None:
+    first = lt.commit(WS, "s1", [cand("s1", "a", old, importance=0.9, tags=["x"])], True)
+    out = lt.commit(WS, "s2", [cand("s2", "b", new, importance=0.4, tags=["y"])], True)
+    assert out.merged == first.created and not out.created
+    memory = lt.get(WS, first.created[0])
+    assert memory.content == new and memory.importance == 0.9
+    assert memory.source_sessions == ["s1", "s2"] and memory.tags == ["x", "y"]
+
+
+def test_near_misses_stay_distinct(lt: LongTermMemory) -> None:
+    for i, (a, b) in enumerate(NEAR_MISSES):
+        lt.commit(WS, "s1", [cand("s1", f"a{i}", a)], True)
+        out = lt.commit(WS, "s2", [cand("s2", f"b{i}", b)], True)
+        assert len(out.created) == 1 and not out.merged, (a, b)
+
+
+def test_commit_twice_gives_the_same_memories(lt: LongTermMemory, recorder: Recorder) -> None:
+    batch = [cand("s1", f"k{i}", f"Fact number {i}: the service {i} uses queue q{i}.")
+             for i in range(5)]
+    first = lt.commit(WS, "s1", batch, True)
+    before = lt.export(WS)
+    second = lt.commit(WS, "s1", batch, True)
+    assert len(first.created) == 5 and not second.created and len(second.duplicates) == 5
+    assert lt.export(WS) == before
+    assert lt.chroma.count(WS) == 5
+    assert recorder.types().count("memory_created") == 5
+
+
+STEPS = ["put", "upsert", "update_metadata", "mark_done"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_crash_at_any_step_then_retry_writes_each_memory_once(
+    lt: LongTermMemory, step: str
+) -> None:
+    lt.commit(WS, "s0", [cand("s0", "port", "The API listens on port 8000.")], True)
+    batch = [cand("s1", "port", "The API listens on port 9000.", version=2),  # supersedes
+             cand("s1", "lang", "The service is written in Go."),
+             cand("s1", "lang2", "the service is  written in Go.")]  # exact dup in the batch
+    target = {"put": lt.lexical, "mark_done": lt.lexical}.get(step, lt.chroma)
+    calls = {"n": 0}
+
+    def crash(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        raise RuntimeError(f"crash in {step}")
+
+    setattr(target, step, crash)
+    with pytest.raises(RuntimeError):
+        lt.commit(WS, "s1", batch, True)
+    vars(target).pop(step)  # back to the real method
+    lt.commit(WS, "s1", batch, True)
+    lt.commit(WS, "s1", batch, True)
+    everything = lt.export(WS)
+    assert sorted(m["content"] for m in everything) == sorted(
+        ["The API listens on port 8000.", "The API listens on port 9000.",
+         "The service is written in Go."])
+    assert lt.chroma.count(WS) == 3
+    assert not lt.lexical.pending(WS)
+    hits = lt.recall(WS, "which port does the API listen on", 5, MemoryFilter())
+    assert [h.memory.content for h in hits].count("The API listens on port 8000.") == 0
+
+
+def test_supersession_hides_the_old_value(lt: LongTermMemory, clock: object) -> None:
+    first = lt.commit(WS, "s1", [cand("s1", "db_port", "The database port is 5432.")], True)
+    out = lt.commit(WS, "s2", [cand("s2", "db_port", "The database port is 6543.")], True)
+    assert out.superseded == first.created and len(out.created) == 1
+    old = lt.get(WS, first.created[0])
+    assert old.superseded_by == out.created[0] and old.valid_until is not None
+    hits = lt.recall(WS, "database port", 5, MemoryFilter())
+    assert [h.memory.id for h in hits] == out.created
+    history = lt.recall(WS, "database port", 5, MemoryFilter(include_superseded=True))
+    assert {h.memory.id for h in history} == {*first.created, *out.created}
+
+
+def test_deduplicate_false_keeps_paraphrases(lt: LongTermMemory) -> None:
+    a, b = PARAPHRASES[0]
+    lt.commit(WS, "s1", [cand("s1", "a", a)], False)
+    out = lt.commit(WS, "s2", [cand("s2", "b", b)], False)
+    assert len(out.created) == 1 and len(live(lt)) == 2

@@ -1,0 +1,56 @@
+"""The ``asm`` command, run as a user runs it: a real subprocess on a fresh home."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from agent_session_memory import MemoryClient
+
+
+def asm(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent_session_memory.cli", "--path", str(home), *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+    )
+
+
+def test_sessions_lists_what_the_api_created(tmp_path: Path) -> None:
+    with MemoryClient(path=str(tmp_path)) as client:
+        session = client.create_session(ttl_seconds=600)
+    out = asm(tmp_path, "sessions")
+    assert out.returncode == 0, out.stderr
+    assert session.id in out.stdout and "active" in out.stdout
+
+
+def test_errors_are_typed_and_exit_2(tmp_path: Path) -> None:
+    out = asm(tmp_path, "--workspace", "../etc", "sessions")
+    assert out.returncode == 2
+    assert "invalid_input" in out.stderr
+
+
+def test_demo_runs_the_whole_lifecycle(tmp_path: Path) -> None:
+    out = asm(tmp_path, "demo")
+    assert out.returncode == 0, out.stderr
+    for step in ("Start a session", "Working memory", "commit", "Recall", "briefing"):
+        assert step in out.stdout
+    assert "memories created" in out.stdout
+
+
+def test_export_then_import_into_an_empty_home(tmp_path: Path) -> None:
+    source, target = tmp_path / "a", tmp_path / "b"
+    with MemoryClient(path=str(source)) as client:
+        client.remember("We chose JWT for auth", importance=0.8, tags=["auth"])
+        client.remember("Deploys happen on Fridays", importance=0.4)
+    dump = tmp_path / "memories.jsonl"
+    assert asm(source, "export", str(dump)).returncode == 0
+    lines = dump.read_text().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["content"] for line in lines)
+    assert asm(target, "import", str(dump)).returncode == 0
+    out = asm(target, "recall", "authentication tokens", "-k", "1")
+    assert "We chose JWT for auth" in out.stdout

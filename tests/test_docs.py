@@ -1,0 +1,27 @@
+"""Docs are tested: every public client method and every CLI command is documented."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from agent_session_memory import AsyncMemoryClient
+from agent_session_memory.cli.main import COMMANDS
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_every_public_client_method_is_in_the_api_reference() -> None:
+    text = (DOCS / "api.md").read_text()
+    methods = [
+        n
+        for n, _ in inspect.getmembers(AsyncMemoryClient, inspect.isfunction)
+        if not n.startswith("_") and n != "close"
+    ]
+    missing = [m for m in methods if f"`{m}(" not in text and f"/ `{m}(" not in text]
+    assert missing == []
+
+
+def test_every_cli_command_is_documented() -> None:
+    text = (DOCS / "cli.md").read_text()
+    assert [c for c in COMMANDS if f"`asm {c}" not in text] == []
