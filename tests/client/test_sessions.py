@@ -37,6 +37,15 @@ def test_versions_importance_and_deleting_keys(client: MemoryClient) -> None:
     assert client.get_context(session.id) == {}
 
 
+def test_listing_keys_counts_no_reads(client: MemoryClient) -> None:
+    session = client.create_session(ttl_seconds=60)
+    client.set_contexts(session.id, {"task:a": 1, "task:b": 2, "user": "x"})
+    assert client.list_context_keys(session.id) == ["task:a", "task:b", "user"]
+    assert client.list_context_keys(session.id, prefix="task:") == ["task:a", "task:b"]
+    # this read is the first one: listing twice counted none
+    assert all(item.reads == 1 for item in client.get_context_items(session.id).values())
+
+
 def test_ttl_touch_and_expiry(tmp_path: Path) -> None:
     clock = ManualClock()
     client = MemoryClient(

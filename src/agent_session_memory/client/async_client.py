@@ -186,6 +186,10 @@ class AsyncMemoryClient:
     ) -> dict[str, ContextItem]:
         return await self._transport.call("get_context_items", session_id=session_id, keys=keys)
 
+    async def list_context_keys(self, session_id: str, prefix: str | None = None) -> list[str]:
+        """Sorted keys (optionally only those starting with ``prefix``); not counted as reads."""
+        return await self._transport.call("list_context_keys", session_id=session_id, prefix=prefix)
+
     async def delete_context(self, session_id: str, keys: str | Sequence[str]) -> int:
         return await self._transport.call("delete_context", session_id=session_id, keys=keys)
 

@@ -23,6 +23,7 @@ CONTEXT_OPERATIONS = frozenset(
         "get_context_item",
         "get_context_items",
         "delete_context",
+        "list_context_keys",
     }
 )
 MESSAGE_OPERATIONS = frozenset(

@@ -184,6 +184,10 @@ class MemoryClient:
     ) -> dict[str, ContextItem]:
         return self._transport.call("get_context_items", session_id=session_id, keys=keys)
 
+    def list_context_keys(self, session_id: str, prefix: str | None = None) -> list[str]:
+        """Sorted keys (optionally only those starting with ``prefix``); not counted as reads."""
+        return self._transport.call("list_context_keys", session_id=session_id, prefix=prefix)
+
     def delete_context(self, session_id: str, keys: str | Sequence[str]) -> int:
         return self._transport.call("delete_context", session_id=session_id, keys=keys)
 

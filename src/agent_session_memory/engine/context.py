@@ -72,6 +72,14 @@ class ContextOps(EngineBase):
         records = self.store.get_context(session_id, wanted, self.now())
         return {k: _convert.context_item(r) for k, r in records.items()}
 
+    def list_context_keys(self, session_id: str, prefix: str | None = None) -> list[str]:
+        """The keys of a session's working memory, sorted; reading them counts as no read."""
+        check.object_id(session_id, "session_id")
+        if prefix is not None and not isinstance(prefix, str):
+            raise InvalidInput("prefix must be a string", field="prefix")
+        records = self.store.get_context(session_id, None, self.now(), count_read=False)
+        return sorted(k for k in records if prefix is None or k.startswith(prefix))
+
     def get_context_item(self, session_id: str, key: str) -> ContextItem | None:
         return self.get_context_items(session_id, [key]).get(key)
 
