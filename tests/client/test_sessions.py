@@ -149,3 +149,17 @@ def test_messages_last_n_and_clear(client: MemoryClient) -> None:
     assert client.count_messages(session.id) == 10
     assert client.clear_messages(session.id) == 10
     assert client.get_messages(session.id) == []
+
+
+def test_messages_can_be_added_archived(client: MemoryClient) -> None:
+    session = client.create_session(ttl_seconds=60)
+    client.add_messages(
+        session.id,
+        [
+            {"role": "user", "content": "old", "status": "archived"},
+            {"role": "user", "content": "new"},
+        ],
+    )
+    assert [m.content for m in client.get_messages(session.id)] == ["new"]
+    assert [m.content for m in client.get_messages(session.id, status="archived")] == ["old"]
+    assert [m.content for m in client.get_messages(session.id, status=None)] == ["old", "new"]

@@ -52,7 +52,8 @@ class MessageOps(EngineBase):
     ) -> list[Message]:
         """Oldest first. ``last_n``: the newest N. ``max_tokens``: the newest messages that fit,
         never splitting a tool call from its results, always with the system message and the
-        newest user message; costs O(window), not O(history)."""
+        newest user message; costs O(window), not O(history). Token windows read ``active``
+        messages only, whatever ``status`` says."""
         check.object_id(session_id, "session_id")
         now = self.now()
         if max_tokens is not None:
@@ -105,8 +106,16 @@ class MessageOps(EngineBase):
         tokens = MESSAGE_OVERHEAD_TOKENS + self.count_tokens(content)
         if "tool_calls" in extra:
             tokens += self.count_tokens(json.dumps(extra["tool_calls"]))
+        status = fields.get("status") or "active"
+        if not isinstance(status, str) or not _ROLE.fullmatch(status):
+            raise InvalidInput(f"invalid message status {status!r}", field="status")
         return MessageRecord(
-            role=role, content=content, token_count=tokens, created_at=now, data_json=data_json
+            role=role,
+            content=content,
+            token_count=tokens,
+            created_at=now,
+            data_json=data_json,
+            status=status,
         )
 
     def _token_window(self, session_id: str, now: float, budget: int) -> list[MessageRecord]:

