@@ -33,8 +33,8 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput, NotFound
 from ...models import Memory
+from .._bridge import ClientBridge, Flow, call
 from . import _namespaces as ns
-from ._bridge import Clients, Flow, call
 
 _PAGE = 200
 _MAX_K = 1000
@@ -73,7 +73,7 @@ class MemoryGraphStore(BaseStore):
         ttl: TTLConfig | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._clients = Clients(client, async_client)
+        self._clients = ClientBridge(client, async_client)
         self._map = ns.NamespaceMap(workspace_id, workspaces, self._clients.workspace_id)
         self.index_fields = None if index_fields is None else list(index_fields)
         self.memory_type = memory_type

@@ -16,7 +16,7 @@ from ... import validation
 from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput
-from ._bridge import Clients, Flow, call
+from .._bridge import ClientBridge, Flow, call
 from ._messages import from_message, to_record
 
 
@@ -46,7 +46,7 @@ class SessionChatMessageHistory(BaseChatMessageHistory):
         self.session_id = session_id
         self.max_tokens = max_tokens
         self.last_n = last_n
-        self._clients = Clients(client, async_client)
+        self._clients = ClientBridge(client, async_client)
 
     # -- the flows, written once ----------------------------------------------------------------
     def _read(self) -> Flow[list[BaseMessage]]:

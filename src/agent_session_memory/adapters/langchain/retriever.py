@@ -16,7 +16,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput
 from ...models import RecallHit
-from ._bridge import Clients, Flow, call
+from .._bridge import ClientBridge, Flow, call
 
 _RECALL_ARGS = frozenset(
     {
@@ -76,10 +76,10 @@ class MemoryRetriever(BaseRetriever):
     session_id: str | None = None
     include_superseded: bool = False
 
-    _clients: Clients = PrivateAttr()
+    _clients: ClientBridge = PrivateAttr()
 
     def model_post_init(self, context: Any, /) -> None:
-        self._clients = Clients(self.client, self.async_client)
+        self._clients = ClientBridge(self.client, self.async_client)
 
     def _recall(self, query: str, overrides: dict[str, Any]) -> Flow[list[Document]]:
         unknown = set(overrides) - _RECALL_ARGS

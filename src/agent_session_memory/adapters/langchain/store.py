@@ -15,7 +15,7 @@ from langchain_core.stores import BaseStore
 from ... import validation
 from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
-from ._bridge import Clients, Flow, call
+from .._bridge import ClientBridge, Flow, call
 
 
 class SessionContextStore(BaseStore[str, Any]):
@@ -34,7 +34,7 @@ class SessionContextStore(BaseStore[str, Any]):
     ) -> None:
         self.session_id = validation.object_id(session_id, "session_id")
         self.importance = validation.importance(importance)
-        self._clients = Clients(client, async_client)
+        self._clients = ClientBridge(client, async_client)
 
     # -- the flows, written once ----------------------------------------------------------------
     def _mget(self, keys: Sequence[str]) -> Flow[list[Any | None]]:

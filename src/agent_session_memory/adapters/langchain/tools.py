@@ -18,7 +18,7 @@ from ... import validation
 from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import AgentMemoryError, InvalidInput
-from ._bridge import Clients, Flow, call
+from .._bridge import ClientBridge, Flow, call
 
 TOOL_NAMES = ("remember", "recall", "set_context", "get_context", "commit")
 
@@ -164,7 +164,7 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
-def _make(name: str, flows: _SessionTools, clients: Clients, prefix: str) -> StructuredTool:
+def _make(name: str, flows: _SessionTools, clients: ClientBridge, prefix: str) -> StructuredTool:
     flow: Callable[..., Flow[str]] = getattr(flows, name)
 
     def run(**kwargs: Any) -> str:
@@ -211,6 +211,6 @@ def create_memory_tools(
         raise InvalidInput(
             f"unknown memory tools {sorted(unknown)}; choose from {TOOL_NAMES}", field="include"
         )
-    clients = Clients(client, async_client)
+    clients = ClientBridge(client, async_client)
     flows = _SessionTools(session_id, workspace_id)
     return [_make(name, flows, clients, name_prefix) for name in wanted]

@@ -20,7 +20,7 @@ from llama_index.core.base.llms.types import ChatMessage
 
 from ...errors import InvalidInput, SessionEnded, SessionExpired, SessionNotFound
 from ...models import Message
-from ._bridge import Op, call
+from .._bridge import Flow, call
 from ._messages import from_message, to_record
 
 KEY_METADATA = "llamaindex_key"
@@ -51,7 +51,7 @@ class SessionOps:
         self._named: dict[str, str] = {}
 
     # -- keys -----------------------------------------------------------------------------------
-    def resolve(self, key: str, *, create: bool) -> Op[str | None]:
+    def resolve(self, key: str, *, create: bool) -> Flow[str | None]:
         """The session id for ``key`` (None: no session and ``create`` is false)."""
         if not isinstance(key, str) or not key:
             raise InvalidInput("a chat store key must be a non-empty string", field="key")
@@ -81,7 +81,7 @@ class SessionOps:
         self._named[key] = session.id
         return str(session.id)
 
-    def write(self, key: str, action: Callable[[str], Op[Any]]) -> Op[Any]:
+    def write(self, key: str, action: Callable[[str], Flow[Any]]) -> Flow[Any]:
         """Run ``action(session_id)``; a named key whose session is gone gets a new session."""
         session_id = yield from self.resolve(key, create=True)
         assert session_id is not None
@@ -94,7 +94,7 @@ class SessionOps:
         assert session_id is not None
         return (yield from action(session_id))
 
-    def read(self, key: str, action: Callable[[str], Op[T]], empty: T) -> Op[T]:
+    def read(self, key: str, action: Callable[[str], Flow[T]], empty: T) -> Flow[T]:
         """Run ``action(session_id)``, or give ``empty`` when the key has no live session."""
         for _ in range(2):
             session_id = yield from self.resolve(key, create=False)
@@ -108,32 +108,32 @@ class SessionOps:
         return empty
 
     # -- reads ----------------------------------------------------------------------------------
-    def messages(self, key: str, status: str | None = ACTIVE) -> Op[list[Message]]:
-        def action(session_id: str) -> Op[list[Message]]:
+    def messages(self, key: str, status: str | None = ACTIVE) -> Flow[list[Message]]:
+        def action(session_id: str) -> Flow[list[Message]]:
             found: list[Message] = yield call("get_messages", session_id, status=status)
             return found
 
         return (yield from self.read(key, action, _none()))
 
-    def get_messages(self, key: str, status: str | None = ACTIVE) -> Op[list[ChatMessage]]:
+    def get_messages(self, key: str, status: str | None = ACTIVE) -> Flow[list[ChatMessage]]:
         return [from_message(m) for m in (yield from self.messages(key, status))]
 
-    def window(self, key: str, max_tokens: int) -> Op[list[ChatMessage]]:
+    def window(self, key: str, max_tokens: int) -> Flow[list[ChatMessage]]:
         """The newest messages within ``max_tokens`` (O(window), system message kept)."""
 
-        def action(session_id: str) -> Op[list[Message]]:
+        def action(session_id: str) -> Flow[list[Message]]:
             found: list[Message] = yield call("get_messages", session_id, max_tokens=max_tokens)
             return found
 
         return [from_message(m) for m in (yield from self.read(key, action, _none()))]
 
-    def count(self, key: str, status: str | None = ACTIVE) -> Op[int]:
-        def action(session_id: str) -> Op[int]:
+    def count(self, key: str, status: str | None = ACTIVE) -> Flow[int]:
+        def action(session_id: str) -> Flow[int]:
             return int((yield call("count_messages", session_id, status=status)))
 
         return (yield from self.read(key, action, 0))
 
-    def keys(self) -> Op[list[str]]:
+    def keys(self) -> Flow[list[str]]:
         """Keys of live sessions in the workspace that hold messages (a name if it has one)."""
         sessions = yield call(
             "list_sessions", self.workspace_id, include_expired=False, limit=_LIST_LIMIT
@@ -148,10 +148,10 @@ class SessionOps:
                 keys.append(str(session.metadata.get(KEY_METADATA) or session.id))
         return list(dict.fromkeys(keys))
 
-    def delete_all(self, key: str, status: str | None = None) -> Op[list[ChatMessage] | None]:
+    def delete_all(self, key: str, status: str | None = None) -> Flow[list[ChatMessage] | None]:
         """Delete the key's messages (of ``status``, or all); None when the key has no session."""
 
-        def action(session_id: str) -> Op[list[ChatMessage] | None]:
+        def action(session_id: str) -> Flow[list[ChatMessage] | None]:
             found: list[Message] = yield call("get_messages", session_id, status=status)
             if status is None:
                 yield call("clear_messages", session_id)
@@ -163,10 +163,10 @@ class SessionOps:
 
     def delete_where(
         self, key: str, pick: Callable[[list[Message]], list[Message]], status: str | None
-    ) -> Op[list[ChatMessage]]:
+    ) -> Flow[list[ChatMessage]]:
         """Delete the messages ``pick`` chooses among the key's (``status``) messages."""
 
-        def action(session_id: str) -> Op[list[ChatMessage]]:
+        def action(session_id: str) -> Flow[list[ChatMessage]]:
             found: list[Message] = yield call("get_messages", session_id, status=status)
             chosen = pick(found)
             if chosen:
@@ -175,8 +175,8 @@ class SessionOps:
 
         return (yield from self.read(key, action, _none()))
 
-    def delete_last(self, key: str) -> Op[ChatMessage | None]:
-        def action(session_id: str) -> Op[ChatMessage | None]:
+    def delete_last(self, key: str) -> Flow[ChatMessage | None]:
+        def action(session_id: str) -> Flow[ChatMessage | None]:
             last: list[Message] = yield call("get_messages", session_id, last_n=1)
             if not last:
                 return None
@@ -185,8 +185,8 @@ class SessionOps:
 
         return (yield from self.read(key, action, None))
 
-    def archive_oldest(self, key: str, n: int) -> Op[list[ChatMessage]]:
-        def action(session_id: str) -> Op[list[ChatMessage]]:
+    def archive_oldest(self, key: str, n: int) -> Flow[list[ChatMessage]]:
+        def action(session_id: str) -> Flow[list[ChatMessage]]:
             found: list[Message] = yield call("get_messages", session_id, status=ACTIVE)
             chosen = found[: max(n, 0)]
             if chosen:
@@ -196,26 +196,28 @@ class SessionOps:
         return (yield from self.read(key, action, _none()))
 
     # -- writes ---------------------------------------------------------------------------------
-    def add(self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE) -> Op[None]:
+    def add(self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE) -> Flow[None]:
         records = [to_record(m) for m in messages]
 
-        def action(session_id: str) -> Op[None]:
+        def action(session_id: str) -> Flow[None]:
             yield from _append(session_id, records, status)
 
         yield from self.write(key, action)
 
-    def replace(self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE) -> Op[None]:
+    def replace(
+        self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE
+    ) -> Flow[None]:
         """Replace every message of the key (all statuses) with ``messages``."""
         records = [to_record(m) for m in messages]
 
-        def action(session_id: str) -> Op[None]:
+        def action(session_id: str) -> Flow[None]:
             yield call("clear_messages", session_id)
             yield from _append(session_id, records, status)
 
         yield from self.write(key, action)
 
 
-def _append(session_id: str, records: list[dict[str, Any]], status: str) -> Op[None]:
+def _append(session_id: str, records: list[dict[str, Any]], status: str) -> Flow[None]:
     for start in range(0, len(records), MAX_PER_CALL):
         added: list[Message] = yield call(
             "add_messages", session_id, records[start : start + MAX_PER_CALL]

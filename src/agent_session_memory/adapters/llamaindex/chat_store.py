@@ -18,7 +18,7 @@ from llama_index.core.storage.chat_store.base import BaseChatStore
 from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...models import Message
-from ._bridge import ClientBridge
+from .._bridge import ClientBridge
 from ._ops import SessionOps, UnknownKeyPolicy
 
 

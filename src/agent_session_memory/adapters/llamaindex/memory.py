@@ -21,7 +21,7 @@ from llama_index.core.memory.types import BaseMemory
 from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput
-from ._bridge import ClientBridge
+from .._bridge import ClientBridge
 from ._ops import SessionOps, UnknownKeyPolicy
 from ._tokens import Tokenizer, tiktoken_tokenizer
 

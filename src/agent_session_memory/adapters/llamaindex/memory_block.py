@@ -28,7 +28,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...engine.protocols import FactExtractor, ScoringItem
 from ...models import Briefing, RecallHit
-from ._bridge import ClientBridge, Op, call
+from .._bridge import ClientBridge, Flow, call
 from ._messages import readable_text
 
 FlushMode = Literal["remember", "context", "none"]
@@ -81,7 +81,7 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
         query = _latest_user_text(messages or [])[:MAX_QUERY_CHARS]
         return await self._bridge.arun(self._render(query))
 
-    def _render(self, query: str) -> Op[str]:
+    def _render(self, query: str) -> Flow[str]:
         parts: list[str] = []
         if query.strip():
             hits: list[RecallHit] = yield call(
@@ -100,7 +100,7 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
                 parts.append(briefing)
         return "\n\n".join(parts)
 
-    def _briefing_text(self) -> Op[str]:
+    def _briefing_text(self) -> Flow[str]:
         now = time.monotonic()
         if self._briefing is not None and now - self._briefing[0] < self.briefing_refresh_seconds:
             return self._briefing[1]
@@ -135,7 +135,7 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
         facts = [f for f in extractor.extract(item) if isinstance(f, str) and f.strip()]
         return facts or [chunk]
 
-    def _keep(self, chunks: list[str], chat_key: str | None) -> Op[None]:
+    def _keep(self, chunks: list[str], chat_key: str | None) -> Flow[None]:
         for chunk in chunks:
             if self.flush_mode == "context":
                 key = f"llamaindex/flushed/{uuid.uuid4().hex[:12]}"
