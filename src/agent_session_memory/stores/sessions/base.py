@@ -36,7 +36,7 @@ class SessionRecord:
     committed_at: float | None = None
     auto_commit: bool = True
     metadata: dict[str, Any] = field(default_factory=dict)
-    # Highest context/message change counter; lets the engine tell "changed since last commit".
+    # Time of the last context or message change: tells "changed since the last commit".
     changed_at: float | None = None
 
 

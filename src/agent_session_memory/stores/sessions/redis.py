@@ -716,6 +716,8 @@ class RedisSessionStore:
         wanted = None if types is None else set(types)
         result: list[EventRecord] = []
         offset, page = 0, 500
+        if limit is not None and wanted is None and session_id is None:
+            page = max(1, min(limit, page))  # nothing filtered out: fetch exactly the page
         while limit is None or len(result) < limit:
             members = self._redis.zrangebyscore(key, low, high, start=offset, num=page)
             for event in map(_event, members):

@@ -182,6 +182,16 @@ def _state_record(session_id: str, row: Sequence[Any] | None) -> SessionRecord |
     return SessionRecord(session_id, "", 0.0, 0.0, row[1], 0.0, row[0])
 
 
+_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_READONLY",
+                "SQLITE_CANTOPEN", "SQLITE_CORRUPT", "SQLITE_NOTADB")  # fmt: skip
+
+
+def _unavailable(exc: BaseException) -> bool:
+    """A busy, full, read-only or broken file (BackendUnavailable), not a bug in our SQL."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return isinstance(exc, sqlite3.OperationalError) and name.startswith(_UNAVAILABLE)
+
+
 def _make_private_dirs(folder: Path) -> None:
     """Create missing folders with mode 0o700 (``mkdir(parents=True)`` gives parents 0o777)."""
     missing = []
@@ -278,7 +288,7 @@ class SQLiteSessionStore:
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
+            if _unavailable(exc):
                 raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
             raise
 
@@ -426,7 +436,9 @@ class SQLiteSessionStore:
         try:
             rows = db.execute(_UPSERT, params).fetchall()
         except sqlite3.OperationalError as exc:
-            raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+            if _unavailable(exc):
+                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+            raise
         if rows:
             return int(rows[0][0])
         self._raise_refusal(db, session_id, w, now, max_keys)
@@ -467,7 +479,9 @@ class SQLiteSessionStore:
         try:  # one statement: one snapshot (and, counting reads, one write transaction)
             rows = self._conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
-            raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+            if _unavailable(exc):
+                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+            raise
         if not rows:  # no keys, or not readable: tell which
             with self._read() as db:
                 self._readable(db, session_id, now, include_expired)
