@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import time
@@ -14,6 +15,64 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+WORDS = [
+    "service",
+    "database",
+    "deploy",
+    "token",
+    "auth",
+    "cache",
+    "queue",
+    "user",
+    "billing",
+    "invoice",
+    "latency",
+    "error",
+    "retry",
+    "cluster",
+    "region",
+    "backup",
+    "schema",
+    "migration",
+    "index",
+    "search",
+    "payment",
+    "customer",
+    "order",
+    "mobile",
+    "release",
+    "feature",
+    "flag",
+    "config",
+    "secret",
+    "rotate",
+    "monitor",
+    "alert",
+    "dashboard",
+    "budget",
+    "team",
+    "owner",
+    "review",
+    "test",
+    "build",
+    "pipeline",
+    "docker",
+    "kubernetes",
+    "node",
+    "memory",
+    "session",
+    "context",
+]
+
+
+def sentences(n: int, seed: int = 0) -> list[str]:
+    """Deterministic synthetic texts from a small vocabulary (no data set needed)."""
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 30))).capitalize() + f" {i}."
+        for i in range(n)
+    ]
 
 
 def machine() -> dict[str, Any]:
@@ -59,10 +118,13 @@ def median_seconds(fn: Callable[[], object], rounds: int = 3) -> float:
     return statistics.median(times)
 
 
-def write(name: str, data: dict[str, Any]) -> Path:
+def write(name: str, data: dict[str, Any], *, verbose: bool = False) -> Path:
+    """Save ``bench/results/<name>.json`` with the machine line (and print it if verbose)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **data}, indent=2, default=str))
+    if verbose:
+        print(json.dumps(data, indent=2, default=str))
     return path
 
 

@@ -197,19 +197,22 @@ class ChromaStore:
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
     def nearest(
-        self, workspace_id: str, embeddings: npt.NDArray[np.float32], where: dict[str, Any] | None
-    ) -> list[tuple[str, float] | None]:
-        """The single nearest neighbour ``(id, cosine)`` of each row (None: empty collection)."""
+        self, workspace_id: str, embeddings: npt.NDArray[np.float32],
+        where: dict[str, Any] | None, n: int = 1,
+    ) -> list[list[tuple[str, float]]]:
+        """The ``n`` nearest neighbours ``(id, cosine)`` of each row, best first."""
         if len(embeddings) == 0:
             return []
         with self._thread_lock:
             col = self._collection(workspace_id)
-            if col.count() == 0:
-                return [None] * len(embeddings)
+            total = col.count()
+            if total == 0:
+                return [[] for _ in embeddings]
             result = col.query(query_embeddings=np.asarray(embeddings, dtype=np.float32),
-                               n_results=1, where=where or None, include=["distances"])
-        return [(ids[0], 1.0 - float(d[0])) if ids else None
-                for ids, d in zip(result["ids"], result["distances"], strict=True)]
+                               n_results=min(n, total), where=where or None,
+                               include=["distances"])
+        return [[(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+                for ids, dists in zip(result["ids"], result["distances"], strict=True)]
 
     def count(self, workspace_id: str) -> int:
         with self._thread_lock:

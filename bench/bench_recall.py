@@ -1,0 +1,127 @@
+"""B6: recall latency p50/p95 (query embedding included) at 6k and 100k memories; ingest rate.
+
+6k memories are embedded for real (the ingest rate is ``import_workspace``'s, embedding
+included). For 100k the vectors are random unit vectors written straight to the stores (latency
+depends on index size, not on what the vectors mean; embedding 100k texts takes too long here).
+Peers on the same index: Chroma's query alone, and numpy exact search over all vectors.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import sentences, write
+
+from agent_session_memory.clock import SystemClock
+from agent_session_memory.config import Settings
+from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.models import Memory, to_datetime
+from agent_session_memory.stores.longterm.filters import MemoryFilter
+from agent_session_memory.stores.longterm.records import chroma_metadata, content_hash
+
+QUERIES = [
+    f"which {w} owns the {v} alert"
+    for w, v in zip(
+        ["team", "service", "user", "node"] * 10,
+        ["billing", "cache", "queue", "search", "payment"] * 8,
+        strict=False,
+    )
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)) * 1000, 2)
+
+
+def synthetic_fill(lt: LongTermMemory, ws: str, texts: list[str], dim: int) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    now = to_datetime(time.time())
+    vecs = rng.standard_normal((len(texts), dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    for start in range(0, len(texts), 5000):
+        chunk = [
+            Memory(
+                id=f"m{i}",
+                workspace_id=ws,
+                content=t,
+                content_hash=content_hash(t),
+                created_at=now,
+                updated_at=now,
+            )
+            for i, t in enumerate(texts[start : start + 5000], start=start)
+        ]
+        with lt.lexical.transaction() as db:
+            for m in chunk:
+                lt.lexical.put(db, m, pending=False)
+        lt.chroma.upsert(
+            ws,
+            [m.id for m in chunk],
+            vecs[start : start + len(chunk)],
+            [chroma_metadata(m) for m in chunk],
+            [m.content for m in chunk],
+        )
+    return vecs
+
+
+def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray) -> dict[str, float]:
+    flt = MemoryFilter()
+    full, chroma_only, exact = [], [], []
+    for q in QUERIES * 2:
+        t = time.perf_counter()
+        lt.recall(ws, q, 10, flt)
+        full.append(time.perf_counter() - t)
+        qv = lt.embedder.embed([q])[0]
+        t = time.perf_counter()
+        lt.chroma.query(ws, qv, 10, flt.chroma_where())
+        chroma_only.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        np.argpartition(-(vecs @ qv), 10)[:10]
+        exact.append(time.perf_counter() - t)
+    return {
+        "recall_p50_ms": pct(full, 50),
+        "recall_p95_ms": pct(full, 95),
+        "chroma_query_p50_ms": pct(chroma_only, 50),
+        "chroma_query_p95_ms": pct(chroma_only, 95),
+        "numpy_exact_p50_ms": pct(exact, 50),
+        "numpy_exact_p95_ms": pct(exact, 95),
+    }
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [6000, 100_000]
+    home = Path(tempfile.mkdtemp(prefix="b6-"))
+    lt = LongTermMemory(
+        Settings(home=home), clock=SystemClock(), emit=lambda e: None, event=lambda *a, **k: None
+    )
+    result: dict[str, object] = {
+        "benchmark": "B6 recall latency",
+        "command": "python bench/bench_recall.py " + " ".join(map(str, sizes)),
+    }
+    for n in sizes:
+        ws = f"b6-{n}"
+        texts = sentences(n, seed=n)
+        t = time.perf_counter()
+        if n <= 10_000:
+            lt.import_(ws, [{"id": f"m{i}", "content": x} for i, x in enumerate(texts)])
+            vecs = np.stack(list(lt.chroma.embeddings(ws, [f"m{i}" for i in range(n)]).values()))
+            kind = "embedded"
+        else:
+            vecs = synthetic_fill(lt, ws, texts, lt.embedder.dimension)
+            kind = "synthetic vectors"
+        ingest = n / (time.perf_counter() - t)
+        result[str(n)] = {
+            "vectors": kind,
+            "ingest_per_s": round(ingest, 1),
+            **measure(lt, ws, vecs),
+        }
+        print(n, result[str(n)], flush=True)
+    lt.close()
+    write("recall", result, verbose=True)
+
+
+if __name__ == "__main__":
+    main()

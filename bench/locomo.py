@@ -1,0 +1,187 @@
+"""B5: recall quality on LoCoMo (evidence recall@1/5/10/25), hybrid vs BM25 vs dense-only.
+
+Usage: ``python bench/locomo.py [path]`` (default ``../shared/eval/locomo-dev.json`` relative to the
+repository root, or ``$LOCOMO_PATH``). The data is CC BY-NC: it is read from that path, never
+copied into the repository. Every turn is remembered as ``[<session date>] <speaker>: <text>``
+(plus the image caption) in one workspace per conversation; each question of categories 1-4 is
+recalled in its conversation's workspace. Dense and lexical lists are fetched once per question,
+so the fusion variants in ``VARIANTS`` are compared on exactly the same candidates; the shipped
+default (``FusionConfig()``) is what ``recall`` itself returns, also measured end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from agent_session_memory.config import Settings  # noqa: E402
+from agent_session_memory.engine.memories import LongTermMemory  # noqa: E402
+from agent_session_memory.stores.longterm.filters import MemoryFilter  # noqa: E402
+from agent_session_memory.stores.longterm.fusion import FusionConfig, fuse  # noqa: E402
+
+KS = (1, 5, 10, 25)
+EVIDENCE = re.compile(r"D:?(\d+):0*(\d+)")
+VARIANTS = {
+    "rrf_k60": FusionConfig(method="rrf"),
+    "rrf_k10": FusionConfig(method="rrf", rrf_k=10),
+    "rrf_k5": FusionConfig(method="rrf", rrf_k=5),
+    "rrf_k10_lex1.5": FusionConfig(method="rrf", rrf_k=10, lexical_weight=1.5),
+    "score": FusionConfig(method="score", lexical_weight=1.0),
+    "score_lex1.25": FusionConfig(method="score", lexical_weight=1.25),
+    "score_lex1.5": FusionConfig(method="score", lexical_weight=1.5),
+    "score_lex2": FusionConfig(method="score", lexical_weight=2.0),
+    "score_dense1.5": FusionConfig(method="score", dense_weight=1.5),
+    "score_lex1.5_d50": FusionConfig(method="score", lexical_weight=1.5, depth=50),
+    "score_lex1.5_d25": FusionConfig(method="score", lexical_weight=1.5, depth=25),
+}
+
+
+def evidence_ids(raw: list[str]) -> set[str]:
+    out = set()
+    for item in raw:
+        for part in re.split(r"[;\s]+", item):
+            m = EVIDENCE.search(part)
+            if m:
+                out.add(f"D{int(m.group(1))}:{int(m.group(2))}")
+    return out
+
+
+def turns(conv: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(dia_id, text)`` for every turn, date-prefixed."""
+    out = []
+    n = 1
+    while f"session_{n}" in conv:
+        date = conv.get(f"session_{n}_date_time", "")
+        for t in conv[f"session_{n}"]:
+            text = f"[{date}] {t['speaker']}: {t['text']}"
+            if t.get("blip_caption"):
+                text += f" (image: {t['blip_caption']})"
+            m = EVIDENCE.search(t["dia_id"])
+            dia = f"D{int(m.group(1))}:{int(m.group(2))}" if m else t["dia_id"]
+            out.append((dia, text))
+        n += 1
+    return out
+
+
+def recall_at(ranked: list[str], gold: set[str]) -> dict[int, float]:
+    return {k: len(gold & set(ranked[:k])) / len(gold) for k in KS}
+
+
+class Scores:
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, dict[int, float]]] = []
+
+    def add(self, category: int, r: dict[int, float]) -> None:
+        self.rows.append((category, r))
+
+    def table(self) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = {}
+        for name, cats in [("all", {1, 2, 3, 4}), *[(f"cat{c}", {c}) for c in (1, 2, 3, 4)]]:
+            rows = [r for c, r in self.rows if c in cats]
+            out[name] = {f"R@{k}": round(float(np.mean([r[k] for r in rows])), 4) for k in KS}
+            out[name]["n"] = len(rows)
+        return out
+
+
+def bm25_ranker(texts: list[str]) -> Any:
+    from rank_bm25 import BM25Okapi
+
+    tok = re.compile(r"\w+")
+    bm25 = BM25Okapi([tok.findall(t.lower()) for t in texts])
+
+    def rank(query: str) -> list[int]:
+        scores = bm25.get_scores(tok.findall(query.lower()))
+        return [int(i) for i in np.argsort(-scores, kind="stable")[: max(KS)]]
+
+    return rank
+
+
+def run(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text())
+    home = Path(tempfile.mkdtemp(prefix="locomo-"))
+    lt = LongTermMemory(
+        Settings(home=home), clock=_Clock(), emit=lambda e: None, event=lambda *a, **k: None
+    )
+    scores = {name: Scores() for name in ["hybrid_recall", "bm25", "dense", "fts5", *VARIANTS]}
+    started = time.perf_counter()
+    n_turns = 0
+    flt = MemoryFilter()
+    for conv in data:
+        ws = re.sub(r"[^A-Za-z0-9._-]", "_", conv["sample_id"])
+        pairs = turns(conv["conversation"])
+        n_turns += len(pairs)
+        records = [
+            {"id": f"m{i}", "workspace_id": ws, "content": text, "metadata": {"dia": dia}}
+            for i, (dia, text) in enumerate(pairs)
+        ]
+        lt.import_(ws, records)
+        dia_of = {f"m{i}": dia for i, (dia, _) in enumerate(pairs)}
+        bm25 = bm25_ranker([t for _, t in pairs])
+        for qa in conv["qa"]:
+            cat, gold = int(qa["category"]), evidence_ids(qa.get("evidence", []))
+            if cat not in (1, 2, 3, 4) or not gold:
+                continue
+            q = qa["question"]
+            hits = lt.recall(ws, q, max(KS), flt)
+            scores["hybrid_recall"].add(cat, recall_at([dia_of[h.memory.id] for h in hits], gold))
+            scores["bm25"].add(cat, recall_at([pairs[i][0] for i in bm25(q)], gold))
+            vec = lt.embedder.embed([q])[0]
+            dense = lt.chroma.query(ws, vec, 100, flt.chroma_where())
+            lexical = lt.lexical.search(ws, q, 100, flt)
+            scores["dense"].add(cat, recall_at([dia_of[i] for i, _ in dense], gold))
+            scores["fts5"].add(cat, recall_at([dia_of[i] for i, _ in lexical], gold))
+            for name, cfg in VARIANTS.items():
+                fused = fuse(dense[: cfg.depth], lexical[: cfg.depth], cfg)
+                ranked = sorted(fused, key=lambda i, f=fused: -f[i])
+                scores[name].add(cat, recall_at([dia_of[i] for i in ranked], gold))
+    lt.close()
+    return {
+        "benchmark": "B5 LoCoMo evidence recall",
+        "data": str(path),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "command": "python bench/locomo.py",
+        "turns": n_turns,
+        "seconds": round(time.perf_counter() - started, 1),
+        "results": {name: s.table() for name, s in scores.items()},
+    }
+
+
+class _Clock:
+    def now(self) -> float:
+        return time.time()
+
+
+def main() -> int:
+    default = os.environ.get("LOCOMO_PATH") or str(ROOT / "../shared/eval/locomo-dev.json")
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else default).resolve()
+    if not path.is_file():
+        print(f"B5 skipped: LoCoMo data not found at {path} (pass a path or set LOCOMO_PATH)")
+        return 0
+    result = run(path)
+    out = ROOT / "bench" / "results" / "locomo.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    header = "".join(f"{'R@' + str(k):>8}" for k in KS)
+    print(f"{'method':<18}{header}   R@10 per cat 1/2/3/4")
+    for name, table in result["results"].items():
+        cats = " ".join(f"{table[f'cat{c}']['R@10']:.3f}" for c in (1, 2, 3, 4))
+        print(f"{name:<18}" + "".join(f"{table['all'][f'R@{k}']:>8.3f}" for k in KS) + f"   {cats}")
+    print(f"{result['turns']} turns, {result['seconds']} s -> {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
