@@ -145,15 +145,76 @@ def run(ops: int, redis_url: str | None) -> dict[str, float]:
     return {name: statistics.median(rates) for name, rates in samples.items()}
 
 
+def client_ops(
+    folder: Path, store_url: str | None
+) -> dict[str, Callable[[], Callable[[int], Any]]]:
+    """The same calls through the public MemoryClient: validation, engine and store together."""
+    from agent_session_memory import MemoryClient
+
+    def fresh() -> tuple[Any, str]:
+        client = MemoryClient(
+            path=str(folder / f"c-{uuid.uuid4().hex}"), session_store_url=store_url
+        )
+        return client, client.create_session(ttl_seconds=86400).id
+
+    def set_context() -> Callable[[int], Any]:
+        client, sid = fresh()
+        return lambda i: client.set_context(sid, f"k{i % KEYS}", {"goal": "ship", "n": i})
+
+    def get_context() -> Callable[[int], Any]:
+        client, sid = fresh()
+        client.set_contexts(sid, {f"k{i}": {"goal": "ship", "n": i} for i in range(KEYS)})
+        return lambda i: client.get_context(sid, f"k{i % KEYS}")
+
+    def add_message() -> Callable[[int], Any]:
+        client, sid = fresh()
+        return lambda i: client.add_messages(sid, [{"role": "user", "content": f"message {i}"}])
+
+    return {"set": set_context, "get": get_context, "append": add_message}
+
+
+def framework_peers() -> dict[str, Callable[[], Callable[[int], Any]]]:
+    """In-memory chat histories of LangChain and LlamaIndex (when installed): appends only."""
+    peers: dict[str, Callable[[], Callable[[int], Any]]] = {}
+    try:
+        from langchain_core.chat_history import InMemoryChatMessageHistory
+        from langchain_core.messages import HumanMessage
+
+        def lc() -> Callable[[int], Any]:
+            history = InMemoryChatMessageHistory()
+            return lambda i: history.add_message(HumanMessage(f"message {i}"))
+
+        peers["LangChain InMemoryChatMessageHistory append"] = lc
+    except ImportError:
+        print("LangChain not installed: its peer is skipped")
+    try:
+        from llama_index.core.llms import ChatMessage
+        from llama_index.core.storage.chat_store import SimpleChatStore
+
+        def li() -> Callable[[int], Any]:
+            store = SimpleChatStore()
+            return lambda i: store.add_message("k", ChatMessage(role="user", content=f"m {i}"))
+
+        peers["LlamaIndex SimpleChatStore append"] = li
+    except ImportError:
+        print("LlamaIndex not installed: its peer is skipped")
+    return peers
+
+
 def sqlite_benches(folder: Path) -> dict[str, Callable[[], Callable[[int], Any]]]:
     raw = raw_sqlite(folder)
     ours = store_ops(lambda: SQLiteSessionStore(folder / f"s-{uuid.uuid4().hex}.db"))
+    client = client_ops(folder, None)
     return {
         "sqlite3 raw upsert": raw["set"],
         "sqlite3 raw select": raw["get"],
         "SQLite set_context": ours["set"],
         "SQLite get_context": ours["get"],
         "SQLite append_messages": ours["append"],
+        "client set_context (SQLite)": client["set"],
+        "client get_context (SQLite)": client["get"],
+        "client add_messages (SQLite)": client["append"],
+        **framework_peers(),
     }
 
 
@@ -168,6 +229,9 @@ def redis_benches(url: str, prefix: str) -> dict[str, Callable[[], Callable[[int
         "Redis set_context": ours["set"],
         "Redis get_context": ours["get"],
         "Redis append_messages": ours["append"],
+        "client set_context (Redis)": client_ops(
+            Path(tempfile.mkdtemp()), f"{url}?prefix={prefix}"
+        )["set"],
     }
 
 
@@ -187,6 +251,11 @@ def ratios(rows: dict[str, float]) -> dict[str, float]:
         "SQLite set_context / raw upsert": ("SQLite set_context", "sqlite3 raw upsert"),
         "Redis set_context / raw SET": ("Redis set_context", "redis-py raw SET"),
         "Redis get_context / raw GET": ("Redis get_context", "redis-py raw GET"),
+        "client set_context (SQLite) / raw upsert": (
+            "client set_context (SQLite)",
+            "sqlite3 raw upsert",
+        ),
+        "client set_context (Redis) / raw SET": ("client set_context (Redis)", "redis-py raw SET"),
     }
     return {name: rows[a] / rows[b] for name, (a, b) in pairs.items() if a in rows and b in rows}
 

@@ -43,6 +43,10 @@ VARIANTS = {
     "score_lex1.5": FusionConfig(method="score", lexical_weight=1.5),
     "score_lex2": FusionConfig(method="score", lexical_weight=2.0),
     "score_dense1.5": FusionConfig(method="score", dense_weight=1.5),
+    "scaled": FusionConfig(method="scaled"),
+    "score_floor0.3": FusionConfig(dense_floor=0.3),
+    "score_floor0.2": FusionConfig(dense_floor=0.2),
+    "score_floor0.1": FusionConfig(dense_floor=0.1),
     "score_lex1.5_d50": FusionConfig(method="score", lexical_weight=1.5, depth=50),
     "score_lex1.5_d25": FusionConfig(method="score", lexical_weight=1.5, depth=25),
 }

@@ -17,8 +17,12 @@ def _when(dt: datetime) -> str:
 
 
 def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=first if first is not None else indent,
-                         subsequent_indent=indent) or [first or indent]
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+    ) or [first or indent]
 
 
 def _window(hours: float) -> str:
@@ -43,7 +47,7 @@ def _thread(thread: OpenThread, width: int) -> list[str]:
     source = thread.source.replace("_", " ")
     text = f"{thread.topic}  (last active {_when(thread.last_activity)}, {source})"
     lines = _wrap(text, width, " " * len(head), head)
-    lines += [f"{' ' * len(head)}- {m[:width - len(head) - 2]}" for m in thread.key_memories[:3]]
+    lines += [f"{' ' * len(head)}- {m[: width - len(head) - 2]}" for m in thread.key_memories[:3]]
     return lines
 
 
@@ -56,8 +60,10 @@ def _memory(memory: Memory, width: int) -> list[str]:
 def render_briefing(briefing: Briefing, *, width: int | None = None) -> str:
     """The briefing as sections: summary, recent activity, open threads, top memories."""
     width = width or min(MAX_WIDTH, shutil.get_terminal_size((MAX_WIDTH, 24)).columns)
-    title = (f"Briefing for {briefing.workspace_id} — {_window(briefing.lookback_hours)} "
-             f"(as of {briefing.generated_at:%Y-%m-%d %H:%M} UTC)")
+    title = (
+        f"Briefing for {briefing.workspace_id} — {_window(briefing.lookback_hours)} "
+        f"(as of {briefing.generated_at:%Y-%m-%d %H:%M} UTC)"
+    )
     out = [title, "=" * min(len(title), width), *_wrap(briefing.workspace_summary, width, ""), ""]
     out += ["Summary", *_wrap(briefing.recent_activity_summary, width, "  "), ""]
     out.append(f"Recent activity ({len(briefing.recent_activity)})")

@@ -65,7 +65,9 @@ def run_demo(client: MemoryClient, workspace_id: str = "demo") -> None:
     _show("status", ended.status.value)
 
     _step("6. Recall from long-term memory")
-    for hit in client.recall("how do we authenticate users?", k=3, workspace_id=workspace_id):
+    for hit in client.recall(
+        "what did we decide about authentication?", k=3, workspace_id=workspace_id
+    ):
         _show(f"{hit.score:.3f}", hit.memory.content)
 
     _step("7. A new session starts with a briefing")

@@ -67,8 +67,9 @@ class FunctionEmbedder:
 
 
 def _name(obj: Any) -> str:
-    return str(getattr(obj, "model_name", None) or getattr(obj, "model", None)
-               or type(obj).__name__)
+    return str(
+        getattr(obj, "model_name", None) or getattr(obj, "model", None) or type(obj).__name__
+    )
 
 
 def as_embedder(obj: Any) -> Embedder:

@@ -83,7 +83,8 @@ class MiniLMEmbedder:
 
             self._tokenizer = load_tokenizer(self.files.tokenizer)
             self._session = ort.InferenceSession(
-                str(self.files.model), session_options(self._threads),
+                str(self.files.model),
+                session_options(self._threads),
                 providers=["CPUExecutionProvider"],
             )
             self._inputs = {i.name for i in self._session.get_inputs()}
@@ -97,7 +98,7 @@ class MiniLMEmbedder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
+            idx = order[start : start + self.batch_size]
             out[idx] = self._embed_batch([texts[i] for i in idx])
         return out
 

@@ -72,10 +72,14 @@ class BriefingOps(LifecycleOps):
         memories = self._all_memories(workspace)
         window = self._window(workspace, views, memories, since)
         threads = open_threads(views, memories) if include_threads else []
-        new_memories = len(self.store.list_events(
-            workspace, since=since, types=[EventType.MEMORY_CREATED.value]))
-        loose = [m.content for m in memories
-                 if m.type == DECISION_TYPE and m.session_id is None and _at(m) >= since]
+        new_memories = len(
+            self.store.list_events(workspace, since=since, types=[EventType.MEMORY_CREATED.value])
+        )
+        loose = [
+            m.content
+            for m in memories
+            if m.type == DECISION_TYPE and m.session_id is None and _at(m) >= since
+        ]
         briefing = Briefing(
             workspace_id=workspace,
             generated_at=to_datetime(now),  # type: ignore[arg-type]
@@ -83,8 +87,12 @@ class BriefingOps(LifecycleOps):
             workspace_summary=summary.workspace_summary(workspace, views, memories),
             recent_activity=window.entries,
             recent_activity_summary=summary.paragraph(
-                workspace, hours, window.entries, window.labels,
-                _unique(window.decisions + loose), new_memories,
+                workspace,
+                hours,
+                window.entries,
+                window.labels,
+                _unique(window.decisions + loose),
+                new_memories,
                 threads if include_threads else None,
             ),
             open_threads=threads,
@@ -100,8 +108,9 @@ class BriefingOps(LifecycleOps):
         views = []
         for record in self.store.list_sessions(workspace, limit=MAX_SESSIONS):
             try:
-                found = self.store.get_context(record.id, None, now, count_read=False,
-                                               include_expired=True)
+                found = self.store.get_context(
+                    record.id, None, now, count_read=False, include_expired=True
+                )
             except SessionNotFound:  # deleted while we read
                 continue
             items = {k: _convert.context_item(r) for k, r in found.items()}
@@ -122,7 +131,10 @@ class BriefingOps(LifecycleOps):
         return memories
 
     def _window(
-        self, workspace: str, views: Sequence[SessionView], memories: Sequence[Memory],
+        self,
+        workspace: str,
+        views: Sequence[SessionView],
+        memories: Sequence[Memory],
         since: float,
     ) -> _Window:
         """Sessions someone worked in during the window (a session that only started and did
@@ -136,15 +148,17 @@ class BriefingOps(LifecycleOps):
             created = sum(int(_data(e).get("memories_created", 0) or 0) for e in own)
             auto = any(e.at >= view.record.expires_at for e in own)
             decisions = _decisions(view, memories)
-            window.entries.append(ActivityEntry(
-                session_id=view.record.id,
-                started_at=to_datetime(view.record.created_at),  # type: ignore[arg-type]
-                last_activity=to_datetime(view.last_activity),  # type: ignore[arg-type]
-                status=view.state,
-                summary=summary.session_summary(view, created, auto),
-                memories_created=created,
-                key_decisions=decisions,
-            ))
+            window.entries.append(
+                ActivityEntry(
+                    session_id=view.record.id,
+                    started_at=to_datetime(view.record.created_at),  # type: ignore[arg-type]
+                    last_activity=to_datetime(view.last_activity),  # type: ignore[arg-type]
+                    status=view.state,
+                    summary=summary.session_summary(view, created, auto),
+                    memories_created=created,
+                    key_decisions=decisions,
+                )
+            )
             window.labels.append(session_label(view))
             window.decisions += decisions
         return window
@@ -156,7 +170,8 @@ class BriefingOps(LifecycleOps):
             return {}
         start = min(v.record.created_at for v in views)
         events = self.store.list_events(
-            workspace, since=start, types=[EventType.SESSION_COMMITTED.value])
+            workspace, since=start, types=[EventType.SESSION_COMMITTED.value]
+        )
         wanted = {v.record.id for v in views}
         out: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -181,8 +196,9 @@ class BriefingOps(LifecycleOps):
 
 def _count(value: Any, what: str, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
-        raise InvalidInput(f"{what} must be an integer in [0, {maximum}], not {value!r}",
-                           field=what)
+        raise InvalidInput(
+            f"{what} must be an integer in [0, {maximum}], not {value!r}", field=what
+        )
     return value
 
 
@@ -209,8 +225,10 @@ def _decisions(view: SessionView, memories: Sequence[Memory]) -> list[str]:
     found = [shorten(render_value(view.items[k].value), 160) for k in keys]
     sid = view.record.id
     found += [
-        m.content for m in sorted(memories, key=_at)
-        if m.type == DECISION_TYPE and m.key not in view.items
+        m.content
+        for m in sorted(memories, key=_at)
+        if m.type == DECISION_TYPE
+        and m.key not in view.items
         and (m.session_id == sid or sid in m.source_sessions)
     ]
     return _unique(found)
@@ -225,4 +243,3 @@ def _top_memories(memories: Sequence[Memory], n: int) -> list[Memory]:
 def _recency(memory: Memory) -> float:
     when = memory.updated_at or memory.created_at
     return when.timestamp() if when else 0.0
-

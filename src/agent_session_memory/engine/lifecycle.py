@@ -127,9 +127,7 @@ class LifecycleOps(CommitOps):
         noticed = self._noticed(workspace_id, min(r.expires_at for r in expired))
         results: list[CommitResult] = []
         for record in expired:
-            if record.id in noticed and (
-                not record.auto_commit or committed_since_expiry(record)
-            ):
+            if record.id in noticed and (not record.auto_commit or committed_since_expiry(record)):
                 continue  # nothing left to do (without auto-commit: an open thread until committed)
             try:
                 result = self._sweep_one(record.id)
@@ -167,9 +165,14 @@ class LifecycleOps(CommitOps):
         )
         if seen:
             return
-        event = self.event(record.workspace_id, _EXPIRED, session_id=record.id,
-                           at=record.expires_at, noticed_at=self.now(),
-                           auto_commit=record.auto_commit)
+        event = self.event(
+            record.workspace_id,
+            _EXPIRED,
+            session_id=record.id,
+            at=record.expires_at,
+            noticed_at=self.now(),
+            auto_commit=record.auto_commit,
+        )
         event.id = expired_event_id(record.id)
         self.store.append_events([event])
 
@@ -182,8 +185,9 @@ def _event_types(types: Sequence[str] | None) -> list[str] | None:
     known = {t.value for t in EventType}
     for kind in types:
         if kind not in known:
-            raise InvalidInput(f"unknown event type {kind!r}; one of {sorted(known)}",
-                               field="types")
+            raise InvalidInput(
+                f"unknown event type {kind!r}; one of {sorted(known)}", field="types"
+            )
     return [EventType(t).value for t in types]
 
 

@@ -57,7 +57,7 @@ def _lexical_path(settings: Settings) -> str:
     if url is None:
         return str(settings.home / "memories.db")
     if url.startswith("sqlite:///"):
-        return url[len("sqlite:///"):]
+        return url[len("sqlite:///") :]
     raise ConfigurationError(
         f"lexical_url {url!r} is not supported yet (only sqlite:///path); recall will not fall "
         "back to dense-only silently, so fix the setting or unset AGENT_MEMORY_LEXICAL_URL"
@@ -88,12 +88,16 @@ class LongTermMemory:
         self.fusion = fusion or FusionConfig()
         self.threshold = near_duplicate_threshold
         self.embedder: Embedder = (
-            as_embedder(embedding_function) if embedding_function is not None
+            as_embedder(embedding_function)
+            if embedding_function is not None
             else MiniLMEmbedder(settings.embedding_model_path)
         )
         self.lexical = LexicalStore(Path(_lexical_path(settings)))
-        self.chroma = (ChromaStore(url=settings.chroma_url) if settings.chroma_url
-                       else ChromaStore(settings.home / "chroma"))
+        self.chroma = (
+            ChromaStore(url=settings.chroma_url)
+            if settings.chroma_url
+            else ChromaStore(settings.home / "chroma")
+        )
 
     # -- helpers --------------------------------------------------------------------------------
     def _now(self) -> float:
@@ -102,15 +106,27 @@ class LongTermMemory:
     def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self.embedder.embed(list(texts))
 
-    def _emit_events(self, workspace_id: str, events: Sequence[tuple[str, str, dict[str, Any]]],
-                     session_id: str | None = None) -> None:
+    def _emit_events(
+        self,
+        workspace_id: str,
+        events: Sequence[tuple[str, str, dict[str, Any]]],
+        session_id: str | None = None,
+    ) -> None:
         if events:
-            self._emit([self._event(workspace_id, t, memory_id=m, session_id=session_id, **d)
-                        for t, m, d in events])
+            self._emit(
+                [
+                    self._event(workspace_id, t, memory_id=m, session_id=session_id, **d)
+                    for t, m, d in events
+                ]
+            )
 
-    def _write(self, workspace_id: str, rows: Sequence[Memory],
-               vectors: dict[str, npt.NDArray[np.float32]],
-               aliases: Sequence[tuple[str, str]] = ()) -> None:
+    def _write(
+        self,
+        workspace_id: str,
+        rows: Sequence[Memory],
+        vectors: dict[str, npt.NDArray[np.float32]],
+        aliases: Sequence[tuple[str, str]] = (),
+    ) -> None:
         """Steps 1-3 of the write order (see the module docstring). Call under ``locked()``."""
         if not rows:
             return
@@ -122,47 +138,72 @@ class LongTermMemory:
         self._index(workspace_id, rows, vectors)
         self.lexical.mark_done(workspace_id, [m.id for m in rows])
 
-    def _index(self, workspace_id: str, rows: Sequence[Memory],
-               vectors: dict[str, npt.NDArray[np.float32]]) -> None:
+    def _index(
+        self, workspace_id: str, rows: Sequence[Memory], vectors: dict[str, npt.NDArray[np.float32]]
+    ) -> None:
         with_vec = [m for m in rows if m.id in vectors]
         if with_vec:
-            self.chroma.upsert(workspace_id, [m.id for m in with_vec],
-                               np.stack([vectors[m.id] for m in with_vec]),
-                               [chroma_metadata(m) for m in with_vec],
-                               [m.content for m in with_vec])
+            self.chroma.upsert(
+                workspace_id,
+                [m.id for m in with_vec],
+                np.stack([vectors[m.id] for m in with_vec]),
+                [chroma_metadata(m) for m in with_vec],
+                [m.content for m in with_vec],
+            )
         meta_only = [m for m in rows if m.id not in vectors]
-        self.chroma.update_metadata(workspace_id, [m.id for m in meta_only],
-                                    [chroma_metadata(m) for m in meta_only])
+        self.chroma.update_metadata(
+            workspace_id, [m.id for m in meta_only], [chroma_metadata(m) for m in meta_only]
+        )
 
     def repair(self, workspace_id: str) -> int:
         """Finish rows a crashed writer left pending: re-embed, upsert, clear the flag."""
         pending = self.lexical.pending(workspace_id)
         if pending:
             vectors = self._embed([m.content for m in pending])
-            self._index(workspace_id, pending, {m.id: v for m, v in zip(pending, vectors,
-                                                                       strict=True)})
+            self._index(
+                workspace_id, pending, {m.id: v for m, v in zip(pending, vectors, strict=True)}
+            )
             self.lexical.mark_done(workspace_id, [m.id for m in pending])
         return len(pending)
 
     # -- remember / get / list / update ---------------------------------------------------------
-    def remember(self, workspace_id: str, content: str, *, type: str = "fact",
-                 importance: float | None = None, tags: Sequence[str] = (),
-                 metadata: dict[str, Any] | None = None, session_id: str | None = None,
-                 key: str | None = None) -> Memory:
+    def remember(
+        self,
+        workspace_id: str,
+        content: str,
+        *,
+        type: str = "fact",
+        importance: float | None = None,
+        tags: Sequence[str] = (),
+        metadata: dict[str, Any] | None = None,
+        session_id: str | None = None,
+        key: str | None = None,
+    ) -> Memory:
         now = to_datetime(self._now())
         memory = Memory(
-            id=uuid.uuid4().hex, workspace_id=workspace_id, content=content, type=type,
+            id=uuid.uuid4().hex,
+            workspace_id=workspace_id,
+            content=content,
+            type=type,
             importance=DEFAULT_IMPORTANCE if importance is None else importance,
-            tags=list(tags), metadata=dict(metadata or {}), session_id=session_id,
-            source_sessions=[session_id] if session_id else [], key=key,
-            content_hash=content_hash(content), created_at=now, updated_at=now,
+            tags=list(tags),
+            metadata=dict(metadata or {}),
+            session_id=session_id,
+            source_sessions=[session_id] if session_id else [],
+            key=key,
+            content_hash=content_hash(content),
+            created_at=now,
+            updated_at=now,
         )
         vector = self._embed([content])[0]
         with self.chroma.locked():
             self.repair(workspace_id)
             self._write(workspace_id, [memory], {memory.id: vector})
-        self._emit_events(workspace_id, [(EventType.MEMORY_CREATED.value, memory.id,
-                                          {"source": "remember"})], session_id)
+        self._emit_events(
+            workspace_id,
+            [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
+            session_id,
+        )
         return memory
 
     def get(self, workspace_id: str, memory_id: str) -> Memory:
@@ -171,9 +212,17 @@ class LongTermMemory:
             raise MemoryNotFound(f"memory {memory_id!r} does not exist", memory_id=memory_id)
         return memory
 
-    def update(self, workspace_id: str, memory_id: str, *, content: str | None = None,
-               importance: float | None = None, tags: Sequence[str] | None = None,
-               metadata: dict[str, Any] | None = None, type: str | None = None) -> Memory:
+    def update(
+        self,
+        workspace_id: str,
+        memory_id: str,
+        *,
+        content: str | None = None,
+        importance: float | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        type: str | None = None,
+    ) -> Memory:
         with self.chroma.locked():
             old = self.get(workspace_id, memory_id)
             changes: dict[str, Any] = {"updated_at": to_datetime(self._now())}
@@ -188,12 +237,20 @@ class LongTermMemory:
                 vectors[memory_id] = self._embed([content])[0]
             new = replace(old, **changes)
             if not vectors:  # tag keys may have gone: rewrite the vector with fresh metadata
-                vectors = self.chroma.embeddings(workspace_id, [memory_id]) or \
-                    {memory_id: self._embed([new.content])[0]}
+                vectors = self.chroma.embeddings(workspace_id, [memory_id]) or {
+                    memory_id: self._embed([new.content])[0]
+                }
             self._write(workspace_id, [new], vectors)
-        self._emit_events(workspace_id, [(EventType.MEMORY_UPDATED.value, memory_id,
-                                          {"fields": sorted(k for k in changes
-                                                            if k != "updated_at")})])
+        self._emit_events(
+            workspace_id,
+            [
+                (
+                    EventType.MEMORY_UPDATED.value,
+                    memory_id,
+                    {"fields": sorted(k for k in changes if k != "updated_at")},
+                )
+            ],
+        )
         return new
 
     # -- forget ---------------------------------------------------------------------------------
@@ -205,8 +262,9 @@ class LongTermMemory:
             self.chroma.delete(workspace_id, memory_ids)
             with self.lexical.transaction() as db:
                 removed = self.lexical.remove(db, workspace_id, memory_ids)
-        self._emit_events(workspace_id, [(EventType.MEMORY_FORGOTTEN.value, m, {})
-                                         for m in memory_ids])
+        self._emit_events(
+            workspace_id, [(EventType.MEMORY_FORGOTTEN.value, m, {}) for m in memory_ids]
+        )
         return removed
 
     def forget_where(self, workspace_id: str, flt: MemoryFilter, *, everything: bool) -> int:
@@ -227,11 +285,12 @@ class LongTermMemory:
             memory = memory_from_dict({**data, "workspace_id": workspace_id})
             memories.append(replace(memory, content_hash=content_hash(memory.content)))
         for start in range(0, len(memories), 512):
-            chunk = memories[start:start + 512]
+            chunk = memories[start : start + 512]
             vectors = self._embed([m.content for m in chunk])
             with self.chroma.locked():
-                self._write(workspace_id, chunk, {m.id: v for m, v in zip(chunk, vectors,
-                                                                          strict=True)})
+                self._write(
+                    workspace_id, chunk, {m.id: v for m, v in zip(chunk, vectors, strict=True)}
+                )
         return len(memories)
 
     # -- recall ---------------------------------------------------------------------------------
@@ -242,10 +301,20 @@ class LongTermMemory:
         # Chroma 1.5.9 pre-filters with ``where`` by scanning metadata (40 ms at 20k vectors,
         # 280 ms at 100k; 1.5 ms without), so only selective filters go to Chroma; the
         # superseded flag alone is checked here on the canonical rows after an over-fetch.
-        loose = flt.types is None and flt.tags is None and flt.session_id is None and \
-            flt.min_importance is None and flt.since is None and flt.until is None
-        dense = self.chroma.query(workspace_id, vector, depth + depth // 2 if loose else depth,
-                                  None if loose else flt.chroma_where())
+        loose = (
+            flt.types is None
+            and flt.tags is None
+            and flt.session_id is None
+            and flt.min_importance is None
+            and flt.since is None
+            and flt.until is None
+        )
+        dense = self.chroma.query(
+            workspace_id,
+            vector,
+            depth + depth // 2 if loose else depth,
+            None if loose else flt.chroma_where(),
+        )
         lexical = self.lexical.search(workspace_id, query, depth, flt)
         rows = self.lexical.get_many(workspace_id, list({i for i, _ in (*dense, *lexical)}))
         keep = {i for i, m in rows.items() if flt.matches(m)}
@@ -254,23 +323,44 @@ class LongTermMemory:
         fused = fuse(dense, lexical, self.fusion)
         dense_by_id: dict[str, float] = dict(dense)
         lexical_by_id: dict[str, float] = dict(lexical)
-        hits = [RecallHit(memory=rows[i], score=score, semantic_score=dense_by_id.get(i),
-                          lexical_score=lexical_by_id.get(i)) for i, score in fused.items()]
-        hits.sort(key=lambda h: (round(h.score, 9), h.memory.importance,
-                                 to_timestamp(h.memory.updated_at) or 0.0), reverse=True)
+        hits = [
+            RecallHit(
+                memory=rows[i],
+                score=score,
+                semantic_score=dense_by_id.get(i),
+                lexical_score=lexical_by_id.get(i),
+            )
+            for i, score in fused.items()
+        ]
+        hits.sort(
+            key=lambda h: (
+                round(h.score, 9),
+                h.memory.importance,
+                to_timestamp(h.memory.updated_at) or 0.0,
+            ),
+            reverse=True,
+        )
         return hits[:k]
 
     # -- commit ---------------------------------------------------------------------------------
-    def commit(self, workspace_id: str, session_id: str, candidates: Sequence[Candidate],
-               deduplicate: bool = True) -> CommitOutcome:
+    def commit(
+        self,
+        workspace_id: str,
+        session_id: str,
+        candidates: Sequence[Candidate],
+        deduplicate: bool = True,
+    ) -> CommitOutcome:
         """Turn candidates into memories: skip exact duplicates, merge near ones, supersede keys."""
         if not candidates:
             return CommitOutcome()
         vectors = self._embed([c.content for c in candidates])
         with self.chroma.locked():
             self.repair(workspace_id)
-            nearest = (self._nearest_live(workspace_id, vectors) if deduplicate
-                       else [None] * len(candidates))
+            nearest = (
+                self._nearest_live(workspace_id, vectors)
+                if deduplicate
+                else [None] * len(candidates)
+            )
             plan = _Plan()
             for cand, vec, near in zip(candidates, vectors, nearest, strict=True):
                 self._plan_one(plan, workspace_id, session_id, cand, vec, near, deduplicate)
@@ -278,21 +368,31 @@ class LongTermMemory:
         self._emit_events(workspace_id, plan.events, session_id)
         return plan.outcome
 
-    def _nearest_live(self, ws: str, vectors: npt.NDArray[np.float32]
-                      ) -> list[tuple[str, float] | None]:
+    def _nearest_live(
+        self, ws: str, vectors: npt.NDArray[np.float32]
+    ) -> list[tuple[str, float] | None]:
         """Each vector's nearest live memory; superseded ones are skipped here, not by a Chroma
         ``where`` (which scans metadata: see ``recall``)."""
         found = self.chroma.nearest(ws, vectors, None, n=4)
         rows = self.lexical.get_many(ws, list({i for hits in found for i, _ in hits}))
-        return [next(((i, s) for i, s in hits if i in rows and rows[i].superseded_by is None),
-                     None) for hits in found]
+        return [
+            next(((i, s) for i, s in hits if i in rows and rows[i].superseded_by is None), None)
+            for hits in found
+        ]
 
     def _existing(self, plan: _Plan, workspace_id: str, memory_id: str) -> Memory | None:
         return plan.rows.get(memory_id) or self.lexical.get(workspace_id, memory_id)
 
-    def _plan_one(self, plan: _Plan, ws: str, session_id: str, cand: Candidate,
-                  vec: npt.NDArray[np.float32], near: tuple[str, float] | None,
-                  deduplicate: bool) -> None:
+    def _plan_one(
+        self,
+        plan: _Plan,
+        ws: str,
+        session_id: str,
+        cand: Candidate,
+        vec: npt.NDArray[np.float32],
+        near: tuple[str, float] | None,
+        deduplicate: bool,
+    ) -> None:
         mid = cand.memory_id
         done = self._existing(plan, ws, mid)
         alias = self.lexical.resolve_alias(ws, mid) if done is None else None
@@ -328,10 +428,16 @@ class LongTermMemory:
         found = self.lexical.by_key(ws, key)
         return None if found is None else plan.rows.get(found.id, found)
 
-    def _near_duplicate(self, plan: _Plan, ws: str, content: str, vec: npt.NDArray[np.float32],
-                        near: tuple[str, float] | None) -> Memory | None:
+    def _near_duplicate(
+        self,
+        plan: _Plan,
+        ws: str,
+        content: str,
+        vec: npt.NDArray[np.float32],
+        near: tuple[str, float] | None,
+    ) -> Memory | None:
         """The memory stating the same fact (``dedup.same_fact``), if any."""
-        best_id, best = (near if near is not None else (None, -1.0))
+        best_id, best = near if near is not None else (None, -1.0)
         for mid, other in plan.vectors.items():  # memories planned earlier in this commit
             score = float(np.dot(vec, other))
             if score > best and plan.rows[mid].superseded_by is None:
@@ -344,45 +450,83 @@ class LongTermMemory:
         return memory if same_fact(memory.content, content, best, self.threshold) else None
 
     def _supersede(self, plan: _Plan, previous: Memory, new_id: str) -> None:
-        plan.rows[previous.id] = replace(previous, superseded_by=new_id,
-                                         valid_until=to_datetime(self._now()))
+        plan.rows[previous.id] = replace(
+            previous, superseded_by=new_id, valid_until=to_datetime(self._now())
+        )
         plan.outcome.superseded.append(previous.id)
-        plan.events.append((EventType.MEMORY_SUPERSEDED.value, previous.id,
-                            {"superseded_by": new_id, "key": previous.key}))
+        plan.events.append(
+            (
+                EventType.MEMORY_SUPERSEDED.value,
+                previous.id,
+                {"superseded_by": new_id, "key": previous.key},
+            )
+        )
 
-    def _merge(self, plan: _Plan, target: Memory, cand: Candidate, session_id: str,
-               vec: npt.NDArray[np.float32]) -> None:
+    def _merge(
+        self,
+        plan: _Plan,
+        target: Memory,
+        cand: Candidate,
+        session_id: str,
+        vec: npt.NDArray[np.float32],
+    ) -> None:
         sources = list(dict.fromkeys([*target.source_sessions, session_id]))
         merged = replace(
-            target, content=cand.content, content_hash=content_hash(cand.content),
+            target,
+            content=cand.content,
+            content_hash=content_hash(cand.content),
             importance=max(target.importance, cand.importance),
-            tags=list(dict.fromkeys([*target.tags, *cand.tags])), source_sessions=sources,
-            key=target.key or cand.key, updated_at=to_datetime(self._now()),
+            tags=list(dict.fromkeys([*target.tags, *cand.tags])),
+            source_sessions=sources,
+            key=target.key or cand.key,
+            updated_at=to_datetime(self._now()),
         )
         plan.rows[target.id] = merged
         plan.vectors[target.id] = vec
         plan.aliases.append((cand.memory_id, target.id))
         plan.outcome.merged.append(target.id)
-        plan.events.append((EventType.MEMORY_MERGED.value, target.id,
-                            {"key": cand.key, "merged_from": cand.memory_id}))
+        plan.events.append(
+            (
+                EventType.MEMORY_MERGED.value,
+                target.id,
+                {"key": cand.key, "merged_from": cand.memory_id},
+            )
+        )
 
-    def _create(self, plan: _Plan, ws: str, session_id: str, cand: Candidate,
-                vec: npt.NDArray[np.float32], digest: str) -> None:
+    def _create(
+        self,
+        plan: _Plan,
+        ws: str,
+        session_id: str,
+        cand: Candidate,
+        vec: npt.NDArray[np.float32],
+        digest: str,
+    ) -> None:
         now = to_datetime(self._now())
         memory = Memory(
-            id=cand.memory_id, workspace_id=ws, content=cand.content, type=cand.type,
-            importance=cand.importance, tags=list(cand.tags), session_id=session_id,
-            source_sessions=[session_id], key=cand.key, content_hash=digest,
-            created_at=now, updated_at=now,
+            id=cand.memory_id,
+            workspace_id=ws,
+            content=cand.content,
+            type=cand.type,
+            importance=cand.importance,
+            tags=list(cand.tags),
+            session_id=session_id,
+            source_sessions=[session_id],
+            key=cand.key,
+            content_hash=digest,
+            created_at=now,
+            updated_at=now,
         )
         plan.rows[memory.id] = memory
         plan.vectors[memory.id] = vec
         plan.outcome.created.append(memory.id)
-        plan.events.append((EventType.MEMORY_CREATED.value, memory.id,
-                            {"key": cand.key, "source": "commit"}))
+        plan.events.append(
+            (EventType.MEMORY_CREATED.value, memory.id, {"key": cand.key, "source": "commit"})
+        )
 
-    def list(self, workspace_id: str, flt: MemoryFilter, *, limit: int = 100,
-             offset: int = 0) -> list[Memory]:
+    def list(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int = 100, offset: int = 0
+    ) -> list[Memory]:
         return self.lexical.select(workspace_id, flt, limit=limit, offset=offset)
 
     def close(self) -> None:

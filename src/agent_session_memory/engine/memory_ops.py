@@ -25,8 +25,11 @@ MAX_IMPORT_RECORDS = 1_000_000
 
 def _type(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_TYPE_CHARS:
-        raise InvalidInput(f"type must be a non-empty string of at most {MAX_TYPE_CHARS} "
-                           f"characters, not {value!r}", field="type")
+        raise InvalidInput(
+            f"type must be a non-empty string of at most {MAX_TYPE_CHARS} "
+            f"characters, not {value!r}",
+            field="type",
+        )
     return value
 
 
@@ -44,8 +47,7 @@ def _time(value: Any, what: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
-        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}",
-                           field=what)
+        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}", field=what)
     stamp = to_timestamp(value)
     if stamp is None or not math.isfinite(stamp):
         raise InvalidInput(f"{what} must be a finite time, not {value!r}", field=what)
@@ -83,9 +85,13 @@ class MemoryOps(EngineBase):
     ) -> Memory:
         workspace = self.workspace(workspace_id)
         return self.longterm.remember(  # type: ignore[no-any-return]
-            workspace, self._content(content), type=_type(type),
-            importance=check.importance(importance), tags=check.tags(tags, self.limits),
-            metadata=check.metadata(metadata, self.limits), session_id=self._session(session_id),
+            workspace,
+            self._content(content),
+            type=_type(type),
+            importance=check.importance(importance),
+            tags=check.tags(tags, self.limits),
+            metadata=check.metadata(metadata, self.limits),
+            session_id=self._session(session_id),
         )
 
     def recall(
@@ -105,13 +111,18 @@ class MemoryOps(EngineBase):
         workspace = self.workspace(workspace_id)
         text = check.text(query, "query", self.limits.max_query_chars * 4)
         if len(text) > self.limits.max_query_chars:
-            raise LimitExceeded(f"query is {len(text)} characters "
-                                f"(limit {self.limits.max_query_chars})", field="query")
+            raise LimitExceeded(
+                f"query is {len(text)} characters (limit {self.limits.max_query_chars})",
+                field="query",
+            )
         count = check.positive_int(k, "k", self.limits.max_k)
         flt = MemoryFilter(
-            types=_types(types), tags=self._tags_filter(tags),
-            min_importance=check.importance(min_importance), since=_time(since, "since"),
-            until=_time(until, "until"), session_id=self._session(session_id),
+            types=_types(types),
+            tags=self._tags_filter(tags),
+            min_importance=check.importance(min_importance),
+            since=_time(since, "since"),
+            until=_time(until, "until"),
+            session_id=self._session(session_id),
             include_superseded=bool(include_superseded),
         )
         return self.longterm.recall(workspace, text, count, flt)  # type: ignore[no-any-return]
@@ -135,11 +146,16 @@ class MemoryOps(EngineBase):
         workspace_id: str | None = None,
     ) -> list[Memory]:
         workspace = self.workspace(workspace_id)
-        flt = MemoryFilter(types=_types(types), tags=self._tags_filter(tags),
-                           session_id=self._session(session_id),
-                           include_superseded=bool(include_superseded))
+        flt = MemoryFilter(
+            types=_types(types),
+            tags=self._tags_filter(tags),
+            session_id=self._session(session_id),
+            include_superseded=bool(include_superseded),
+        )
         return self.longterm.list(  # type: ignore[no-any-return]
-            workspace, flt, limit=check.positive_int(limit, "limit", MAX_LIST_LIMIT),
+            workspace,
+            flt,
+            limit=check.positive_int(limit, "limit", MAX_LIST_LIMIT),
             offset=_offset(offset),
         )
 
@@ -156,7 +172,8 @@ class MemoryOps(EngineBase):
     ) -> Memory:
         workspace = self.workspace(workspace_id)
         return self.longterm.update(  # type: ignore[no-any-return]
-            workspace, self._memory_id(memory_id),
+            workspace,
+            self._memory_id(memory_id),
             content=None if content is None else self._content(content),
             importance=check.importance(importance),
             tags=None if tags is None else check.tags(tags, self.limits),
@@ -179,14 +196,20 @@ class MemoryOps(EngineBase):
         workspace_id: str | None = None,
     ) -> int:
         workspace = self.workspace(workspace_id)
-        flt = MemoryFilter(types=_types(types), tags=self._tags_filter(tags),
-                           session_id=self._session(session_id), before=_time(before, "before"),
-                           include_superseded=True)
+        flt = MemoryFilter(
+            types=_types(types),
+            tags=self._tags_filter(tags),
+            session_id=self._session(session_id),
+            before=_time(before, "before"),
+            include_superseded=True,
+        )
         if everything:
             flt = MemoryFilter(include_superseded=True)
         elif flt == MemoryFilter(include_superseded=True):
-            raise InvalidInput("forget_where needs a filter, or everything=True to forget the "
-                               "whole workspace", field="everything")
+            raise InvalidInput(
+                "forget_where needs a filter, or everything=True to forget the whole workspace",
+                field="everything",
+            )
         return int(self.longterm.forget_where(workspace, flt, everything=bool(everything)))
 
     def export_workspace(self, *, workspace_id: str | None = None) -> list[dict[str, Any]]:

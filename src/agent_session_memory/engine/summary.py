@@ -50,12 +50,18 @@ def session_summary(view: SessionView, memories_created: int, auto_committed: bo
     ranked = ranked_items(view)
     parts = [f"{session_label(view)}."]
     if ranked:
-        shown = [f"{readable_key(k)} ({shorten(render_value(v), 60)})"
-                 for k, v in ranked[:KEY_ITEMS]]
+        shown = [
+            f"{readable_key(k)} ({shorten(render_value(v), 60)})" for k, v in ranked[:KEY_ITEMS]
+        ]
         more = f" (+{len(ranked) - KEY_ITEMS} more)" if len(ranked) > KEY_ITEMS else ""
         parts.append(f"Working memory: {', '.join(shown)}{more}.")
-    parts.append({SessionStatus.ACTIVE: "Still active.", SessionStatus.ENDED: "Ended.",
-                  SessionStatus.EXPIRED: "Expired."}[view.state])
+    parts.append(
+        {
+            SessionStatus.ACTIVE: "Still active.",
+            SessionStatus.ENDED: "Ended.",
+            SessionStatus.EXPIRED: "Expired.",
+        }[view.state]
+    )
     pending = len(view.pending)
     if memories_created or view.record.committed_at is not None:
         how = "Auto-committed after expiry" if auto_committed else "Committed"

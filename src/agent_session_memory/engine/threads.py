@@ -33,18 +33,63 @@ Status = ThreadStatus | Closed
 
 _WORDS: dict[Status, tuple[str, ...]] = {
     ThreadStatus.IN_PROGRESS: (
-        "in_progress", "inprogress", "wip", "ongoing", "started", "doing", "working", "active",
-        "open", "todo", "to_do", "planned", "not_started", "next", "new", "reopened", "draft",
+        "in_progress",
+        "inprogress",
+        "wip",
+        "ongoing",
+        "started",
+        "doing",
+        "working",
+        "active",
+        "open",
+        "todo",
+        "to_do",
+        "planned",
+        "not_started",
+        "next",
+        "new",
+        "reopened",
+        "draft",
     ),
     ThreadStatus.BLOCKED: ("blocked", "stuck", "impeded", "failing", "broken", "blocker"),
     ThreadStatus.WAITING: (
-        "waiting", "pending", "on_hold", "hold", "paused", "deferred", "needs_review",
-        "in_review", "review", "needs_input", "needs_info", "snoozed", "queued", "awaiting",
+        "waiting",
+        "pending",
+        "on_hold",
+        "hold",
+        "paused",
+        "deferred",
+        "needs_review",
+        "in_review",
+        "review",
+        "needs_input",
+        "needs_info",
+        "snoozed",
+        "queued",
+        "awaiting",
     ),
     CLOSED: (
-        "done", "complete", "completed", "closed", "resolved", "fixed", "finished", "cancelled",
-        "canceled", "abandoned", "wontfix", "wont_fix", "merged", "shipped", "released",
-        "obsolete", "dropped", "rejected", "duplicate", "solved", "answered",
+        "done",
+        "complete",
+        "completed",
+        "closed",
+        "resolved",
+        "fixed",
+        "finished",
+        "cancelled",
+        "canceled",
+        "abandoned",
+        "wontfix",
+        "wont_fix",
+        "merged",
+        "shipped",
+        "released",
+        "obsolete",
+        "dropped",
+        "rejected",
+        "duplicate",
+        "solved",
+        "answered",
     ),
 }
 STATUS_WORDS: dict[str, Status] = {w: status for status, words in _WORDS.items() for w in words}
@@ -55,10 +100,27 @@ _PREFIXES: tuple[tuple[str, Status], ...] = (
 )
 # Bare values and tags are read with a narrower vocabulary: "new", "review" or "active" say too
 # little on their own to open a thread.
-_UNAMBIGUOUS = frozenset({
-    "open", "in_progress", "wip", "todo", "blocked", "stuck", "waiting", "on_hold", "pending",
-    "done", "closed", "resolved", "complete", "completed", "cancelled", "canceled", "wontfix",
-})
+_UNAMBIGUOUS = frozenset(
+    {
+        "open",
+        "in_progress",
+        "wip",
+        "todo",
+        "blocked",
+        "stuck",
+        "waiting",
+        "on_hold",
+        "pending",
+        "done",
+        "closed",
+        "resolved",
+        "complete",
+        "completed",
+        "cancelled",
+        "canceled",
+        "wontfix",
+    }
+)
 _STATUS_FIELDS = ("status", "state")
 _DONE_FLAGS = ("done", "completed", "closed", "resolved")
 _TITLE_FIELDS = ("topic", "title", "name", "task", "goal", "summary", "description")
@@ -126,7 +188,8 @@ class SessionView:
         commit (a commit that judged an item below the threshold has still seen it)."""
         since = self.record.committed_at
         return [
-            i for i in self.items.values()
+            i
+            for i in self.items.values()
             if i.committed_version != i.version
             and (since is None or i.updated_at is None or i.updated_at.timestamp() > since)
         ]
@@ -154,6 +217,7 @@ def _key_memories(memories: Iterable[Memory], limit: int = 3) -> list[str]:
 
 def ranked_items(view: SessionView) -> list[tuple[str, Any]]:
     """Working-memory items, most important first (explicit importance, else the heuristic)."""
+
     def score(item: ContextItem) -> float:
         if item.importance is not None:
             return item.importance
@@ -181,8 +245,14 @@ def session_label(view: SessionView) -> str:
         (t for t in (_title(v) for _, v in ranked) if t), None
     )
     if found is None:
-        found = next((v for k, v in ranked if isinstance(v, str) and memory_type(k) == "task"
-                      and value_status(v) is None), None)
+        found = next(
+            (
+                v
+                for k, v in ranked
+                if isinstance(v, str) and memory_type(k) == "task" and value_status(v) is None
+            ),
+            None,
+        )
     return shorten(found, 60) if found else f"session {view.record.id[:8]}"
 
 

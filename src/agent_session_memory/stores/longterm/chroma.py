@@ -82,7 +82,8 @@ class ChromaStore:
             raise ConfigurationError(f"chroma_url {self.url!r} must look like http://host:port")
         try:
             return chromadb.HttpClient(
-                host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 80),
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 80),
                 ssl=parsed.scheme == "https",
             )
         except Exception as exc:  # chromadb raises plain exceptions on connection failures
@@ -147,8 +148,10 @@ class ChromaStore:
             return
         with self._writing():
             self._collection(workspace_id).upsert(
-                ids=list(ids), embeddings=np.asarray(embeddings, dtype=np.float32),
-                metadatas=[dict(m) for m in metadatas], documents=list(documents),
+                ids=list(ids),
+                embeddings=np.asarray(embeddings, dtype=np.float32),
+                metadatas=[dict(m) for m in metadatas],
+                documents=list(documents),
             )
 
     def update_metadata(
@@ -191,14 +194,19 @@ class ChromaStore:
                 return []
             result = col.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
-                n_results=min(n, total), where=where or None, include=["distances"],
+                n_results=min(n, total),
+                where=where or None,
+                include=["distances"],
             )
         ids, dists = result["ids"][0], result["distances"][0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
     def nearest(
-        self, workspace_id: str, embeddings: npt.NDArray[np.float32],
-        where: dict[str, Any] | None, n: int = 1,
+        self,
+        workspace_id: str,
+        embeddings: npt.NDArray[np.float32],
+        where: dict[str, Any] | None,
+        n: int = 1,
     ) -> list[list[tuple[str, float]]]:
         """The ``n`` nearest neighbours ``(id, cosine)`` of each row, best first."""
         if len(embeddings) == 0:
@@ -208,11 +216,16 @@ class ChromaStore:
             total = col.count()
             if total == 0:
                 return [[] for _ in embeddings]
-            result = col.query(query_embeddings=np.asarray(embeddings, dtype=np.float32),
-                               n_results=min(n, total), where=where or None,
-                               include=["distances"])
-        return [[(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
-                for ids, dists in zip(result["ids"], result["distances"], strict=True)]
+            result = col.query(
+                query_embeddings=np.asarray(embeddings, dtype=np.float32),
+                n_results=min(n, total),
+                where=where or None,
+                include=["distances"],
+            )
+        return [
+            [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+            for ids, dists in zip(result["ids"], result["distances"], strict=True)
+        ]
 
     def count(self, workspace_id: str) -> int:
         with self._thread_lock:
@@ -225,8 +238,10 @@ class ChromaStore:
     def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
         with self._thread_lock:
             got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])
-        return {i: np.asarray(e, dtype=np.float32)
-                for i, e in zip(got["ids"], got["embeddings"], strict=True)}
+        return {
+            i: np.asarray(e, dtype=np.float32)
+            for i, e in zip(got["ids"], got["embeddings"], strict=True)
+        }
 
     def close(self) -> None:
         with self._thread_lock:

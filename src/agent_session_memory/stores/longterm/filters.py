@@ -31,8 +31,10 @@ class MemoryFilter:
             conds.append(f"{alias}.type IN ({','.join('?' * len(self.types))})")
             params.extend(self.types)
         if self.tags is not None:
-            conds.append(f"EXISTS (SELECT 1 FROM memory_tags t WHERE t.rid = {alias}.rid AND "
-                         f"t.tag IN ({','.join('?' * len(self.tags))}))")
+            conds.append(
+                f"EXISTS (SELECT 1 FROM memory_tags t WHERE t.rid = {alias}.rid AND "
+                f"t.tag IN ({','.join('?' * len(self.tags))}))"
+            )
             params.extend(self.tags)
         for column, op, value in self._ranges():
             conds.append(f"{alias}.{column} {op} ?")

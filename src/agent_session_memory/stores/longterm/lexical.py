@@ -60,20 +60,143 @@ CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
 PRAGMA user_version = 1;
 """
 
-STOPWORDS = frozenset([
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
-    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same",
-    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves", "s", "t", "d", "ll", "m", "re", "ve",
-])
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "s",
+        "t",
+        "d",
+        "ll",
+        "m",
+        "re",
+        "ve",
+    ]
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -92,8 +215,9 @@ class LexicalStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
-                                   timeout=30)
+        self._db = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=30
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
@@ -122,42 +246,63 @@ class LexicalStore:
     @staticmethod
     def put(db: sqlite3.Connection, memory: Memory, *, pending: bool = True) -> None:
         """Insert or replace one memory with its tags and index entry."""
-        row = db.execute("SELECT rid FROM memories WHERE workspace_id=? AND id=?",
-                         (memory.workspace_id, memory.id)).fetchone()
-        values = (to_json(memory), memory.content_hash, memory.key, memory.session_id, memory.type,
-                  memory.importance, to_timestamp(memory.created_at) or 0.0,
-                  to_timestamp(memory.updated_at) or 0.0, int(memory.superseded_by is not None),
-                  int(pending))
+        row = db.execute(
+            "SELECT rid FROM memories WHERE workspace_id=? AND id=?",
+            (memory.workspace_id, memory.id),
+        ).fetchone()
+        values = (
+            to_json(memory),
+            memory.content_hash,
+            memory.key,
+            memory.session_id,
+            memory.type,
+            memory.importance,
+            to_timestamp(memory.created_at) or 0.0,
+            to_timestamp(memory.updated_at) or 0.0,
+            int(memory.superseded_by is not None),
+            int(pending),
+        )
         if row is None:
             cur = db.execute(
                 "INSERT INTO memories (record, content_hash, key, session_id, type, importance, "
                 "created_at, updated_at, superseded, pending, workspace_id, id) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (*values, memory.workspace_id, memory.id))
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, memory.workspace_id, memory.id),
+            )
             rid = int(cur.lastrowid or 0)
         else:
             rid = int(row[0])
-            db.execute("UPDATE memories SET record=?, content_hash=?, key=?, session_id=?, type=?, "
-                       "importance=?, created_at=?, updated_at=?, superseded=?, pending=? "
-                       "WHERE rid=?", (*values, rid))
+            db.execute(
+                "UPDATE memories SET record=?, content_hash=?, key=?, session_id=?, type=?, "
+                "importance=?, created_at=?, updated_at=?, superseded=?, pending=? "
+                "WHERE rid=?",
+                (*values, rid),
+            )
             db.execute("DELETE FROM memories_fts WHERE rowid=?", (rid,))
             db.execute("DELETE FROM memory_tags WHERE rid=?", (rid,))
         db.execute("INSERT INTO memories_fts (rowid, content) VALUES (?, ?)", (rid, memory.content))
-        db.executemany("INSERT INTO memory_tags (rid, tag) VALUES (?, ?)",
-                       [(rid, t) for t in memory.tags])
+        db.executemany(
+            "INSERT INTO memory_tags (rid, tag) VALUES (?, ?)", [(rid, t) for t in memory.tags]
+        )
 
     @staticmethod
     def add_alias(db: sqlite3.Connection, workspace_id: str, alias: str, memory_id: str) -> None:
-        db.execute("INSERT OR REPLACE INTO memory_aliases VALUES (?, ?, ?)",
-                   (workspace_id, alias, memory_id))
+        db.execute(
+            "INSERT OR REPLACE INTO memory_aliases VALUES (?, ?, ?)",
+            (workspace_id, alias, memory_id),
+        )
 
     @staticmethod
     def remove(db: sqlite3.Connection, workspace_id: str, ids: Sequence[str]) -> int:
         removed = 0
         for memory_id in ids:
-            row = db.execute("SELECT rid FROM memories WHERE workspace_id=? AND id=?",
-                             (workspace_id, memory_id)).fetchone()
-            db.execute("DELETE FROM memory_aliases WHERE workspace_id=? AND memory_id=?",
-                       (workspace_id, memory_id))
+            row = db.execute(
+                "SELECT rid FROM memories WHERE workspace_id=? AND id=?", (workspace_id, memory_id)
+            ).fetchone()
+            db.execute(
+                "DELETE FROM memory_aliases WHERE workspace_id=? AND memory_id=?",
+                (workspace_id, memory_id),
+            )
             if row is None:
                 continue
             db.execute("DELETE FROM memories_fts WHERE rowid=?", (row[0],))
@@ -168,8 +313,10 @@ class LexicalStore:
 
     def mark_done(self, workspace_id: str, ids: Iterable[str]) -> None:
         with self.transaction() as db:
-            db.executemany("UPDATE memories SET pending=0 WHERE workspace_id=? AND id=?",
-                           [(workspace_id, i) for i in ids])
+            db.executemany(
+                "UPDATE memories SET pending=0 WHERE workspace_id=? AND id=?",
+                [(workspace_id, i) for i in ids],
+            )
 
     # -- reads ----------------------------------------------------------------------------------
     def get(self, workspace_id: str, memory_id: str) -> Memory | None:
@@ -179,10 +326,12 @@ class LexicalStore:
         out: dict[str, Memory] = {}
         with self._tx() as db:
             for start in range(0, len(ids), 500):
-                chunk = list(ids[start:start + 500])
+                chunk = list(ids[start : start + 500])
                 rows = db.execute(
                     f"SELECT record FROM memories WHERE workspace_id=? AND id IN "
-                    f"({','.join('?' * len(chunk))})", (workspace_id, *chunk)).fetchall()
+                    f"({','.join('?' * len(chunk))})",
+                    (workspace_id, *chunk),
+                ).fetchall()
                 for (record,) in rows:
                     memory = from_json(record)
                     out[memory.id] = memory
@@ -190,8 +339,10 @@ class LexicalStore:
 
     def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
         with self._tx() as db:
-            row = db.execute("SELECT memory_id FROM memory_aliases WHERE workspace_id=? AND "
-                             "alias=?", (workspace_id, alias)).fetchone()
+            row = db.execute(
+                "SELECT memory_id FROM memory_aliases WHERE workspace_id=? AND alias=?",
+                (workspace_id, alias),
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def by_hash(self, workspace_id: str, digest: str) -> Memory | None:
@@ -204,51 +355,72 @@ class LexicalStore:
 
     def _one(self, cond: str, params: tuple[str, ...]) -> Memory | None:
         with self._tx() as db:
-            row = db.execute(f"SELECT record FROM memories WHERE workspace_id=? AND {cond} "
-                             "ORDER BY updated_at DESC, rid DESC LIMIT 1", params).fetchone()
+            row = db.execute(
+                f"SELECT record FROM memories WHERE workspace_id=? AND {cond} "
+                "ORDER BY updated_at DESC, rid DESC LIMIT 1",
+                params,
+            ).fetchone()
         return None if row is None else from_json(row[0])
 
-    def select(self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None,
-             offset: int = 0) -> list[Memory]:
+    def select(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[Memory]:
         where, params = flt.sql()
-        sql = (f"SELECT m.record FROM memories m WHERE m.workspace_id=? AND {where} "
-               "ORDER BY m.created_at, m.rid LIMIT ? OFFSET ?")
+        sql = (
+            f"SELECT m.record FROM memories m WHERE m.workspace_id=? AND {where} "
+            "ORDER BY m.created_at, m.rid LIMIT ? OFFSET ?"
+        )
         with self._tx() as db:
-            rows = db.execute(sql, (workspace_id, *params, -1 if limit is None else limit,
-                                    offset)).fetchall()
+            rows = db.execute(
+                sql, (workspace_id, *params, -1 if limit is None else limit, offset)
+            ).fetchall()
         return [from_json(r[0]) for r in rows]
 
     def pending(self, workspace_id: str) -> list[Memory]:
         with self._tx() as db:
-            rows = db.execute("SELECT record FROM memories WHERE pending=1 AND workspace_id=?",
-                              (workspace_id,)).fetchall()
+            rows = db.execute(
+                "SELECT record FROM memories WHERE pending=1 AND workspace_id=?", (workspace_id,)
+            ).fetchall()
         return [from_json(r[0]) for r in rows]
 
-    def search(self, workspace_id: str, query: str, n: int,
-               flt: MemoryFilter) -> list[tuple[str, float]]:
+    def search(
+        self, workspace_id: str, query: str, n: int, flt: MemoryFilter
+    ) -> list[tuple[str, float]]:
         """``(id, -bm25)`` best first (higher is better), at most ``n``."""
         expr = match_expression(query)
         if expr is None:
             return []
         where, params = flt.sql()
-        sql = ("SELECT m.id, bm25(memories_fts) AS s FROM memories_fts "
-               "JOIN memories m ON m.rid = memories_fts.rowid "
-               f"WHERE memories_fts MATCH ? AND m.workspace_id=? AND {where} ORDER BY s LIMIT ?")
+        sql = (
+            "SELECT m.id, bm25(memories_fts) AS s FROM memories_fts "
+            "JOIN memories m ON m.rid = memories_fts.rowid "
+            f"WHERE memories_fts MATCH ? AND m.workspace_id=? AND {where} ORDER BY s LIMIT ?"
+        )
         with self._tx() as db:
             rows = db.execute(sql, (expr, workspace_id, *params, n)).fetchall()
         return [(str(i), -float(s)) for i, s in rows]
 
     def count(self, workspace_id: str) -> int:
         with self._tx() as db:
-            return int(db.execute("SELECT count(*) FROM memories WHERE workspace_id=?",
-                                  (workspace_id,)).fetchone()[0])
+            return int(
+                db.execute(
+                    "SELECT count(*) FROM memories WHERE workspace_id=?", (workspace_id,)
+                ).fetchone()[0]
+            )
 
     def fts_matches(self, text: str) -> int:
         """How many index entries match ``text`` (tests: forgetting leaves nothing behind)."""
         expr = match_expression(text)
         with self._tx() as db:
-            return int(db.execute("SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?",
-                                  (expr,)).fetchone()[0]) if expr else 0
+            return (
+                int(
+                    db.execute(
+                        "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?", (expr,)
+                    ).fetchone()[0]
+                )
+                if expr
+                else 0
+            )
 
     def close(self) -> None:
         with self._lock:
