@@ -181,3 +181,10 @@ def test_bad_messages_are_refused(client: MemoryClient, messages: Any) -> None:
     with pytest.raises(InvalidInput):
         client.add_messages(session.id, messages)
     assert client.get_messages(session.id) == []
+
+
+def test_a_misspelt_option_fails_at_construction(tmp_path: Any) -> None:
+    from agent_session_memory import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="embeding_function"):
+        MemoryClient(path=str(tmp_path), embeding_function=object())

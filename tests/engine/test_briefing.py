@@ -31,8 +31,9 @@ def embedder() -> Any:
 
 def make_engine(home: Path, clock: ManualClock, embedder: Any, store: str = "sqlite") -> Engine:
     url = "memory://" if store == "memory" else None
-    return Engine(Settings(home=home, session_store_url=url), clock=clock,
-                  embedding_function=embedder)
+    return Engine(
+        Settings(home=home, session_store_url=url), clock=clock, embedding_function=embedder
+    )
 
 
 @dataclass
@@ -59,8 +60,12 @@ def script_week(engine: Engine, clock: ManualClock) -> Week:
 
     def session(name: str, offset: float, ttl: float = HOUR, **kwargs: Any) -> str:
         week.at(offset)
-        sid = e.create_session(ttl_seconds=ttl, workspace_id=kwargs.pop("ws", "proj"),
-                               metadata={"title": name}, **kwargs).id
+        sid = e.create_session(
+            ttl_seconds=ttl,
+            workspace_id=kwargs.pop("ws", "proj"),
+            metadata={"title": name},
+            **kwargs,
+        ).id
         week.ids[name] = sid
         return sid
 
@@ -90,15 +95,15 @@ def script_week(engine: Engine, clock: ManualClock) -> Week:
     e.set_context(s5, "billing_migration", {"title": "Billing migration", "status": "stuck"})
     week.at(6 * DAY + 10 * HOUR)
     e.remember("Invoices are sent monthly", type="decision", importance=0.7, workspace_id="proj")
-    e.remember("Ask legal about data retention", tags=["open"], importance=0.6,
-               workspace_id="proj")
+    e.remember("Ask legal about data retention", tags=["open"], importance=0.6, workspace_id="proj")
     week.at(6 * DAY + 12 * HOUR)
     return week
 
 
 @pytest.fixture(scope="module", params=["sqlite", "memory"])
-def week(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-         embedder: Any) -> Iterator[Week]:
+def week(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, embedder: Any
+) -> Iterator[Week]:
     clock = ManualClock()
     engine = make_engine(tmp_path_factory.mktemp("week"), clock, embedder, request.param)
     yield script_week(engine, clock)
@@ -123,9 +128,16 @@ def _threads(b: Briefing) -> set[tuple[str, str, str]]:
     [
         (24, {"Caching spike", "Billing"}, {"Redis for caching"}),
         (72, {"CI", "Caching spike", "Billing"}, {"Redis for caching", "GitHub Actions for CI"}),
-        (7 * 24, {"Set up auth", "Storage", "CI", "Caching spike", "Billing"},
-         {"Redis for caching", "GitHub Actions for CI", "use JWT for auth",
-          "Postgres for storage"}),
+        (
+            7 * 24,
+            {"Set up auth", "Storage", "CI", "Caching spike", "Billing"},
+            {
+                "Redis for caching",
+                "GitHub Actions for CI",
+                "use JWT for auth",
+                "Postgres for storage",
+            },
+        ),
     ],
 )
 def test_window_names_exactly_its_sessions_and_decisions(
@@ -175,7 +187,8 @@ def test_workspace_summary_and_top_memories(week: Week) -> None:
     assert "memories" in b.workspace_summary
     assert len(b.memories) == 3
     assert [m.importance for m in b.memories] == sorted(
-        (m.importance for m in b.memories), reverse=True)
+        (m.importance for m in b.memories), reverse=True
+    )
     assert week.briefing(24, max_memories=0).memories == []
 
 
@@ -229,10 +242,14 @@ def test_memory_threads_close_with_a_closed_tag(tmp_path: Path, embedder: Any) -
     m = e.remember("Rotate the API keys", tags=["open"], workspace_id="w")
     [thread] = e.get_briefing(workspace_id="w").open_threads
     assert (thread.source, thread.status, thread.key_memories) == (
-        "memory", ThreadStatus.IN_PROGRESS, ["Rotate the API keys"])
+        "memory",
+        ThreadStatus.IN_PROGRESS,
+        ["Rotate the API keys"],
+    )
     e.update_memory(m.id, tags=["open", "blocked"], workspace_id="w")
     assert [t.status for t in e.get_briefing(workspace_id="w").open_threads] == [
-        ThreadStatus.BLOCKED]
+        ThreadStatus.BLOCKED
+    ]
     e.update_memory(m.id, tags=["open", "done"], workspace_id="w")
     assert e.get_briefing(workspace_id="w").open_threads == []
     e.close()
@@ -289,8 +306,11 @@ def test_a_summarizer_writes_the_paragraph_and_a_failing_one_falls_back(
     tmp_path: Path, fail: bool
 ) -> None:
     summarizer = _Summarizer(fail)
-    e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock(),
-               summarizer=summarizer)
+    e = Engine(
+        Settings(home=tmp_path, session_store_url="memory://"),
+        clock=ManualClock(),
+        summarizer=summarizer,
+    )
     sid = e.create_session(workspace_id="w").id
     e.set_context(sid, "note", "hello")
     text = e.get_briefing(workspace_id="w").recent_activity_summary
@@ -329,15 +349,28 @@ def test_bad_workspace_is_a_typed_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("word", "status"),
     [
-        ("in_progress", ThreadStatus.IN_PROGRESS), ("In Progress", ThreadStatus.IN_PROGRESS),
-        ("WIP", ThreadStatus.IN_PROGRESS), ("ongoing", ThreadStatus.IN_PROGRESS),
-        ("todo", ThreadStatus.IN_PROGRESS), ("started", ThreadStatus.IN_PROGRESS),
-        ("blocked", ThreadStatus.BLOCKED), ("stuck", ThreadStatus.BLOCKED),
-        ("blocked-on-legal", ThreadStatus.BLOCKED), ("waiting", ThreadStatus.WAITING),
-        ("pending", ThreadStatus.WAITING), ("on hold", ThreadStatus.WAITING),
-        ("needs_review", ThreadStatus.WAITING), ("waiting for CI", ThreadStatus.WAITING),
-        ("done", CLOSED), ("Complete", CLOSED), ("closed", CLOSED), ("resolved", CLOSED),
-        ("cancelled", CLOSED), ("won't fix", CLOSED), ("healthy", None), ("", None),
+        ("in_progress", ThreadStatus.IN_PROGRESS),
+        ("In Progress", ThreadStatus.IN_PROGRESS),
+        ("WIP", ThreadStatus.IN_PROGRESS),
+        ("ongoing", ThreadStatus.IN_PROGRESS),
+        ("todo", ThreadStatus.IN_PROGRESS),
+        ("started", ThreadStatus.IN_PROGRESS),
+        ("blocked", ThreadStatus.BLOCKED),
+        ("stuck", ThreadStatus.BLOCKED),
+        ("blocked-on-legal", ThreadStatus.BLOCKED),
+        ("waiting", ThreadStatus.WAITING),
+        ("pending", ThreadStatus.WAITING),
+        ("on hold", ThreadStatus.WAITING),
+        ("needs_review", ThreadStatus.WAITING),
+        ("waiting for CI", ThreadStatus.WAITING),
+        ("done", CLOSED),
+        ("Complete", CLOSED),
+        ("closed", CLOSED),
+        ("resolved", CLOSED),
+        ("cancelled", CLOSED),
+        ("won't fix", CLOSED),
+        ("healthy", None),
+        ("", None),
     ],
 )
 def test_status_words_map_to_the_three_states_or_closed(word: str, status: Any) -> None:

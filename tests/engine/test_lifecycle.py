@@ -29,8 +29,11 @@ def embedder() -> Any:
 @pytest.fixture(params=["sqlite", "memory"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path, embedder: Any) -> Any:
     url = "memory://" if request.param == "memory" else None
-    eng = Engine(Settings(home=tmp_path, session_store_url=url), clock=ManualClock(START),
-                 embedding_function=embedder)
+    eng = Engine(
+        Settings(home=tmp_path, session_store_url=url),
+        clock=ManualClock(START),
+        embedding_function=embedder,
+    )
     yield eng
     eng.close()
 
@@ -56,7 +59,8 @@ def test_using_the_workspace_auto_commits_an_expired_session(engine: Engine) -> 
     [expired] = engine.list_events(types=["session_expired"], session_id=sid, workspace_id="w")
     assert expired.at == record.expires_at  # stamped with the expiry, not the sweep
     assert [m.content for m in engine.list_memories(session_id=sid, workspace_id="w")] == [
-        "auth decision: use JWT for auth"]
+        "auth decision: use JWT for auth"
+    ]
     engine.clock.advance(LAZY_SWEEP_SECONDS + 1)  # type: ignore[attr-defined]
     assert engine.sweep() == []
     engine.create_session(workspace_id="w")
@@ -96,7 +100,10 @@ def test_auto_commit_off_leaves_the_session_open_until_committed(engine: Engine)
     assert _count(engine, EventType.SESSION_COMMITTED, sid) == 0
     [thread] = engine.get_briefing(workspace_id="w").open_threads
     assert (thread.source, thread.session_id, thread.status.value) == (
-        "expired_session", sid, "waiting")
+        "expired_session",
+        sid,
+        "waiting",
+    )
     assert "auth_decision" in thread.topic
     engine.commit_session(sid)
     assert engine.get_briefing(workspace_id="w").open_threads == []
@@ -123,11 +130,16 @@ def test_list_events_filters_and_validates(engine: Engine) -> None:
     assert kinds == ["session_started", "session_ended"]
     assert len(engine.list_events(workspace_id="w", limit=1)) == 1
     assert engine.list_events(workspace_id="w", since=START + 2) == []
-    assert len(engine.list_events(workspace_id="w", types=["session_ended"],
-                                  session_id=sid)) == 1
+    assert len(engine.list_events(workspace_id="w", types=["session_ended"], session_id=sid)) == 1
     assert engine.list_events(workspace_id="other") == []
-    for bad in ({"types": ["nope"]}, {"types": "session_started"}, {"limit": 0},
-                {"since": "yesterday"}, {"until": float("nan")}, {"session_id": "../x"}):
+    for bad in (
+        {"types": ["nope"]},
+        {"types": "session_started"},
+        {"limit": 0},
+        {"since": "yesterday"},
+        {"until": float("nan")},
+        {"session_id": "../x"},
+    ):
         with pytest.raises(InvalidInput):
             engine.list_events(workspace_id="w", **bad)
 
@@ -159,8 +171,10 @@ def test_two_racing_sweeps_auto_commit_each_session_exactly_once(
 
     ctx = mp.get_context("spawn")
     barrier, out = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=_sweeper, args=(str(tmp_path), START + 2 * HOUR, barrier, out))
-             for _ in range(2)]
+    procs = [
+        ctx.Process(target=_sweeper, args=(str(tmp_path), START + 2 * HOUR, barrier, out))
+        for _ in range(2)
+    ]
     for p in procs:
         p.start()
     results = [out.get(timeout=240) for _ in procs]

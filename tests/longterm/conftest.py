@@ -29,10 +29,24 @@ class Recorder:
         self.clock = clock
         self.events: list[EventRecord] = []
 
-    def event(self, workspace_id: str, type_: str, *, session_id: str | None = None,
-              memory_id: str | None = None, **data: Any) -> EventRecord:
-        return EventRecord(uuid.uuid4().hex, workspace_id, type_, self.clock.now(), session_id,
-                           memory_id, json.dumps(data))
+    def event(
+        self,
+        workspace_id: str,
+        type_: str,
+        *,
+        session_id: str | None = None,
+        memory_id: str | None = None,
+        **data: Any,
+    ) -> EventRecord:
+        return EventRecord(
+            uuid.uuid4().hex,
+            workspace_id,
+            type_,
+            self.clock.now(),
+            session_id,
+            memory_id,
+            json.dumps(data),
+        )
 
     def emit(self, events: list[EventRecord]) -> None:
         self.events.extend(events)
@@ -51,15 +65,22 @@ def recorder(clock: ManualClock) -> Recorder:
     return Recorder(clock)
 
 
-def open_longterm(home: Path, embedder: MiniLMEmbedder, clock: ManualClock,
-                  recorder: Recorder, **settings: Any) -> LongTermMemory:
-    return LongTermMemory(Settings(home=home, **settings), clock=clock, emit=recorder.emit,
-                          event=recorder.event, embedding_function=embedder)
+def open_longterm(
+    home: Path, embedder: MiniLMEmbedder, clock: ManualClock, recorder: Recorder, **settings: Any
+) -> LongTermMemory:
+    return LongTermMemory(
+        Settings(home=home, **settings),
+        clock=clock,
+        emit=recorder.emit,
+        event=recorder.event,
+        embedding_function=embedder,
+    )
 
 
 @pytest.fixture
-def lt(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock,
-       recorder: Recorder) -> Iterator[LongTermMemory]:
+def lt(
+    tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock, recorder: Recorder
+) -> Iterator[LongTermMemory]:
     memory = open_longterm(tmp_path / "home", embedder, clock, recorder)
     yield memory
     memory.close()
@@ -69,7 +90,10 @@ def lt(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock,
 def engine(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock) -> Iterator[Any]:
     from agent_session_memory.engine import Engine
 
-    eng = Engine(Settings(home=tmp_path / "home", session_store_url="memory://"), clock=clock,
-                 embedding_function=embedder)
+    eng = Engine(
+        Settings(home=tmp_path / "home", session_store_url="memory://"),
+        clock=clock,
+        embedding_function=embedder,
+    )
     yield eng
     eng.close()

@@ -35,9 +35,11 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("chroma CLI not installed")
     port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -75,9 +77,11 @@ def unit(rows: np.ndarray) -> np.ndarray:
 def test_upsert_query_filter_delete(store: ChromaStore, tmp_path: Path) -> None:
     ws = f"ws.{tmp_path.name}"  # distinct per test on the shared server
     vecs = unit(np.random.default_rng(0).random((3, 8)))
-    metas = [{"type": "fact", "importance": 0.9, "superseded": False, "tag:auth": True},
-             {"type": "note", "importance": 0.1, "superseded": False},
-             {"type": "fact", "importance": 0.5, "superseded": True}]
+    metas = [
+        {"type": "fact", "importance": 0.9, "superseded": False, "tag:auth": True},
+        {"type": "note", "importance": 0.1, "superseded": False},
+        {"type": "fact", "importance": 0.5, "superseded": True},
+    ]
     store.upsert(ws, ["a", "b", "c"], vecs, metas, ["A", "B", "C"])
     store.upsert(ws, ["a"], vecs[:1], metas[:1], ["A"])  # idempotent by id
     assert store.count(ws) == 3
@@ -93,11 +97,13 @@ def test_upsert_query_filter_delete(store: ChromaStore, tmp_path: Path) -> None:
     assert store.count(ws) == 0
 
 
-def test_longterm_on_chroma_server(chroma_server: str, tmp_path: Path,
-                                   embedder: MiniLMEmbedder) -> None:
+def test_longterm_on_chroma_server(
+    chroma_server: str, tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
     clock = ManualClock()
-    lt = open_longterm(tmp_path / "home", embedder, clock, Recorder(clock),
-                       chroma_url=chroma_server)
+    lt = open_longterm(
+        tmp_path / "home", embedder, clock, Recorder(clock), chroma_url=chroma_server
+    )
     try:
         m = lt.remember("srv", "The staging database runs on port 5433")
         lt.remember("srv", "Our CI uses GitHub Actions")

@@ -31,8 +31,10 @@ NEAR_MISSES = [
     ("We chose JWT for authentication.", "We chose session cookies for authentication."),
     ("Deploys happen every Tuesday.", "Deploys happen every Thursday."),
     ("Alice owns the billing service.", "Bob owns the billing service."),
-    ("The API rate limit is 100 requests per minute.",
-     "The API rate limit is 1000 requests per minute."),
+    (
+        "The API rate limit is 100 requests per minute.",
+        "The API rate limit is 1000 requests per minute.",
+    ),
     ("The database is PostgreSQL 16.", "The database is MySQL 8."),
     ("Use ruff for linting.", "Use black for formatting."),
     ("The frontend is written in React.", "The frontend is written in Vue."),
@@ -41,8 +43,14 @@ NEAR_MISSES = [
 ]
 
 
-def cand(session: str, key: str, content: str, version: int = 1, importance: float = 0.7,
-         tags: list[str] | None = None) -> Candidate:
+def cand(
+    session: str,
+    key: str,
+    content: str,
+    version: int = 1,
+    importance: float = 0.7,
+    tags: list[str] | None = None,
+) -> Candidate:
     return Candidate(WS, session, key, version, content, content, importance, tags=tags or [])
 
 
@@ -52,6 +60,7 @@ def live(lt: LongTermMemory) -> list[str]:
 
 def test_shipped_rule_separates_paraphrases_from_near_misses(embedder: MiniLMEmbedder) -> None:
     """B4 on the test set: F1 1.0 and zero false merges; cosine alone cannot do both."""
+
     def score(a: str, b: str) -> float:
         v = embedder.embed([a, b])
         return float(v[0] @ v[1])
@@ -89,8 +98,9 @@ def test_near_misses_stay_distinct(lt: LongTermMemory) -> None:
 
 
 def test_commit_twice_gives_the_same_memories(lt: LongTermMemory, recorder: Recorder) -> None:
-    batch = [cand("s1", f"k{i}", f"Fact number {i}: the service {i} uses queue q{i}.")
-             for i in range(5)]
+    batch = [
+        cand("s1", f"k{i}", f"Fact number {i}: the service {i} uses queue q{i}.") for i in range(5)
+    ]
     first = lt.commit(WS, "s1", batch, True)
     before = lt.export(WS)
     second = lt.commit(WS, "s1", batch, True)
@@ -108,9 +118,11 @@ def test_crash_at_any_step_then_retry_writes_each_memory_once(
     lt: LongTermMemory, step: str
 ) -> None:
     lt.commit(WS, "s0", [cand("s0", "port", "The API listens on port 8000.")], True)
-    batch = [cand("s1", "port", "The API listens on port 9000.", version=2),  # supersedes
-             cand("s1", "lang", "The service is written in Go."),
-             cand("s1", "lang2", "the service is  written in Go.")]  # exact dup in the batch
+    batch = [
+        cand("s1", "port", "The API listens on port 9000.", version=2),  # supersedes
+        cand("s1", "lang", "The service is written in Go."),
+        cand("s1", "lang2", "the service is  written in Go."),
+    ]  # exact dup in the batch
     target = {"put": lt.lexical, "mark_done": lt.lexical}.get(step, lt.chroma)
     calls = {"n": 0}
 
@@ -126,8 +138,12 @@ def test_crash_at_any_step_then_retry_writes_each_memory_once(
     lt.commit(WS, "s1", batch, True)
     everything = lt.export(WS)
     assert sorted(m["content"] for m in everything) == sorted(
-        ["The API listens on port 8000.", "The API listens on port 9000.",
-         "The service is written in Go."])
+        [
+            "The API listens on port 8000.",
+            "The API listens on port 9000.",
+            "The service is written in Go.",
+        ]
+    )
     assert lt.chroma.count(WS) == 3
     assert not lt.lexical.pending(WS)
     hits = lt.recall(WS, "which port does the API listen on", 5, MemoryFilter())

@@ -31,8 +31,9 @@ def test_related_sentences_score_higher(embedder: MiniLMEmbedder) -> None:
 
 def test_matches_published_minilm_cosines(embedder: MiniLMEmbedder) -> None:
     """sentence-transformers' quickstart prints 0.6660 / 0.1046 / 0.1411 for this model (fp32)."""
-    v = embedder.embed(["The weather is lovely today.", "It's so sunny outside!",
-                        "He drove to the stadium."])
+    v = embedder.embed(
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
     sims = v @ v.T
     assert sims[0, 1] == pytest.approx(0.6660, abs=0.02)
     assert sims[0, 2] == pytest.approx(0.1046, abs=0.02)

@@ -11,8 +11,9 @@ from agent_session_memory.errors import InvalidInput, LimitExceeded, MemoryNotFo
 
 
 def test_remember_recall_update_forget(engine: Any) -> None:
-    m = engine.remember("We chose JWT for auth", importance=0.8, tags=["auth"],
-                        metadata={"source": "adr-7"})
+    m = engine.remember(
+        "We chose JWT for auth", importance=0.8, tags=["auth"], metadata={"source": "adr-7"}
+    )
     assert m.importance == 0.8 and m.metadata == {"source": "adr-7"}
     default = engine.remember("Lunch is at noon")
     assert default.importance == 0.5
@@ -32,14 +33,24 @@ def test_remember_recall_update_forget(engine: Any) -> None:
     assert len(engine.list_memories(workspace_id="copy")) == 2
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"content": ""}, {"content": "   "}, {"content": 42},
-    {"content": "x", "importance": 1.5}, {"content": "x", "importance": -0.1},
-    {"content": "x", "importance": math.nan}, {"content": "x", "importance": True},
-    {"content": "x", "tags": "auth"}, {"content": "x", "tags": [""]},
-    {"content": "x", "metadata": {"bad": math.inf}}, {"content": "x", "type": ""},
-    {"content": "x", "session_id": "../etc"}, {"content": "x", "workspace_id": "a b"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"content": ""},
+        {"content": "   "},
+        {"content": 42},
+        {"content": "x", "importance": 1.5},
+        {"content": "x", "importance": -0.1},
+        {"content": "x", "importance": math.nan},
+        {"content": "x", "importance": True},
+        {"content": "x", "tags": "auth"},
+        {"content": "x", "tags": [""]},
+        {"content": "x", "metadata": {"bad": math.inf}},
+        {"content": "x", "type": ""},
+        {"content": "x", "session_id": "../etc"},
+        {"content": "x", "workspace_id": "a b"},
+    ],
+)
 def test_remember_refuses_bad_input(engine: Any, kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
         engine.remember(**kwargs)
@@ -50,13 +61,24 @@ def test_huge_content_is_a_limit(engine: Any) -> None:
         engine.remember("x" * (32 * 1024 + 1))
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"query": ""}, {"query": "q", "k": 0}, {"query": "q", "k": -1}, {"query": "q", "k": 1.5},
-    {"query": "q", "k": 10**9}, {"query": "q" * 10_000}, {"query": "q", "types": "fact"},
-    {"query": "q", "tags": [1]}, {"query": "q", "min_importance": 2},
-    {"query": "q", "since": "yesterday"}, {"query": "q", "until": math.nan},
-    {"query": "q", "session_id": "a/b"}, {"query": None},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"query": ""},
+        {"query": "q", "k": 0},
+        {"query": "q", "k": -1},
+        {"query": "q", "k": 1.5},
+        {"query": "q", "k": 10**9},
+        {"query": "q" * 10_000},
+        {"query": "q", "types": "fact"},
+        {"query": "q", "tags": [1]},
+        {"query": "q", "min_importance": 2},
+        {"query": "q", "since": "yesterday"},
+        {"query": "q", "until": math.nan},
+        {"query": "q", "session_id": "a/b"},
+        {"query": None},
+    ],
+)
 def test_recall_refuses_bad_input(engine: Any, kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
         engine.recall(**kwargs)

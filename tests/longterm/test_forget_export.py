@@ -31,18 +31,27 @@ def test_forget_where_and_everything(lt: LongTermMemory, clock: ManualClock) -> 
     clock.advance(100)
     lt.remember(WS, "Fact about bananas", tags=["fruit"])
     lt.remember(WS, "Fact about cherries")
-    assert lt.forget_where(WS, MemoryFilter(types=("note",), include_superseded=True),
-                           everything=False) == 1
+    assert (
+        lt.forget_where(
+            WS, MemoryFilter(types=("note",), include_superseded=True), everything=False
+        )
+        == 1
+    )
     assert lt.lexical.get(WS, a.id) is None
     assert lt.forget_where(WS, MemoryFilter(include_superseded=True), everything=True) == 2
     assert lt.chroma.count(WS) == 0 and lt.lexical.count(WS) == 0
     assert lt.lexical.fts_matches("bananas cherries apples") == 0
 
 
-def test_export_import_round_trip(lt: LongTermMemory, tmp_path: Path,
-                                  embedder: MiniLMEmbedder) -> None:
-    for text in ["We chose JWT for auth", "Deploys go out on Tuesdays",
-                 "The database is PostgreSQL 16", "Alice owns billing"]:
+def test_export_import_round_trip(
+    lt: LongTermMemory, tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    for text in [
+        "We chose JWT for auth",
+        "Deploys go out on Tuesdays",
+        "The database is PostgreSQL 16",
+        "Alice owns billing",
+    ]:
         lt.remember(WS, text, tags=["t"], metadata={"src": text[:3]})
     exported = lt.export(WS)
     clock = ManualClock()
@@ -52,8 +61,7 @@ def test_export_import_round_trip(lt: LongTermMemory, tmp_path: Path,
         assert other.export(WS) == exported
         for q in ["authentication", "release day", "which database", "who owns billing"]:
             want = [(h.memory.id, round(h.score, 4)) for h in lt.recall(WS, q, 3, MemoryFilter())]
-            got = [(h.memory.id, round(h.score, 4)) for h in other.recall(WS, q, 3,
-                                                                          MemoryFilter())]
+            got = [(h.memory.id, round(h.score, 4)) for h in other.recall(WS, q, 3, MemoryFilter())]
             assert got == want
     finally:
         other.close()

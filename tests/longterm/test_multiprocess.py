@@ -39,8 +39,10 @@ def test_two_writer_processes(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
     reader = open_longterm(home, embedder, clock, Recorder(clock))
     reader.remember("shared", "seed memory written before the writers start")
     n = 15
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(home), name, str(n)])
-             for name in ("alpha", "beta")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(home), name, str(n)])
+        for name in ("alpha", "beta")
+    ]
     assert [p.wait(timeout=180) for p in procs] == [0, 0]
     try:
         assert reader.chroma.count("shared") == 2 * n + 1

@@ -10,8 +10,27 @@ from hypothesis import strategies as st
 from agent_session_memory.stores.longterm.names import collection_name
 
 VALID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]")
-HOSTILE = ["a", "-", "..", "a..b", "a.b", "a_b", "a-b", "_x_", "x" * 64, "", "é", "日本",
-           "../../etc/passwd", "a b", "A", "ws\x00", "--", "1", "-a-"]
+HOSTILE = [
+    "a",
+    "-",
+    "..",
+    "a..b",
+    "a.b",
+    "a_b",
+    "a-b",
+    "_x_",
+    "x" * 64,
+    "",
+    "é",
+    "日本",
+    "../../etc/passwd",
+    "a b",
+    "A",
+    "ws\x00",
+    "--",
+    "1",
+    "-a-",
+]
 
 
 def test_hostile_ids_give_valid_distinct_names() -> None:

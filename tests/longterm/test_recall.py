@@ -19,14 +19,32 @@ def ids(hits: list) -> list[str]:  # type: ignore[type-arg]
 
 
 def test_every_filter(lt: LongTermMemory, clock: ManualClock) -> None:
-    a = lt.remember(WS, "Auth uses JWT tokens signed with RS256", type="decision",
-                    importance=0.9, tags=["auth", "security"], session_id="s1")
+    a = lt.remember(
+        WS,
+        "Auth uses JWT tokens signed with RS256",
+        type="decision",
+        importance=0.9,
+        tags=["auth", "security"],
+        session_id="s1",
+    )
     clock.advance(3600)
-    b = lt.remember(WS, "Auth tokens expire after 15 minutes", type="fact", importance=0.3,
-                    tags=["auth"], session_id="s2")
+    b = lt.remember(
+        WS,
+        "Auth tokens expire after 15 minutes",
+        type="fact",
+        importance=0.3,
+        tags=["auth"],
+        session_id="s2",
+    )
     clock.advance(3600)
-    c = lt.remember(WS, "The auth service is deployed on Kubernetes", type="fact",
-                    importance=0.6, tags=["ops"], session_id="s2")
+    c = lt.remember(
+        WS,
+        "The auth service is deployed on Kubernetes",
+        type="fact",
+        importance=0.6,
+        tags=["ops"],
+        session_id="s2",
+    )
     q = "auth tokens"
     assert set(ids(lt.recall(WS, q, 10, MemoryFilter()))) == {a.id, b.id, c.id}
     assert ids(lt.recall(WS, q, 10, MemoryFilter(types=("decision",)))) == [a.id]
@@ -80,16 +98,20 @@ def test_hybrid_beats_either_half(lt: LongTermMemory) -> None:
         dense = lt.chroma.query(WS, vec, 100, MemoryFilter().chroma_where())
         lexical = lt.lexical.search(WS, query, 100, MemoryFilter())
         hybrid = ids(lt.recall(WS, query, 10, MemoryFilter()))
-        for name, ranked in (("dense", [i for i, _ in dense]),
-                             ("lexical", [i for i, _ in lexical]), ("hybrid", hybrid)):
+        for name, ranked in (
+            ("dense", [i for i, _ in dense]),
+            ("lexical", [i for i, _ in lexical]),
+            ("hybrid", hybrid),
+        ):
             rank[name].append(ranked.index(target) + 1 if target in ranked else 99)
     mrr = {name: float(np.mean([1 / r for r in ranks])) for name, ranks in rank.items()}
     assert all(r == 1 for r in rank["hybrid"]), rank
     assert mrr["hybrid"] > mrr["dense"] and mrr["hybrid"] > mrr["lexical"], mrr
 
 
-def test_fusion_ties_break_on_importance_then_recency(lt: LongTermMemory,
-                                                      clock: ManualClock) -> None:
+def test_fusion_ties_break_on_importance_then_recency(
+    lt: LongTermMemory, clock: ManualClock
+) -> None:
     low = lt.remember(WS, "The office wifi password is rotated monthly", importance=0.2)
     clock.advance(10)
     high = lt.remember(WS, "the office wifi password is rotated monthly", importance=0.9)

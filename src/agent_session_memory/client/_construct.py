@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..config import Settings
 from ..engine import Engine
+from ..engine.core import LONGTERM_OPTIONS
 from ..errors import ConfigurationError
 from .transport import AsyncLocalTransport, LocalTransport
 
-_ENGINE_OPTIONS = {
+_ENGINE_OPTIONS = LONGTERM_OPTIONS | {
     "clock",
     "session_store",
     "token_counter",
-    "embedding_function",
     "scorer",
     "fact_extractor",
     "summarizer",
 }
+_SETTINGS_FIELDS = frozenset(f.name for f in dataclasses.fields(Settings))
 
 
 def _engine(
@@ -32,6 +34,9 @@ def _engine(
         return engine  # type: ignore[no-any-return]
     settings = options.pop("settings", None)
     engine_options = {k: options.pop(k) for k in list(options) if k in _ENGINE_OPTIONS}
+    unknown = set(options) - _SETTINGS_FIELDS
+    if unknown:
+        raise ConfigurationError(f"unknown client options: {sorted(unknown)}")
     if settings is None:
         settings = Settings.from_env(
             home=path,

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..clock import Clock, SystemClock
 from ..config import Settings
+from ..errors import ConfigurationError
 from ..stores.sessions.base import SessionStore
 from ..tokens import TokenCounter
 from .briefing import BriefingOps
@@ -23,6 +24,10 @@ from .messages import MessageOps
 from .protocols import BriefingSummarizer, FactExtractor, ImportanceScorer
 from .scoring import HeuristicScorer
 from .sessions import SessionOps
+
+# Options handed to the long-term side when it opens (it is heavy, so it opens on first use):
+# checked here so that a misspelt option fails at construction, not at the first recall.
+LONGTERM_OPTIONS = frozenset({"embedding_function", "fusion", "near_duplicate_threshold"})
 
 
 class Engine(BriefingOps, LifecycleOps, CommitOps, SessionOps, ContextOps, MessageOps, MemoryOps):
@@ -40,6 +45,9 @@ class Engine(BriefingOps, LifecycleOps, CommitOps, SessionOps, ContextOps, Messa
         summarizer: BriefingSummarizer | None = None,
         **longterm_options: Any,
     ) -> None:
+        unknown = set(longterm_options) - LONGTERM_OPTIONS
+        if unknown:
+            raise ConfigurationError(f"unknown engine options: {sorted(unknown)}")
         self.settings = settings or Settings.from_env()
         self.limits = self.settings.limits
         self.clock = clock or SystemClock()

@@ -77,7 +77,6 @@ class LongTermMemory:
         embedding_function: Any = None,
         fusion: FusionConfig | None = None,
         near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
-        **_engine_options: Any,  # scorer, summarizer: meant for other parts of the engine
     ) -> None:
         from pathlib import Path
 
