@@ -4,7 +4,7 @@ Score = 0.30 (base)
       + key cue      decision +0.35 · preference +0.30 · requirement/constraint/rule +0.30 ·
                      profile (user, name, ...) +0.25 · lesson (bug, fix, insight, ...) +0.25 ·
                      task/goal/plan +0.20 · transient (tmp, scratch, cache, cursor, debug) -0.25
-      + content cue  +0.10 for each of: decided/chose, must/never/always, prefer, important/
+      + value cue    +0.10 for each of: decided/chose, must/never/always, prefer, important/
                      remember, because (at most +0.20)
       + rewrites     +0.05 per rewrite (at most +0.15): an item refined again and again matters
       + reads        +0.03 per read (at most +0.15): an item the agent keeps consulting matters
@@ -48,12 +48,13 @@ def _key_signal(key: str) -> float:
 
 def score_item(item: ScoringItem) -> float:
     score = BASE + _key_signal(item.key)
-    score += min(0.20, 0.10 * sum(1 for p in CONTENT_CUES if p.search(item.content)))
+    value_text = render_value(item.value)  # the key has had its say: cues come from the value
+    score += min(0.20, 0.10 * sum(1 for p in CONTENT_CUES if p.search(value_text)))
     score += min(0.15, 0.05 * item.rewrites)
     score += min(0.15, 0.03 * item.reads)
     if isinstance(item.value, dict) and len(item.value) >= 2:
         score += 0.05
-    if len(render_value(item.value).strip()) < 4:
+    if len(value_text.strip()) < 4:
         score -= 0.10
     return round(min(1.0, max(0.0, score)), 4)
 
