@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -511,18 +512,19 @@ def _expire_times(store: Any, session_id: str) -> dict[str, int]:
 
 def test_redis_session_keys_expire_together(store_factory: Any) -> None:
     store = store_factory("redis")
-    sid = start(store, ttl=60).id
-    put(store, sid, k=1)
-    store.append_messages(sid, [msg("hi")], T0)
+    now = float(int(time.time()))  # not T0: a long test run would put T0 + 60 in the past
+    sid = start(store, now=now, ttl=60).id
+    put(store, sid, now, k=1)
+    store.append_messages(sid, [msg("hi")], now)
     retention_ms = 7 * 24 * 3600 * 1000
     times = _expire_times(store, sid)
     assert set(times) == {"s", "cv", "cver", "cr", "cmeta", "m", "ms", "mi", "mc"}
-    assert set(times.values()) == {int((T0 + 60) * 1000) + retention_ms}
-    store.touch_session(sid, T0 + 10, 100)
-    assert set(_expire_times(store, sid).values()) == {int((T0 + 110) * 1000) + retention_ms}
-    store.delete_context(sid, ["k"], T0 + 11)
-    put(store, sid, T0 + 12, again=1)  # keys that come back get the session's expiry again
-    assert set(_expire_times(store, sid).values()) == {int((T0 + 110) * 1000) + retention_ms}
+    assert set(times.values()) == {int((now + 60) * 1000) + retention_ms}
+    store.touch_session(sid, now + 10, 100)
+    assert set(_expire_times(store, sid).values()) == {int((now + 110) * 1000) + retention_ms}
+    store.delete_context(sid, ["k"], now + 11)
+    put(store, sid, now + 12, again=1)  # keys that come back get the session's expiry again
+    assert set(_expire_times(store, sid).values()) == {int((now + 110) * 1000) + retention_ms}
 
 
 def test_redis_keeps_a_session_from_a_clock_in_the_past(store_factory: Any) -> None:
