@@ -6,11 +6,13 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidInput, LimitExceeded
 from .limits import Limits
+from .models import to_timestamp
 
 
 @lru_cache(maxsize=8)
@@ -133,6 +135,18 @@ def text(value: Any, what: str, max_bytes: int, *, allow_empty: bool = False) ->
             f"{what} is {len(value.encode())} bytes (limit {max_bytes})", field=what
         )
     return value
+
+
+def timestamp(value: Any, what: str) -> float | None:
+    """A time filter: ``None``, a ``datetime`` (naive means UTC) or epoch seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
+        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}", field=what)
+    stamp = to_timestamp(value)
+    if stamp is None or not math.isfinite(stamp):
+        raise InvalidInput(f"{what} must be a finite time, not {value!r}", field=what)
+    return stamp
 
 
 def tags(values: Iterable[Any] | None, limits: Limits) -> list[str]:

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import threading
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from .. import validation as check
 from ..errors import AgentMemoryError, InvalidInput
-from ..models import CommitResult, Event, EventType, to_timestamp
+from ..models import CommitResult, Event, EventType
 from ..stores.sessions.base import SessionRecord, session_state
 from . import _convert
 from .commit import CommitOps
@@ -90,8 +88,8 @@ class LifecycleOps(CommitOps):
         self._before_workspace_use(workspace)
         records = self.store.list_events(
             workspace,
-            since=_time(since, "since"),
-            until=_time(until, "until"),
+            since=check.timestamp(since, "since"),
+            until=check.timestamp(until, "until"),
             types=kinds,
             session_id=session_id,
             limit=limit,
@@ -189,14 +187,3 @@ def _event_types(types: Sequence[str] | None) -> list[str] | None:
                 f"unknown event type {kind!r}; one of {sorted(known)}", field="types"
             )
     return [EventType(t).value for t in types]
-
-
-def _time(value: Any, what: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
-        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}", field=what)
-    stamp = to_timestamp(value)
-    if stamp is None or not math.isfinite(stamp):
-        raise InvalidInput(f"{what} must be a finite time", field=what)
-    return stamp

@@ -6,14 +6,13 @@ Parameter names are exactly those of ``client/async_client.py``. ``importance=No
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from .. import validation as check
 from ..errors import InvalidInput, LimitExceeded
-from ..models import Memory, RecallHit, to_timestamp
+from ..models import Memory, RecallHit
 from ..stores.longterm.filters import MemoryFilter
 from ._base import EngineBase
 
@@ -41,17 +40,6 @@ def _types(values: Any) -> tuple[str, ...] | None:
     if len(values) > MAX_TYPES:
         raise LimitExceeded(f"{len(values)} types (limit {MAX_TYPES})", field="types")
     return tuple(_type(v) for v in values)
-
-
-def _time(value: Any, what: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, datetime)):
-        raise InvalidInput(f"{what} must be a datetime or epoch seconds, not {value!r}", field=what)
-    stamp = to_timestamp(value)
-    if stamp is None or not math.isfinite(stamp):
-        raise InvalidInput(f"{what} must be a finite time, not {value!r}", field=what)
-    return stamp
 
 
 def _offset(value: Any) -> int:
@@ -120,8 +108,8 @@ class MemoryOps(EngineBase):
             types=_types(types),
             tags=self._tags_filter(tags),
             min_importance=check.importance(min_importance),
-            since=_time(since, "since"),
-            until=_time(until, "until"),
+            since=check.timestamp(since, "since"),
+            until=check.timestamp(until, "until"),
             session_id=self._session(session_id),
             include_superseded=bool(include_superseded),
         )
@@ -200,7 +188,7 @@ class MemoryOps(EngineBase):
             types=_types(types),
             tags=self._tags_filter(tags),
             session_id=self._session(session_id),
-            before=_time(before, "before"),
+            before=check.timestamp(before, "before"),
             include_superseded=True,
         )
         if everything:
