@@ -3,18 +3,23 @@
 6k memories are embedded for real (the ingest rate is ``import_workspace``'s, embedding
 included). For 100k the vectors are random unit vectors written straight to the stores (latency
 depends on index size, not on what the vectors mean; embedding 100k texts takes too long here).
-Peers on the same index: Chroma's query alone, and numpy exact search over all vectors.
+Texts follow Zipf's law over a 20k-word vocabulary (``common.zipf_sentences``), and each query
+is four words of one stored text, leaving out the 100 most frequent words (which a real text's
+stopword list would drop). Peers on the same index: Chroma's query alone, and numpy exact search
+over all vectors.
 """
 
 from __future__ import annotations
 
+import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from common import sentences, write
+from common import write, zipf_sentences
 
 from agent_session_memory.clock import SystemClock
 from agent_session_memory.config import Settings
@@ -23,14 +28,19 @@ from agent_session_memory.models import Memory, to_datetime
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.records import chroma_metadata, content_hash
 
-QUERIES = [
-    f"which {w} owns the {v} alert"
-    for w, v in zip(
-        ["team", "service", "user", "node"] * 10,
-        ["billing", "cache", "queue", "search", "payment"] * 8,
-        strict=False,
-    )
-]
+
+def queries_from(texts: list[str], n: int, seed: int = 7) -> list[str]:
+    """Questions about stored memories: four of a text's words, none of the 100 commonest."""
+    counts = Counter(w.lower().strip(".") for t in texts[:20_000] for w in t.split())
+    common = {w for w, _ in counts.most_common(100)}
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        words = [w.lower().strip(".") for w in rng.choice(texts).split()]
+        content = sorted({w for w in words if w not in common and not w.isdigit()})
+        if len(content) >= 4:
+            out.append(" ".join(rng.sample(content, 4)))
+    return out
 
 
 def pct(values: list[float], q: float) -> float:
@@ -67,10 +77,10 @@ def synthetic_fill(lt: LongTermMemory, ws: str, texts: list[str], dim: int) -> n
     return vecs
 
 
-def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray) -> dict[str, float]:
+def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str]) -> dict[str, float]:
     flt = MemoryFilter()
     full, chroma_only, exact = [], [], []
-    for q in QUERIES * 2:
+    for q in queries:
         t = time.perf_counter()
         lt.recall(ws, q, 10, flt)
         full.append(time.perf_counter() - t)
@@ -103,7 +113,7 @@ def main() -> None:
     }
     for n in sizes:
         ws = f"b6-{n}"
-        texts = sentences(n, seed=n)
+        texts = zipf_sentences(n, seed=n)
         t = time.perf_counter()
         if n <= 10_000:
             lt.import_(ws, [{"id": f"m{i}", "content": x} for i, x in enumerate(texts)])
@@ -116,7 +126,7 @@ def main() -> None:
         result[str(n)] = {
             "vectors": kind,
             "ingest_per_s": round(ingest, 1),
-            **measure(lt, ws, vecs),
+            **measure(lt, ws, vecs, queries_from(texts, 80)),
         }
         print(n, result[str(n)], flush=True)
     lt.close()

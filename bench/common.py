@@ -75,6 +75,29 @@ def sentences(n: int, seed: int = 0) -> list[str]:
     ]
 
 
+def _vocabulary(size: int, rng: random.Random) -> list[str]:
+    syllables = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
+    words: set[str] = set(WORDS)
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    ordered = sorted(words)
+    rng.shuffle(ordered)
+    return ordered
+
+
+def zipf_sentences(n: int, seed: int = 0, vocabulary: int = 20_000) -> list[str]:
+    """Texts whose word frequencies follow Zipf's law over a 20k-word vocabulary, as natural
+    language does: with a 46-word vocabulary every query word is in a third of all texts, which
+    no real memory store looks like and which makes any inverted index scan everything."""
+    rng = random.Random(seed)
+    words = _vocabulary(vocabulary, rng)
+    weights = [1.0 / (rank + 1) ** 1.07 for rank in range(len(words))]
+    return [
+        " ".join(rng.choices(words, weights, k=rng.randint(6, 30))).capitalize() + f" {i}."
+        for i in range(n)
+    ]
+
+
 def machine() -> dict[str, Any]:
     versions = {}
     for dist in (

@@ -186,15 +186,15 @@ class ChromaStore:
         n: int,
         where: dict[str, Any] | None = None,
     ) -> list[tuple[str, float]]:
-        """``(id, cosine similarity)`` best first; at most ``n``."""
+        """``(id, cosine similarity)`` best first; at most ``n``.
+
+        No ``count()`` first: Chroma 1.5.9 returns fewer results when it has fewer, and counting
+        cost about 10 ms a query at 100k vectors."""
         with self._thread_lock:
             col = self._collection(workspace_id)
-            total = col.count()
-            if total == 0:
-                return []
             result = col.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
-                n_results=min(n, total),
+                n_results=n,
                 where=where or None,
                 include=["distances"],
             )
