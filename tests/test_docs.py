@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 from agent_session_memory import AsyncMemoryClient
@@ -25,3 +26,13 @@ def test_every_public_client_method_is_in_the_api_reference() -> None:
 def test_every_cli_command_is_documented() -> None:
     text = (DOCS / "cli.md").read_text()
     assert [c for c in COMMANDS if f"`asm {c}" not in text] == []
+
+
+def test_relative_links_in_the_docs_resolve() -> None:
+    root = DOCS.parent
+    broken = []
+    for page in [root / "README.md", *DOCS.rglob("*.md")]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text()):
+            if "://" not in target and not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(root)} -> {target}")
+    assert broken == []
