@@ -1,8 +1,10 @@
 """The lexical half of long-term memory, and its canonical rows: SQLite FTS5 under the home.
 
 One file (``<home>/memories.db``, WAL) holds every memory as JSON (what export reads and recall
-hydrates from), a tag table for filters, merge aliases, and an FTS5 index (porter stemming,
-``bm25()``) whose rowid is the memory's row. A row and its index entry change in one transaction.
+hydrates from), a tag table for filters, merge aliases, and one FTS5 index per workspace (porter
+stemming, ``bm25()``) whose rowid is the memory's row. A row and its index entry change in one
+transaction. One index per workspace, not one for all: nothing crosses workspaces, bm25's term
+statistics included, and a query never scans other workspaces' postings.
 
 ``pending`` marks a row whose dense-index write may not have happened yet (a commit writes the row
 first, then Chroma, then clears the flag): anything pending is finished by the next writer, which
@@ -16,6 +18,7 @@ back to dense-only recall.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import threading
@@ -54,11 +57,9 @@ CREATE TABLE IF NOT EXISTS memory_aliases (
     workspace_id TEXT NOT NULL, alias TEXT NOT NULL, memory_id TEXT NOT NULL,
     PRIMARY KEY (workspace_id, alias)
 ) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
-    content, tokenize = 'porter unicode61 remove_diacritics 2'
-);
-PRAGMA user_version = 1;
 """
+SCHEMA_VERSION = 2
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 STOPWORDS = frozenset(
     [
@@ -208,6 +209,10 @@ def match_expression(query: str) -> str | None:
     return " OR ".join(f'"{w}"' for w in unique) if unique else None
 
 
+def fts_table(workspace_id: str) -> str:
+    return "fts_" + hashlib.sha256(workspace_id.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
 class LexicalStore:
     """Canonical memory rows + FTS5, in one SQLite file. Thread-safe; multi-process via SQLite."""
 
@@ -221,9 +226,39 @@ class LexicalStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
-        with self._tx() as db:
-            db.executescript("BEGIN;" + SCHEMA.replace("PRAGMA user_version = 1;", "") + "COMMIT;")
-        self._db.execute("PRAGMA user_version = 1")
+        self._fts_tables: set[str] = set()
+        with self.transaction() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._split_shared_index(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _split_shared_index(self, db: sqlite3.Connection) -> None:
+        """Migration 1 -> 2: the one FTS table of every workspace becomes one per workspace."""
+        shared = db.execute("SELECT 1 FROM sqlite_master WHERE name='memories_fts'").fetchone()
+        if shared is None:
+            return
+        for (workspace_id,) in db.execute("SELECT DISTINCT workspace_id FROM memories").fetchall():
+            table = self._fts(db, workspace_id)
+            db.execute(
+                f"INSERT INTO {table} (rowid, content) SELECT rid, json_extract(record, "
+                "'$.content') FROM memories WHERE workspace_id=?",
+                (workspace_id,),
+            )
+        db.execute("DROP TABLE memories_fts")
+
+    def _fts(self, db: sqlite3.Connection, workspace_id: str) -> str:
+        """The workspace's FTS5 table (created on first use); its name is a hash, never input."""
+        table = fts_table(workspace_id)
+        if table not in self._fts_tables:
+            db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+                f"content, tokenize = '{FTS_TOKENIZER}')"
+            )
+            self._fts_tables.add(table)
+        return table
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -243,9 +278,9 @@ class LexicalStore:
             self._db.execute("COMMIT")
 
     # -- writes (call inside ``transaction()``) -------------------------------------------------
-    @staticmethod
-    def put(db: sqlite3.Connection, memory: Memory, *, pending: bool = True) -> None:
+    def put(self, db: sqlite3.Connection, memory: Memory, *, pending: bool = True) -> None:
         """Insert or replace one memory with its tags and index entry."""
+        table = self._fts(db, memory.workspace_id)
         row = db.execute(
             "SELECT rid FROM memories WHERE workspace_id=? AND id=?",
             (memory.workspace_id, memory.id),
@@ -278,9 +313,9 @@ class LexicalStore:
                 "WHERE rid=?",
                 (*values, rid),
             )
-            db.execute("DELETE FROM memories_fts WHERE rowid=?", (rid,))
+            db.execute(f"DELETE FROM {table} WHERE rowid=?", (rid,))
             db.execute("DELETE FROM memory_tags WHERE rid=?", (rid,))
-        db.execute("INSERT INTO memories_fts (rowid, content) VALUES (?, ?)", (rid, memory.content))
+        db.execute(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", (rid, memory.content))
         db.executemany(
             "INSERT INTO memory_tags (rid, tag) VALUES (?, ?)", [(rid, t) for t in memory.tags]
         )
@@ -292,9 +327,9 @@ class LexicalStore:
             (workspace_id, alias, memory_id),
         )
 
-    @staticmethod
-    def remove(db: sqlite3.Connection, workspace_id: str, ids: Sequence[str]) -> int:
+    def remove(self, db: sqlite3.Connection, workspace_id: str, ids: Sequence[str]) -> int:
         removed = 0
+        table = self._fts(db, workspace_id)
         for memory_id in ids:
             row = db.execute(
                 "SELECT rid FROM memories WHERE workspace_id=? AND id=?", (workspace_id, memory_id)
@@ -305,7 +340,7 @@ class LexicalStore:
             )
             if row is None:
                 continue
-            db.execute("DELETE FROM memories_fts WHERE rowid=?", (row[0],))
+            db.execute(f"DELETE FROM {table} WHERE rowid=?", (row[0],))
             db.execute("DELETE FROM memory_tags WHERE rid=?", (row[0],))
             db.execute("DELETE FROM memories WHERE rid=?", (row[0],))
             removed += 1
@@ -391,12 +426,14 @@ class LexicalStore:
         if expr is None:
             return []
         where, params = flt.sql()
+        table = fts_table(workspace_id)
         sql = (
-            "SELECT m.id, bm25(memories_fts) AS s FROM memories_fts "
-            "JOIN memories m ON m.rid = memories_fts.rowid "
-            f"WHERE memories_fts MATCH ? AND m.workspace_id=? AND {where} ORDER BY s LIMIT ?"
+            f"SELECT m.id, bm25({table}) AS s FROM {table} "
+            f"JOIN memories m ON m.rid = {table}.rowid "
+            f"WHERE {table} MATCH ? AND m.workspace_id=? AND {where} ORDER BY s LIMIT ?"
         )
         with self._tx() as db:
+            self._fts(db, workspace_id)
             rows = db.execute(sql, (expr, workspace_id, *params, n)).fetchall()
         return [(str(i), -float(s)) for i, s in rows]
 
@@ -409,17 +446,23 @@ class LexicalStore:
             )
 
     def fts_matches(self, text: str) -> int:
-        """How many index entries match ``text`` (tests: forgetting leaves nothing behind)."""
+        """Index entries matching ``text`` in any workspace (tests: forgetting leaves nothing)."""
         expr = match_expression(text)
+        if expr is None:
+            return 0
         with self._tx() as db:
-            return (
-                int(
-                    db.execute(
-                        "SELECT count(*) FROM memories_fts WHERE memories_fts MATCH ?", (expr,)
-                    ).fetchone()[0]
+            tables = [
+                r[0]
+                for r in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name GLOB 'fts_*' "
+                    "AND name NOT GLOB 'fts_*_*'"
                 )
-                if expr
-                else 0
+            ]
+            return sum(
+                int(
+                    db.execute(f"SELECT count(*) FROM {t} WHERE {t} MATCH ?", (expr,)).fetchone()[0]
+                )
+                for t in tables
             )
 
     def close(self) -> None:
