@@ -111,11 +111,14 @@ class ChromaStore:
         client = self._fresh()
         col = self._collections.get(workspace_id)
         if col is None:
-            col = client.get_or_create_collection(
-                collection_name(workspace_id),
-                metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
-                embedding_function=None,
-            )
+            # Creating a collection writes Chroma's catalogue: under the writers' lock (it is
+            # re-entrant), or two processes meeting a new workspace at once could both create it.
+            with self._file_lock if self._file_lock is not None else nullcontext():
+                col = client.get_or_create_collection(
+                    collection_name(workspace_id),
+                    metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
+                    embedding_function=None,
+                )
             self._collections[workspace_id] = col
         return col
 
