@@ -300,19 +300,11 @@ class LongTermMemory:
         # Chroma 1.5.9 pre-filters with ``where`` by scanning metadata (40 ms at 20k vectors,
         # 280 ms at 100k; 1.5 ms without), so only selective filters go to Chroma; the
         # superseded flag alone is checked here on the canonical rows after an over-fetch.
-        loose = (
-            flt.types is None
-            and flt.tags is None
-            and flt.session_id is None
-            and flt.min_importance is None
-            and flt.since is None
-            and flt.until is None
-        )
         dense = self.chroma.query(
             workspace_id,
             vector,
-            depth + depth // 2 if loose else depth,
-            None if loose else flt.chroma_where(),
+            depth if flt.selective else depth + depth // 2,
+            flt.chroma_where() if flt.selective else None,
         )
         lexical = self.lexical.search(workspace_id, query, depth, flt)
         rows = self.lexical.get_many(workspace_id, list({i for i, _ in (*dense, *lexical)}))

@@ -23,6 +23,17 @@ class MemoryFilter:
     session_id: str | None = None
     include_superseded: bool = False
 
+    @property
+    def selective(self) -> bool:
+        """Whether anything but the superseded flag filters: only then is a Chroma ``where``
+        worth its cost (it scans metadata; see ``LongTermMemory.recall``)."""
+        return (
+            self.types is not None
+            or self.tags is not None
+            or self.session_id is not None
+            or bool(self._ranges())
+        )
+
     def sql(self, alias: str = "m") -> tuple[str, list[Any]]:
         """``AND``-joined conditions on the ``memories`` table and their parameters."""
         conds: list[str] = []

@@ -260,6 +260,16 @@ class LexicalStore:
             self._fts_tables.add(table)
         return table
 
+    def _has_fts(self, db: sqlite3.Connection, workspace_id: str) -> bool:
+        """Whether the workspace has an index yet (reads never create one)."""
+        table = fts_table(workspace_id)
+        if table not in self._fts_tables:
+            found = db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone()
+            if found is None:
+                return False
+            self._fts_tables.add(table)
+        return True
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
@@ -433,7 +443,8 @@ class LexicalStore:
             f"WHERE {table} MATCH ? AND m.workspace_id=? AND {where} ORDER BY s LIMIT ?"
         )
         with self._tx() as db:
-            self._fts(db, workspace_id)
+            if not self._has_fts(db, workspace_id):
+                return []  # nothing remembered in this workspace yet
             rows = db.execute(sql, (expr, workspace_id, *params, n)).fetchall()
         return [(str(i), -float(s)) for i, s in rows]
 
