@@ -84,9 +84,7 @@ class MessageOps(EngineBase):
     def set_message_status(self, session_id: str, seqs: Sequence[int], status: str) -> int:
         """Mark messages (e.g. ``archived``); reads default to ``active`` ones."""
         check.object_id(session_id, "session_id")
-        if not isinstance(status, str) or not _ROLE.fullmatch(status):
-            raise InvalidInput(f"invalid message status {status!r}", field="status")
-        return self.store.set_message_status(session_id, _seqs(seqs), status, self.now())
+        return self.store.set_message_status(session_id, _seqs(seqs), _status(status), self.now())
 
     # -- helpers --------------------------------------------------------------------------------
     def _record_for(self, message: Message | Mapping[str, Any], now: float) -> MessageRecord:
@@ -106,16 +104,13 @@ class MessageOps(EngineBase):
         tokens = MESSAGE_OVERHEAD_TOKENS + self.count_tokens(content)
         if "tool_calls" in extra:
             tokens += self.count_tokens(json.dumps(extra["tool_calls"]))
-        status = fields.get("status") or "active"
-        if not isinstance(status, str) or not _ROLE.fullmatch(status):
-            raise InvalidInput(f"invalid message status {status!r}", field="status")
         return MessageRecord(
             role=role,
             content=content,
             token_count=tokens,
             created_at=now,
             data_json=data_json,
-            status=status,
+            status=_status(fields.get("status") or "active"),
         )
 
     def _token_window(self, session_id: str, now: float, budget: int) -> list[MessageRecord]:
@@ -134,6 +129,12 @@ class MessageOps(EngineBase):
                 before = page[-1].seq
 
         return select_window(pages(), budget, system)
+
+
+def _status(value: Any) -> str:
+    if not isinstance(value, str) or not _ROLE.fullmatch(value):
+        raise InvalidInput(f"invalid message status {value!r}", field="status")
+    return value
 
 
 def _seqs(values: Sequence[int]) -> list[int]:
