@@ -134,7 +134,7 @@ def run(ops: int, redis_url: str | None) -> dict[str, float]:
         benches = sqlite_benches(folder)
         prefix = f"asmbench-{uuid.uuid4().hex[:8]}"
         if redis_url:
-            benches.update(redis_benches(redis_url, prefix))
+            benches.update(redis_benches(folder, redis_url, prefix))
         try:
             for _ in range(ROUNDS):
                 for name, make in benches.items():
@@ -218,7 +218,9 @@ def sqlite_benches(folder: Path) -> dict[str, Callable[[], Callable[[int], Any]]
     }
 
 
-def redis_benches(url: str, prefix: str) -> dict[str, Callable[[], Callable[[int], Any]]]:
+def redis_benches(
+    folder: Path, url: str, prefix: str
+) -> dict[str, Callable[[], Callable[[int], Any]]]:
     from agent_session_memory.stores.sessions.redis import RedisSessionStore
 
     raw = redis_peers(url, prefix)
@@ -229,9 +231,7 @@ def redis_benches(url: str, prefix: str) -> dict[str, Callable[[], Callable[[int
         "Redis set_context": ours["set"],
         "Redis get_context": ours["get"],
         "Redis append_messages": ours["append"],
-        "client set_context (Redis)": client_ops(
-            Path(tempfile.mkdtemp()), f"{url}?prefix={prefix}"
-        )["set"],
+        "client set_context (Redis)": client_ops(folder, f"{url}?prefix={prefix}")["set"],
     }
 
 
