@@ -52,7 +52,7 @@ class LifecycleOps(CommitOps):
     _sweep_stamps: dict[str, float]
 
     # -- public -----------------------------------------------------------------------------
-    def sweep(self, workspace_id: str | None = None) -> list[CommitResult]:
+    def sweep(self, *, workspace_id: str | None = None) -> list[CommitResult]:
         """Notice and auto-commit expired sessions now (``None``: every workspace).
 
         Returns the commits this call made; a session another process handles is skipped.
