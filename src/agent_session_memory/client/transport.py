@@ -12,6 +12,7 @@ import time
 from typing import Any, Protocol
 
 from ..engine import Engine
+from ..engine.dispatch import bind_operations
 from ..errors import InvalidInput
 from .operations import OPERATIONS
 
@@ -28,10 +29,10 @@ class AsyncTransport(Protocol):
     async def close(self) -> None: ...
 
 
-def _bound(engine: Engine, operation: str) -> Any:
-    if operation not in OPERATIONS:
+def _bound(operations: dict[str, Any], operation: str) -> Any:
+    if operation not in OPERATIONS or operation not in operations:
         raise InvalidInput(f"unknown operation {operation!r}", operation=operation)
-    return getattr(engine, operation)
+    return operations[operation]
 
 
 class LocalTransport:
@@ -39,9 +40,10 @@ class LocalTransport:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._operations = bind_operations(engine)
 
     def call(self, operation: str, /, **params: Any) -> Any:
-        return _bound(self.engine, operation)(**params)
+        return _bound(self._operations, operation)(**params)
 
     def pause(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -55,9 +57,10 @@ class AsyncLocalTransport:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._operations = bind_operations(engine)
 
     async def call(self, operation: str, /, **params: Any) -> Any:
-        method = _bound(self.engine, operation)
+        method = _bound(self._operations, operation)
         return await asyncio.to_thread(functools.partial(method, **params))
 
     async def pause(self, seconds: float) -> None:
