@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from agent_session_memory import MemoryClient
+from agent_session_memory.client.transport import LocalTransport
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.config import Settings
 from agent_session_memory.engine import Engine
@@ -104,3 +106,18 @@ def test_briefings_and_session_lists_stay_in_their_workspace(engine: Engine) -> 
     assert briefing.recent_activity == [] and briefing.open_threads == []
     assert briefing.memories == []
     assert "secret" not in briefing.recent_activity_summary
+
+
+def test_a_clients_sweep_reaches_the_clients_workspace_only(tmp_path: Path, embedder: Any) -> None:
+    clock = ManualClock(START)
+    settings = Settings(home=tmp_path, workspace_id="a")
+    engine = Engine(settings, clock=clock, embedding_function=embedder)
+    with MemoryClient(transport=LocalTransport(engine)) as client:
+        ids = {}
+        for ws in ("a", "b"):
+            ids[ws] = client.create_session(ttl_seconds=60, workspace_id=ws).id
+            client.set_context(ids[ws], "auth_decision", f"JWT for {ws}", importance=0.9)
+        clock.advance(120)
+        assert [r.session_id for r in client.sweep()] == [ids["a"]]
+        assert client.get_session(ids["b"]).committed_at is None
+        assert engine.store.list_events("b", types=["session_committed"]) == []
