@@ -30,8 +30,8 @@ class AsyncTransport(Protocol):
 
 
 def bind_operations(engine: Engine) -> dict[str, Callable[..., Any]]:
-    """The engine dispatch: each declared operation's implementation, by name."""
-    return {name: getattr(engine, name) for name in OPERATIONS}
+    """The engine dispatch: each declared operation bound to the service that implements it."""
+    return {name: getattr(getattr(engine, op.service), name) for name, op in OPERATIONS.items()}
 
 
 def _unknown(operation: str) -> InvalidInput:
