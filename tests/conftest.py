@@ -16,6 +16,8 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "AGENT_MEMORY_SESSION_STORE_URL",
         "AGENT_MEMORY_CHROMA_URL",
         "AGENT_MEMORY_WORKSPACE",
+        "AGENT_MEMORY_URL",
+        "AGENT_MEMORY_API_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
     yield home

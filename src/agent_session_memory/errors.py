@@ -13,6 +13,7 @@ rebuild the same type the embedded engine raised::
     ├── Conflict                                conflict             409
     │   └── SessionEnded                        session_ended        409
     ├── AccessDenied                            access_denied        403
+    │   └── Unauthenticated                     unauthenticated      401
     ├── BackendUnavailable                      backend_unavailable  503
     └── ConfigurationError                      configuration_error  500
         └── MissingExtra (also ImportError)     missing_extra        500
@@ -81,6 +82,13 @@ class AccessDenied(AgentMemoryError):
     status = 403
 
 
+class Unauthenticated(AccessDenied):
+    """No API key, or one that is not valid (the key itself is never repeated)."""
+
+    code = "unauthenticated"
+    status = 401
+
+
 class BackendUnavailable(AgentMemoryError):
     code = "backend_unavailable"
     status = 503
@@ -117,6 +125,7 @@ ERRORS_BY_CODE: dict[str, type[AgentMemoryError]] = {
         Conflict,
         SessionEnded,
         AccessDenied,
+        Unauthenticated,
         BackendUnavailable,
         ConfigurationError,
     )

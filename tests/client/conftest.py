@@ -1,7 +1,7 @@
-"""Client fixtures: the embedded default (SQLite + embedded Chroma) in a fresh home.
+"""Client fixtures: every client test runs embedded and remote.
 
-Every client test runs through these fixtures, so the remote transport (next release) only has to
-add its own parameter here to run the same tests against the HTTP server.
+``embedded``: SQLite + embedded Chroma in a fresh home. ``remote``: the HTTP transport against a
+real server on loopback (the application ``asm serve`` runs) over its own fresh home.
 """
 
 from __future__ import annotations
@@ -12,20 +12,32 @@ from pathlib import Path
 import pytest
 
 from agent_session_memory import AsyncMemoryClient, MemoryClient
+from tests.live_server import serve_in_thread
 
 
-@pytest.fixture(params=["embedded"])
+@pytest.fixture(params=["embedded", "remote"])
 def transport_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
-def client(tmp_path: Path, transport_kind: str) -> Iterator[MemoryClient]:
-    with MemoryClient(path=str(tmp_path / "home")) as c:
+def client_options(tmp_path: Path, transport_kind: str) -> Iterator[dict[str, str]]:
+    """What to pass to a client constructor to reach a fresh memory home."""
+    home = tmp_path / "home"
+    if transport_kind == "embedded":
+        yield {"path": str(home)}
+        return
+    with serve_in_thread(home=home) as url:
+        yield {"base_url": url}
+
+
+@pytest.fixture
+def client(client_options: dict[str, str]) -> Iterator[MemoryClient]:
+    with MemoryClient(**client_options) as c:
         yield c
 
 
 @pytest.fixture
-async def aclient(tmp_path: Path, transport_kind: str) -> AsyncIterator[AsyncMemoryClient]:
-    async with AsyncMemoryClient(path=str(tmp_path / "home")) as c:
+async def aclient(client_options: dict[str, str]) -> AsyncIterator[AsyncMemoryClient]:
+    async with AsyncMemoryClient(**client_options) as c:
         yield c

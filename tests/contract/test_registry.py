@@ -31,7 +31,7 @@ def _shape(signature: inspect.Signature) -> tuple[list[Any], dict[str, Any]]:
 
 
 def test_the_generated_clients_are_current() -> None:
-    script = ROOT / "scripts" / "generate_clients.py"
+    script = ROOT / "scripts" / "generate.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
 

@@ -1,4 +1,4 @@
-"""``asm``: demo, sessions, briefing, recall, export, import, gc."""
+"""``asm``: demo, sessions, briefing, recall, export, import, gc, serve, keys."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 from ..client.sync_client import MemoryClient
 from ..errors import AgentMemoryError
 from .progress import progress
+from .serve import add_parsers as add_server_parsers
+from .serve import cmd_keys, cmd_serve
 
 Handler = Callable[[MemoryClient, argparse.Namespace], int]
 HomeHandler = Callable[[argparse.Namespace], int]
@@ -123,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )
+    add_server_parsers(sub)
     return parser
 
 
@@ -134,7 +137,11 @@ CLIENT_COMMANDS: dict[str, Handler] = {
     "export": cmd_export,
     "import": cmd_import,
 }
-HOME_COMMANDS: dict[str, HomeHandler] = {"gc": cmd_gc}  # the whole home, not one workspace
+HOME_COMMANDS: dict[str, HomeHandler] = {  # the whole home, not one workspace
+    "gc": cmd_gc,
+    "serve": cmd_serve,
+    "keys": cmd_keys,
+}
 COMMANDS = (*CLIENT_COMMANDS, *HOME_COMMANDS)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any
 
 from ..config import Settings
 from ..engine import Engine
 from ..engine.core import LONGTERM_OPTIONS
 from ..errors import ConfigurationError
-from .transport import AsyncLocalTransport, LocalTransport
+from .transport import AsyncLocalTransport, AsyncTransport, LocalTransport, Transport
 
 _ENGINE_OPTIONS = LONGTERM_OPTIONS | {
     "clock",
@@ -50,14 +51,41 @@ def _engine(
     return Engine(settings, **engine_options)
 
 
-def _check_remote(base_url: str | None, api_key: str | None) -> None:
-    if base_url is not None:
+REMOTE_OPTIONS = frozenset({"timeout", "retries"})
+
+
+def _remote(
+    path: str | None, base_url: str | None, api_key: str | None, options: dict[str, Any]
+) -> tuple[str, str | None, dict[str, Any]] | None:
+    """``(url, key, options)`` when the client talks to a server, else None (embedded).
+
+    ``base_url=`` wins; without it and without ``path=``, ``$AGENT_MEMORY_URL`` selects a server
+    (and ``$AGENT_MEMORY_API_KEY`` its key).
+    """
+    if base_url is None and path is None:
+        base_url = os.environ.get("AGENT_MEMORY_URL") or None
+        if base_url is not None and api_key is None:
+            api_key = os.environ.get("AGENT_MEMORY_API_KEY") or None
+    if base_url is None:
+        if api_key is not None:
+            raise ConfigurationError("api_key only applies with base_url")
+        return None
+    if path is not None:
+        raise ConfigurationError("give path= (embedded) or base_url= (remote), not both")
+    unknown = set(options) - REMOTE_OPTIONS
+    if unknown:
+        raise ConfigurationError(f"options that do not apply to a remote client: {sorted(unknown)}")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base_url must be http:// or https://, not {base_url!r}")
+    return base_url, api_key, options
+
+
+def _embedded_only(session_store_url: str | None, chroma_url: str | None) -> None:
+    if session_store_url is not None or chroma_url is not None:
         raise ConfigurationError(
-            "the HTTP transport is not part of this version yet; use the embedded client",
-            base_url=base_url,
+            "session_store_url and chroma_url configure an embedded engine; "
+            "a remote client uses the server's stores"
         )
-    if api_key is not None:
-        raise ConfigurationError("api_key only applies with base_url")
 
 
 def build_transport(
@@ -69,8 +97,14 @@ def build_transport(
     session_store_url: str | None,
     chroma_url: str | None,
     **options: Any,
-) -> LocalTransport:
-    _check_remote(base_url, api_key)
+) -> Transport:
+    remote = _remote(path, base_url, api_key, options)
+    if remote is not None:
+        _embedded_only(session_store_url, chroma_url)
+        from .http_sync import HTTPTransport
+
+        url, key, remote_options = remote
+        return HTTPTransport(url, key, **remote_options)
     return LocalTransport(_engine(path, workspace_id, session_store_url, chroma_url, options))
 
 
@@ -83,6 +117,12 @@ def build_async_transport(
     session_store_url: str | None,
     chroma_url: str | None,
     **options: Any,
-) -> AsyncLocalTransport:
-    _check_remote(base_url, api_key)
+) -> AsyncTransport:
+    remote = _remote(path, base_url, api_key, options)
+    if remote is not None:
+        _embedded_only(session_store_url, chroma_url)
+        from .http_async import AsyncHTTPTransport
+
+        url, key, remote_options = remote
+        return AsyncHTTPTransport(url, key, **remote_options)
     return AsyncLocalTransport(_engine(path, workspace_id, session_store_url, chroma_url, options))

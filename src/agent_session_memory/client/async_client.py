@@ -3,7 +3,7 @@
 Its operations are generated from the contract (``async_operations.py``); this file adds only
 what is more than one operation: construction, closing, and ``update_context``'s retry loop.
 The synchronous twin, ``sync_client.py``, is generated from this file by
-``scripts/generate_clients.py`` (a test checks it is current), so every behaviour is written once.
+``scripts/generate.py`` (a test checks it is current), so every behaviour is written once.
 """
 
 from __future__ import annotations

@@ -29,11 +29,21 @@ class Scope(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Route:
-    """Where an operation lives in the HTTP API: ``{name}`` segments are path parameters."""
+    """Where an operation lives in the HTTP API: ``{name}`` segments are path parameters.
+
+    GET and DELETE take the other parameters in the query string, the rest in a JSON body.
+    ``lines`` names a list parameter sent as the body in JSON lines (the others in the query);
+    on a GET, ``lines=True`` streams the list result as JSON lines.
+    """
 
     method: str
     path: str
     status: int = 200
+    lines: str | bool = False
+
+    @property
+    def in_query(self) -> bool:
+        return self.method in ("GET", "DELETE") or bool(self.lines)
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -81,6 +91,16 @@ class Operation:
             **fields,
         )
         return model
+
+    @cached_property
+    def list_params(self) -> frozenset[str]:
+        """Parameters that take several values (repeated in a query string)."""
+        kinds = ("Sequence[", "Iterable[", "list[")
+        return frozenset(
+            name
+            for name, parameter in self.signature.parameters.items()
+            if any(kind in str(parameter.annotation) for kind in kinds)
+        )
 
     @cached_property
     def result(self) -> TypeAdapter[Any]:

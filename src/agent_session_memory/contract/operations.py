@@ -1,7 +1,7 @@
 """Every operation a client may ask of an engine, each declared once.
 
 The stub functions below are never called: their signatures are the public Python API (the clients
-are generated from them by ``scripts/generate_clients.py``), their docstrings and parameter
+are generated from them by ``scripts/generate.py``), their docstrings and parameter
 descriptions are what the OpenAPI document and the MCP tools publish, and the decorator says which
 engine service implements them and where the HTTP API serves them. A test fails when any surface
 is missing one of them.
@@ -530,7 +530,7 @@ def forget_where(
 @operation(
     service="memories",
     scope=Scope.WORKSPACE,
-    route=Route("GET", "/v1/export"),
+    route=Route("GET", "/v1/export", lines=True),
     idempotent=True,
     params={"workspace_id": WORKSPACE_ID},
 )
@@ -541,7 +541,7 @@ def export_workspace(*, workspace_id: str | None = None) -> list[dict[str, Any]]
 @operation(
     service="memories",
     scope=Scope.WORKSPACE,
-    route=Route("POST", "/v1/import"),
+    route=Route("POST", "/v1/import", lines="records"),
     idempotent=True,
     params={
         "records": "Records as written by export_workspace.",
