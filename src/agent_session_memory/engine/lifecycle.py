@@ -21,7 +21,7 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from .. import validation as check
@@ -29,7 +29,7 @@ from ..errors import AgentMemoryError, InvalidInput
 from ..models import CommitResult, Event, EventType
 from ..stores.sessions.base import SessionRecord, session_state
 from . import _convert
-from .shared import Shared
+from .shared import CommitFn, Shared
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ SWEEP_LEASE_SECONDS = 300.0
 AUTO_COMMIT_MIN_IMPORTANCE = 0.5
 MAX_EVENTS = 10_000
 _EXPIRED = EventType.SESSION_EXPIRED.value
-CommitFn = Callable[..., CommitResult]
 
 
 def expired_event_id(session_id: str) -> str:

@@ -57,7 +57,7 @@ class MemoryService:
 
     def __init__(self, shared: Shared, longterm: LazyLongTerm) -> None:
         self._shared = shared
-        self.limits = shared.limits
+        self._limits = shared.limits
         self._longterm = longterm
 
     @property
@@ -66,7 +66,7 @@ class MemoryService:
         return self._longterm.get()
 
     def _content(self, content: Any) -> str:
-        return check.text(content, "content", self.limits.max_memory_content_bytes)
+        return check.text(content, "content", self._limits.max_memory_content_bytes)
 
     def _memory_id(self, memory_id: Any) -> str:
         return check.object_id(memory_id, "memory_id")
@@ -91,8 +91,8 @@ class MemoryService:
             self._content(content),
             type=_type(type),
             importance=check.importance(importance),
-            tags=check.tags(tags, self.limits),
-            metadata=check.metadata(metadata, self.limits),
+            tags=check.tags(tags, self._limits),
+            metadata=check.metadata(metadata, self._limits),
             session_id=self._session(workspace, session_id),
         )
 
@@ -111,13 +111,13 @@ class MemoryService:
         workspace_id: str | None = None,
     ) -> list[RecallHit]:
         workspace = self._shared.workspace(workspace_id)
-        text = check.text(query, "query", self.limits.max_query_chars * 4)
-        if len(text) > self.limits.max_query_chars:
+        text = check.text(query, "query", self._limits.max_query_chars * 4)
+        if len(text) > self._limits.max_query_chars:
             raise LimitExceeded(
-                f"query is {len(text)} characters (limit {self.limits.max_query_chars})",
+                f"query is {len(text)} characters (limit {self._limits.max_query_chars})",
                 field="query",
             )
-        count = check.positive_int(k, "k", self.limits.max_k)
+        count = check.positive_int(k, "k", self._limits.max_k)
         flt = MemoryFilter(
             types=_types(types),
             tags=self._tags_filter(tags),
@@ -130,7 +130,7 @@ class MemoryService:
         return self.longterm.recall(workspace, text, count, flt)  # type: ignore[no-any-return]
 
     def _tags_filter(self, tags: Any) -> tuple[str, ...] | None:
-        return None if tags is None else tuple(check.tags(tags, self.limits))
+        return None if tags is None else tuple(check.tags(tags, self._limits))
 
     def get_memory(self, memory_id: str, *, workspace_id: str | None = None) -> Memory:
         workspace = self._shared.workspace(workspace_id)
@@ -178,8 +178,8 @@ class MemoryService:
             self._memory_id(memory_id),
             content=None if content is None else self._content(content),
             importance=check.importance(importance),
-            tags=None if tags is None else check.tags(tags, self.limits),
-            metadata=None if metadata is None else check.metadata(metadata, self.limits),
+            tags=None if tags is None else check.tags(tags, self._limits),
+            metadata=None if metadata is None else check.metadata(metadata, self._limits),
             type=None if type is None else _type(type),
         )
 
@@ -232,8 +232,8 @@ class MemoryService:
         self._content(data.get("content"))
         _type(data.get("type", "fact"))
         check.importance(data.get("importance", 0.5), optional=False)
-        check.tags(data.get("tags"), self.limits)
-        check.metadata(data.get("metadata"), self.limits)
+        check.tags(data.get("tags"), self._limits)
+        check.metadata(data.get("metadata"), self._limits)
         if data.get("session_id") is not None:  # an export may come from another home: any id
             check.object_id(data["session_id"], "session_id")
         return data

@@ -10,12 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import validation as check
-from ..models import Briefing, CommitResult, EventType, Session
+from ..models import Briefing, EventType, Session
 from ..stores.sessions.base import SessionRecord
 from . import _convert
-from .shared import Shared, new_id
-
-CommitFn = Callable[..., CommitResult]
+from .shared import CommitFn, Shared, new_id
 
 
 class SessionService:

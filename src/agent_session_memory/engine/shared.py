@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from ..clock import Clock
 from ..config import Settings
 from ..errors import SessionNotFound
 from ..limits import Limits
+from ..models import CommitResult
 from ..stores.sessions.base import EventRecord, SessionRecord, SessionStore
 from ..tokens import TokenCounter, tiktoken_counter
 from ..validation import object_id
 from ..validation import workspace_id as check_workspace_id
+
+CommitFn = Callable[..., CommitResult]  # CommitService.commit_session, handed to its users
 
 
 def new_id() -> str:
