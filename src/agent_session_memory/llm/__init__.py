@@ -23,7 +23,6 @@ from .plugins import (
     Completion,
     LLMBriefingSummarizer,
     LLMFactExtractor,
-    LLMPlugin,
     LLMScorer,
     as_completion,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "Completion",
     "LLMBriefingSummarizer",
     "LLMFactExtractor",
-    "LLMPlugin",
     "LLMScorer",
     "as_completion",
     "caps",
