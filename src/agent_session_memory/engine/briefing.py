@@ -27,10 +27,12 @@ from ..models import (
 )
 from ..stores.sessions.base import EventRecord, session_state
 from . import _convert, summary
+from .labels import shorten
 from .lifecycle import LifecycleOps
+from .open_threads import open_threads
 from .protocols import BriefingSummarizer
 from .rendering import memory_type, render_value
-from .threads import SessionView, open_threads, session_label, shorten
+from .session_view import SessionView, session_label
 
 log = logging.getLogger(__name__)
 
