@@ -123,6 +123,11 @@ class LLMPlugin:
         self.model = model
         self.completion = as_completion(model)
 
+    @property
+    def llm(self) -> Any:
+        """``model`` under the name the LlamaIndex plug-ins gave it."""
+        return self.model
+
 
 class LLMScorer(LLMPlugin):
     """``ImportanceScorer``: one importance in [0, 1] per item, asked in batches."""

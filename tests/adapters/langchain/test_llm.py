@@ -106,3 +106,8 @@ def test_fact_extractor_plugs_into_the_client_commit(tmp_path: Any) -> None:
             "The team chose Postgres.",
             "Postgres runs on port 5432.",
         }
+
+
+def test_runnables_over_a_model_work_too() -> None:
+    bound = _model('{"scores": [0.4, 0.6]}').bind(stop=["\n\n\n"])
+    assert ChatModelScorer(bound).score(ITEMS) == [0.4, 0.6]

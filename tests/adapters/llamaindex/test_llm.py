@@ -98,3 +98,9 @@ def test_plugged_into_a_client(tmp_path: Any) -> None:
     assert client.commit_session(session.id, min_importance=0.9).memories_created == 1
     assert client.get_briefing().recent_activity_summary == "A calm week."
     client.close()
+
+
+def test_the_llm_stays_reachable_under_both_names() -> None:
+    llm = ScriptedLLM()
+    scorer = LlamaIndexScorer(llm, batch_size=5)
+    assert scorer.llm is scorer.model is llm and scorer.batch_size == 5

@@ -1,4 +1,4 @@
-"""Commit and briefing plug-ins on any LangChain chat model (or text LLM).
+"""Commit and briefing plug-ins on any LangChain chat model, text LLM or runnable over them.
 
 The plug-ins are the framework-free core (``agent_session_memory.llm``: prompts, caps, hardening,
 strict replies, deterministic fallback); this module only teaches it how to call a LangChain
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.language_models import BaseLanguageModel
 from langchain_core.messages import BaseMessage
+from langchain_core.runnables import Runnable
 
 from ...llm import Completion, LLMBriefingSummarizer, LLMFactExtractor, LLMScorer, as_completion
 
@@ -22,8 +22,9 @@ ChatModelBriefingSummarizer = LLMBriefingSummarizer
 
 
 @as_completion.register
-def model_completion(model: BaseLanguageModel) -> Completion:  # type: ignore[type-arg]
-    """The prompt as one human message (a text LLM: as its prompt); the reply's text."""
+def model_completion(model: Runnable) -> Completion:  # type: ignore[type-arg]
+    """The prompt as one human message (a text LLM: as its prompt); the reply's text. Any
+    runnable that takes a string works (``model.bind(...)``, ``prompt | model``)."""
 
     def complete(prompt: str) -> str:
         return _text(model.invoke(prompt))
