@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from langchain_core.language_models.fake_chat_models import (
 from langchain_core.messages import AIMessage, BaseMessage
 from llama_index.core.llms import MockLLM
 
-from agent_session_memory import Briefing
 from agent_session_memory.adapters.langchain import (
     ChatModelBriefingSummarizer,
     ChatModelFactExtractor,
@@ -38,19 +36,8 @@ from agent_session_memory.engine.protocols import ScoringItem
 from agent_session_memory.engine.scoring import HeuristicScorer
 from agent_session_memory.llm.prompts import scoring_prompt
 
+from ..llm.samples import BRIEFING, ITEMS
 from .llamaindex.conftest import ScriptedLLM
-
-ITEMS = [
-    ScoringItem("decision_db", "Postgres", "decision_db: We chose Postgres", 0, 2),
-    ScoringItem("tmp_cursor", 3, "tmp_cursor: 3", 0, 0),
-]
-BRIEFING = Briefing(
-    workspace_id="w",
-    generated_at=datetime.now(UTC),
-    lookback_hours=24,
-    workspace_summary="2 memories",
-    recent_activity_summary="Deterministic.",
-)
 
 
 class RecordingChat(FakeListChatModel):

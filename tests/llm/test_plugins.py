@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from datetime import UTC, datetime
 
 import pytest
 
-from agent_session_memory import Briefing
 from agent_session_memory.engine.protocols import (
     BriefingSummarizer,
     FactExtractor,
@@ -26,17 +24,7 @@ from agent_session_memory.llm import (
     caps,
 )
 
-ITEMS = [
-    ScoringItem("decision_db", "Postgres", "decision_db: We chose Postgres", 0, 2),
-    ScoringItem("tmp_cursor", 3, "tmp_cursor: 3", 0, 0),
-]
-BRIEFING = Briefing(
-    workspace_id="w",
-    generated_at=datetime.now(UTC),
-    lookback_hours=24,
-    workspace_summary="2 memories",
-    recent_activity_summary="Deterministic.",
-)
+from .samples import BRIEFING, ITEMS
 
 
 class Script:

@@ -6,7 +6,6 @@ tests/llm and tests/adapters/test_llm_parity.py; this file covers how LangChain 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.language_models.fake import FakeListLLM
@@ -14,7 +13,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agent_session_memory import Briefing, MemoryClient
+from agent_session_memory import MemoryClient
 from agent_session_memory.adapters.langchain import (
     ChatModelBriefingSummarizer,
     ChatModelFactExtractor,
@@ -24,21 +23,10 @@ from agent_session_memory.engine.protocols import (
     BriefingSummarizer,
     FactExtractor,
     ImportanceScorer,
-    ScoringItem,
 )
 from agent_session_memory.engine.scoring import HeuristicScorer
 
-ITEMS = [
-    ScoringItem("decision_db", "Postgres", "decision_db: We chose Postgres", 0, 2),
-    ScoringItem("tmp_cursor", 3, "tmp_cursor: 3", 0, 0),
-]
-BRIEFING = Briefing(
-    workspace_id="w",
-    generated_at=datetime.now(UTC),
-    lookback_hours=24,
-    workspace_summary="2 memories",
-    recent_activity_summary="Deterministic.",
-)
+from ...llm.samples import BRIEFING, ITEMS
 
 
 def _model(*replies: str) -> FakeListChatModel:
