@@ -55,6 +55,11 @@ def test_scores_rejects_anything_else(text: str) -> None:
         replies.scores(text, 2)
 
 
+def test_a_deeply_nested_reply_is_rejected_not_raised() -> None:
+    with pytest.raises(BadReply, match="nested"):
+        replies.scores("[" * 50_000, 1)
+
+
 def test_an_oversized_reply_is_not_parsed() -> None:
     huge = json.dumps({"scores": [0.5]}) + " " * caps.MAX_REPLY_CHARS
     with pytest.raises(BadReply, match="characters"):

@@ -37,6 +37,8 @@ def reply_value(text: str, key: str) -> Any:
         parsed = json.loads(fenced.group(1) if fenced else body, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
         raise BadReply(f"not one JSON value ({exc.msg})") from exc
+    except RecursionError as exc:  # "[[[[...": nested deeper than the parser goes
+        raise BadReply("JSON nested too deeply") from exc
     if not isinstance(parsed, dict) or set(parsed) != {key}:
         raise BadReply(f'not a JSON object with the single key "{key}"')
     return parsed[key]
