@@ -22,7 +22,7 @@ demo: setup
 
 test: setup
 	scripts/ensure_redis.sh
-	$(PY) scripts/unasync.py --check
+	$(PY) scripts/generate_clients.py --check
 	$(VENV)/bin/ruff check src tests scripts bench examples
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from agent_session_memory import MemoryClient
@@ -54,3 +55,21 @@ def test_export_then_import_into_an_empty_home(tmp_path: Path) -> None:
     assert asm(target, "import", str(dump)).returncode == 0
     out = asm(target, "recall", "authentication tokens", "-k", "1")
     assert "We chose JWT for auth" in out.stdout
+
+
+def test_gc_sweeps_the_named_workspace_or_else_the_whole_home(tmp_path: Path) -> None:
+    with MemoryClient(path=str(tmp_path)) as client:
+        for ws in ("a", "b"):
+            sid = client.create_session(ttl_seconds=1, workspace_id=ws).id
+            client.set_context(sid, "auth_decision", f"JWT for {ws}", importance=0.9)
+    time.sleep(1.5)
+    out = asm(tmp_path, "--workspace", "a", "gc")
+    assert out.returncode == 0, out.stderr
+    assert "committed 1 expired sessions (1 new memories)" in out.stdout
+    out = asm(tmp_path, "gc")
+    assert out.returncode == 0, out.stderr
+    assert "committed 1 expired sessions (1 new memories)" in out.stdout  # b; a was done
+    with MemoryClient(path=str(tmp_path)) as client:
+        for ws in ("a", "b"):
+            [memory] = client.list_memories(workspace_id=ws)
+            assert memory.content == f"auth decision: JWT for {ws}"

@@ -1,7 +1,8 @@
 """The public data types: what the client returns and the HTTP API sends.
 
 Plain frozen dataclasses; times are timezone-aware UTC ``datetime``. ``to_dict`` / ``from_dict``
-give the JSON wire form so the remote transport rebuilds exactly these types.
+(derived by pydantic from the types) give the JSON wire form, so the remote transport rebuilds
+exactly these types.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
 
 T = TypeVar("T")
 
@@ -55,24 +58,30 @@ class EventType(enum.StrEnum):
 
 
 class _Wire:
-    """JSON wire form shared by every model (datetimes as ISO 8601 strings)."""
+    """JSON wire form shared by every model, derived from the type by pydantic.
+
+    ``to_dict`` gives JSON-ready data (datetimes as ISO 8601 strings, enums as their values);
+    ``from_dict`` rebuilds exactly this type from it: the remote transport's codec.
+    """
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _encode(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        data: dict[str, Any] = _adapter(type(self)).dump_python(self, mode="json")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Any:
+        return _adapter(cls).validate_python(data)
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, _Wire):
-        return value.to_dict()
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    return value
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+
+
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    """Built once per type (a few milliseconds), then encodes in about a microsecond."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,9 @@ class Week:
         return 1_767_225_600.0  # ManualClock's default start: 2026-01-01T00:00:00Z
 
     def briefing(self, hours: float, **kwargs: Any) -> Briefing:
-        return self.engine.get_briefing(lookback_hours=hours, workspace_id="proj", **kwargs)
+        return self.engine.briefings.get_briefing(
+            lookback_hours=hours, workspace_id="proj", **kwargs
+        )
 
 
 def script_week(engine: Engine, clock: ManualClock) -> Week:
@@ -60,7 +62,7 @@ def script_week(engine: Engine, clock: ManualClock) -> Week:
 
     def session(name: str, offset: float, ttl: float = HOUR, **kwargs: Any) -> str:
         week.at(offset)
-        sid = e.create_session(
+        sid = e.sessions.create_session(
             ttl_seconds=ttl,
             workspace_id=kwargs.pop("ws", "proj"),
             metadata={"title": name},
@@ -70,32 +72,38 @@ def script_week(engine: Engine, clock: ManualClock) -> Week:
         return sid
 
     s1 = session("Set up auth", 1 * HOUR)
-    e.set_context(s1, "auth_decision", "use JWT for auth")
-    e.set_context(s1, "task", {"goal": "Set up auth", "status": "done"})
-    e.end_session(s1, commit=True)
+    e.context.set_context(s1, "auth_decision", "use JWT for auth")
+    e.context.set_context(s1, "task", {"goal": "Set up auth", "status": "done"})
+    e.sessions.end_session(s1, commit=True)
 
     s2 = session("Storage", 2 * DAY + 9 * HOUR)
-    e.set_context(s2, "db_decision", "Postgres for storage")
-    e.set_context(s2, "billing_migration", {"title": "Billing migration", "status": "wip"})
-    e.end_session(s2, commit=True)
+    e.context.set_context(s2, "db_decision", "Postgres for storage")
+    e.context.set_context(s2, "billing_migration", {"title": "Billing migration", "status": "wip"})
+    e.sessions.end_session(s2, commit=True)
 
     s3 = session("CI", 4 * DAY + 10 * HOUR)  # left to expire: auto-committed by a later sweep
-    e.set_context(s3, "ci_decision", "GitHub Actions for CI", importance=0.9)
-    e.set_context(s3, "deploy", "blocked")
+    e.context.set_context(s3, "ci_decision", "GitHub Actions for CI", importance=0.9)
+    e.context.set_context(s3, "deploy", "blocked")
 
     s4 = session("Caching spike", 5 * DAY + 14 * HOUR, auto_commit=False)  # expires, no commit
-    e.set_context(s4, "cache_decision", "Redis for caching", importance=0.9)
+    e.context.set_context(s4, "cache_decision", "Redis for caching", importance=0.9)
 
     o1 = session("Other work", 5 * DAY + 15 * HOUR, ws="other")
-    e.set_context(o1, "secret_decision", "other-workspace secret", importance=0.9)
-    e.set_context(o1, "other_thing", {"title": "Other thing", "status": "blocked"})
-    e.end_session(o1, commit=True)
+    e.context.set_context(o1, "secret_decision", "other-workspace secret", importance=0.9)
+    e.context.set_context(o1, "other_thing", {"title": "Other thing", "status": "blocked"})
+    e.sessions.end_session(o1, commit=True)
 
     s5 = session("Billing", 6 * DAY + 9 * HOUR, ttl=8 * HOUR)  # still active at the end
-    e.set_context(s5, "billing_migration", {"title": "Billing migration", "status": "stuck"})
+    e.context.set_context(
+        s5, "billing_migration", {"title": "Billing migration", "status": "stuck"}
+    )
     week.at(6 * DAY + 10 * HOUR)
-    e.remember("Invoices are sent monthly", type="decision", importance=0.7, workspace_id="proj")
-    e.remember("Ask legal about data retention", tags=["open"], importance=0.6, workspace_id="proj")
+    e.memories.remember(
+        "Invoices are sent monthly", type="decision", importance=0.7, workspace_id="proj"
+    )
+    e.memories.remember(
+        "Ask legal about data retention", tags=["open"], importance=0.6, workspace_id="proj"
+    )
     week.at(6 * DAY + 12 * HOUR)
     return week
 
@@ -197,7 +205,7 @@ def test_a_briefing_never_mentions_another_workspace(week: Week) -> None:
         text = json.dumps(week.briefing(hours).to_dict())
         assert "other" not in text.lower()
         assert week.ids["Other work"] not in text
-    other = week.engine.get_briefing(lookback_hours=7 * 24, workspace_id="other")
+    other = week.engine.briefings.get_briefing(lookback_hours=7 * 24, workspace_id="other")
     assert {a.session_id for a in other.recent_activity} == {week.ids["Other work"]}
     assert "JWT" not in json.dumps(other.to_dict())
 
@@ -211,27 +219,27 @@ def test_without_threads_the_briefing_leaves_them_out(week: Week) -> None:
 def test_thread_status_changes_until_done(tmp_path: Path, embedder: Any) -> None:
     clock = ManualClock()
     e = make_engine(tmp_path, clock, embedder)
-    sid = e.create_session(ttl_seconds=DAY, workspace_id="w").id
+    sid = e.sessions.create_session(ttl_seconds=DAY, workspace_id="w").id
 
     def status() -> list[ThreadStatus]:
         clock.advance(60)
-        return [t.status for t in e.get_briefing(workspace_id="w").open_threads]
+        return [t.status for t in e.briefings.get_briefing(workspace_id="w").open_threads]
 
-    e.set_context(sid, "refactor", {"title": "Refactor auth", "status": "in_progress"})
+    e.context.set_context(sid, "refactor", {"title": "Refactor auth", "status": "in_progress"})
     assert status() == [ThreadStatus.IN_PROGRESS]
-    e.set_context(sid, "refactor", {"title": "Refactor auth", "status": "blocked"})
+    e.context.set_context(sid, "refactor", {"title": "Refactor auth", "status": "blocked"})
     assert status() == [ThreadStatus.BLOCKED]
-    e.set_context(sid, "refactor", {"title": "Refactor auth", "status": "awaiting review"})
+    e.context.set_context(sid, "refactor", {"title": "Refactor auth", "status": "awaiting review"})
     assert status() == [ThreadStatus.WAITING]
-    e.set_context(sid, "refactor", {"title": "Refactor auth", "status": "done"})
+    e.context.set_context(sid, "refactor", {"title": "Refactor auth", "status": "done"})
     assert status() == []
     # A later session closes a thread an earlier one opened.
-    e.set_context(sid, "deploy", "blocked")
-    e.end_session(sid, commit=True)
+    e.context.set_context(sid, "deploy", "blocked")
+    e.sessions.end_session(sid, commit=True)
     assert status() == [ThreadStatus.BLOCKED]
-    later = e.create_session(workspace_id="w").id
+    later = e.sessions.create_session(workspace_id="w").id
     clock.advance(60)
-    e.set_context(later, "deploy", "done")
+    e.context.set_context(later, "deploy", "done")
     assert status() == []
     e.close()
 
@@ -239,19 +247,19 @@ def test_thread_status_changes_until_done(tmp_path: Path, embedder: Any) -> None
 def test_memory_threads_close_with_a_closed_tag(tmp_path: Path, embedder: Any) -> None:
     clock = ManualClock()
     e = make_engine(tmp_path, clock, embedder)
-    m = e.remember("Rotate the API keys", tags=["open"], workspace_id="w")
-    [thread] = e.get_briefing(workspace_id="w").open_threads
+    m = e.memories.remember("Rotate the API keys", tags=["open"], workspace_id="w")
+    [thread] = e.briefings.get_briefing(workspace_id="w").open_threads
     assert (thread.source, thread.status, thread.key_memories) == (
         "memory",
         ThreadStatus.IN_PROGRESS,
         ["Rotate the API keys"],
     )
-    e.update_memory(m.id, tags=["open", "blocked"], workspace_id="w")
-    assert [t.status for t in e.get_briefing(workspace_id="w").open_threads] == [
+    e.memories.update_memory(m.id, tags=["open", "blocked"], workspace_id="w")
+    assert [t.status for t in e.briefings.get_briefing(workspace_id="w").open_threads] == [
         ThreadStatus.BLOCKED
     ]
-    e.update_memory(m.id, tags=["open", "done"], workspace_id="w")
-    assert e.get_briefing(workspace_id="w").open_threads == []
+    e.memories.update_memory(m.id, tags=["open", "done"], workspace_id="w")
+    assert e.briefings.get_briefing(workspace_id="w").open_threads == []
     e.close()
 
 
@@ -260,14 +268,14 @@ def test_ended_session_without_commit_is_open_until_committed(
 ) -> None:
     clock = ManualClock()
     e = make_engine(tmp_path, clock, embedder)
-    sid = e.create_session(workspace_id="w").id
-    e.set_context(sid, "plan_decision", "ship on Friday", importance=0.9)
-    e.end_session(sid)
-    [thread] = e.get_briefing(workspace_id="w").open_threads
+    sid = e.sessions.create_session(workspace_id="w").id
+    e.context.set_context(sid, "plan_decision", "ship on Friday", importance=0.9)
+    e.sessions.end_session(sid)
+    [thread] = e.briefings.get_briefing(workspace_id="w").open_threads
     assert (thread.source, thread.session_id) == ("ended_session", sid)
     assert "plan_decision" in thread.topic
-    e.commit_session(sid)
-    assert e.get_briefing(workspace_id="w").open_threads == []
+    e.commits.commit_session(sid)
+    assert e.briefings.get_briefing(workspace_id="w").open_threads == []
     e.close()
 
 
@@ -276,12 +284,12 @@ def test_create_session_with_briefing_hands_over_the_previous_work(
 ) -> None:
     clock = ManualClock()
     e = make_engine(tmp_path, clock, embedder)
-    first = e.create_session(workspace_id="w", metadata={"title": "Fix login"})
-    e.set_context(first.id, "auth_decision", "use JWT")
-    e.end_session(first.id, commit=True)
+    first = e.sessions.create_session(workspace_id="w", metadata={"title": "Fix login"})
+    e.context.set_context(first.id, "auth_decision", "use JWT")
+    e.sessions.end_session(first.id, commit=True)
     clock.advance(HOUR)
-    assert e.create_session(workspace_id="w").briefing is None
-    second = e.create_session(workspace_id="w", briefing=True)
+    assert e.sessions.create_session(workspace_id="w").briefing is None
+    second = e.sessions.create_session(workspace_id="w", briefing=True)
     assert second.briefing is not None
     assert [a.session_id for a in second.briefing.recent_activity] == [first.id]
     assert "Fix login" in second.briefing.recent_activity_summary
@@ -311,9 +319,9 @@ def test_a_summarizer_writes_the_paragraph_and_a_failing_one_falls_back(
         clock=ManualClock(),
         summarizer=summarizer,
     )
-    sid = e.create_session(workspace_id="w").id
-    e.set_context(sid, "note", "hello")
-    text = e.get_briefing(workspace_id="w").recent_activity_summary
+    sid = e.sessions.create_session(workspace_id="w").id
+    e.context.set_context(sid, "note", "hello")
+    text = e.briefings.get_briefing(workspace_id="w").recent_activity_summary
     assert summarizer.seen and summarizer.seen[0].recent_activity_summary.startswith("In the last")
     assert (text == "LLM: 1 sessions.") is not fail
     assert text.startswith("In the last 24 hours, 1 session ran in w") is fail
@@ -326,7 +334,7 @@ def test_a_summarizer_writes_the_paragraph_and_a_failing_one_falls_back(
 def test_bad_lookback_values_are_typed_errors(tmp_path: Path, hours: Any) -> None:
     e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock())
     with pytest.raises(InvalidInput) as info:
-        e.get_briefing(lookback_hours=hours, workspace_id="w")
+        e.briefings.get_briefing(lookback_hours=hours, workspace_id="w")
     assert info.value.details.get("field") == "lookback_hours"
     e.close()
 
@@ -335,14 +343,14 @@ def test_bad_lookback_values_are_typed_errors(tmp_path: Path, hours: Any) -> Non
 def test_bad_max_memories_is_a_typed_error(tmp_path: Path, bad: Any) -> None:
     e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock())
     with pytest.raises(InvalidInput):
-        e.get_briefing(max_memories=bad, workspace_id="w")
+        e.briefings.get_briefing(max_memories=bad, workspace_id="w")
     e.close()
 
 
 def test_bad_workspace_is_a_typed_error(tmp_path: Path) -> None:
     e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock())
     with pytest.raises(InvalidInput):
-        e.get_briefing(workspace_id="../etc")
+        e.briefings.get_briefing(workspace_id="../etc")
     e.close()
 
 

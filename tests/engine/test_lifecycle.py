@@ -39,99 +39,115 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, embedder: Any) -> Any
 
 
 def _count(e: Engine, kind: EventType, session_id: str, ws: str = "w") -> int:
-    return len(e.list_events(types=[kind.value], session_id=session_id, workspace_id=ws))
+    return len(e.lifecycle.list_events(types=[kind.value], session_id=session_id, workspace_id=ws))
 
 
 def _expired_session(e: Engine, ws: str = "w", **kwargs: Any) -> str:
-    sid = e.create_session(ttl_seconds=HOUR, workspace_id=ws, **kwargs).id
-    e.set_context(sid, "auth_decision", "use JWT for auth", importance=0.9)
-    e.set_context(sid, "scratch", "tmp", importance=0.1)
+    sid = e.sessions.create_session(ttl_seconds=HOUR, workspace_id=ws, **kwargs).id
+    e.context.set_context(sid, "auth_decision", "use JWT for auth", importance=0.9)
+    e.context.set_context(sid, "scratch", "tmp", importance=0.1)
     e.clock.advance(2 * HOUR)  # type: ignore[attr-defined]
     return sid
 
 
 def test_using_the_workspace_auto_commits_an_expired_session(engine: Engine) -> None:
     sid = _expired_session(engine)
-    engine.create_session(workspace_id="w")  # the lazy sweep runs here
-    record = engine.get_session(sid)
+    engine.sessions.create_session(workspace_id="w")  # the lazy sweep runs here
+    record = engine.sessions.get_session(sid)
     assert record.committed_at is not None
     assert _count(engine, EventType.SESSION_COMMITTED, sid) == 1
-    [expired] = engine.list_events(types=["session_expired"], session_id=sid, workspace_id="w")
+    [expired] = engine.lifecycle.list_events(
+        types=["session_expired"], session_id=sid, workspace_id="w"
+    )
     assert expired.at == record.expires_at  # stamped with the expiry, not the sweep
-    assert [m.content for m in engine.list_memories(session_id=sid, workspace_id="w")] == [
+    assert [m.content for m in engine.memories.list_memories(session_id=sid, workspace_id="w")] == [
         "auth decision: use JWT for auth"
     ]
     engine.clock.advance(LAZY_SWEEP_SECONDS + 1)  # type: ignore[attr-defined]
-    assert engine.sweep() == []
-    engine.create_session(workspace_id="w")
+    assert engine.lifecycle.sweep(workspace_id="w") == []
+    engine.sessions.create_session(workspace_id="w")
     assert _count(engine, EventType.SESSION_COMMITTED, sid) == 1
     assert _count(engine, EventType.SESSION_EXPIRED, sid) == 1
-    assert engine.get_briefing(workspace_id="w").open_threads == []
+    assert engine.briefings.get_briefing(workspace_id="w").open_threads == []
 
 
-def test_sweep_commits_every_workspace_once(engine: Engine) -> None:
+def test_sweep_home_commits_every_workspace_once(engine: Engine) -> None:
     a = _expired_session(engine, "a")
     b = _expired_session(engine, "b")
-    results = engine.sweep()
+    results = engine.lifecycle.sweep_home()
     assert sorted(r.session_id for r in results) == sorted([a, b])
     assert all(r.memories_created == 1 and r.below_threshold == 1 for r in results)
-    assert engine.sweep() == []
-    assert engine.sweep(workspace_id="a") == []
+    assert engine.lifecycle.sweep_home() == []
+    assert engine.lifecycle.sweep(workspace_id="a") == []
+
+
+def test_sweep_reaches_its_own_workspace_only(engine: Engine) -> None:
+    a = _expired_session(engine, "a")
+    b = _expired_session(engine, "b")
+    mine = _expired_session(engine, engine.settings.workspace_id)
+    assert [r.session_id for r in engine.lifecycle.sweep()] == [mine]  # the default workspace
+    assert [r.session_id for r in engine.lifecycle.sweep(workspace_id="a")] == [a]
+    assert engine.sessions.get_session(b).committed_at is None  # another tenant: untouched
+    assert engine.store.list_events("b", types=["session_expired"]) == []  # (no lazy sweep)
+    assert [r.session_id for r in engine.lifecycle.sweep_home()] == [b]
 
 
 def test_a_live_or_ended_session_is_not_swept(engine: Engine) -> None:
-    live = engine.create_session(ttl_seconds=10 * HOUR, workspace_id="w").id
-    engine.set_context(live, "auth_decision", "JWT", importance=0.9)
-    ended = engine.create_session(ttl_seconds=HOUR, workspace_id="w").id
-    engine.set_context(ended, "db_decision", "Postgres", importance=0.9)
-    engine.end_session(ended)
+    live = engine.sessions.create_session(ttl_seconds=10 * HOUR, workspace_id="w").id
+    engine.context.set_context(live, "auth_decision", "JWT", importance=0.9)
+    ended = engine.sessions.create_session(ttl_seconds=HOUR, workspace_id="w").id
+    engine.context.set_context(ended, "db_decision", "Postgres", importance=0.9)
+    engine.sessions.end_session(ended)
     engine.clock.advance(2 * HOUR)  # type: ignore[attr-defined]
-    assert engine.sweep() == []
+    assert engine.lifecycle.sweep(workspace_id="w") == []
     assert _count(engine, EventType.SESSION_EXPIRED, ended) == 0
-    threads = engine.get_briefing(workspace_id="w").open_threads
+    threads = engine.briefings.get_briefing(workspace_id="w").open_threads
     assert [(t.source, t.session_id) for t in threads] == [("ended_session", ended)]
 
 
 def test_auto_commit_off_leaves_the_session_open_until_committed(engine: Engine) -> None:
     sid = _expired_session(engine, auto_commit=False)
-    assert engine.sweep() == []
-    assert engine.sweep() == []
+    assert engine.lifecycle.sweep(workspace_id="w") == []
+    assert engine.lifecycle.sweep(workspace_id="w") == []
     assert _count(engine, EventType.SESSION_EXPIRED, sid) == 1
     assert _count(engine, EventType.SESSION_COMMITTED, sid) == 0
-    [thread] = engine.get_briefing(workspace_id="w").open_threads
+    [thread] = engine.briefings.get_briefing(workspace_id="w").open_threads
     assert (thread.source, thread.session_id, thread.status.value) == (
         "expired_session",
         sid,
         "waiting",
     )
     assert "auth_decision" in thread.topic
-    engine.commit_session(sid)
-    assert engine.get_briefing(workspace_id="w").open_threads == []
-    assert engine.sweep() == []
+    engine.commits.commit_session(sid)
+    assert engine.briefings.get_briefing(workspace_id="w").open_threads == []
+    assert engine.lifecycle.sweep(workspace_id="w") == []
 
 
 def test_the_lazy_sweep_is_rate_limited(engine: Engine) -> None:
-    engine.create_session(workspace_id="w")  # sweeps now
-    sid = engine.create_session(ttl_seconds=1, workspace_id="w").id
-    engine.set_context(sid, "auth_decision", "JWT", importance=0.9)
+    engine.sessions.create_session(workspace_id="w")  # sweeps now
+    sid = engine.sessions.create_session(ttl_seconds=1, workspace_id="w").id
+    engine.context.set_context(sid, "auth_decision", "JWT", importance=0.9)
     engine.clock.advance(2)  # type: ignore[attr-defined]
-    engine.create_session(workspace_id="w")  # within the interval: no sweep
-    assert engine.get_session(sid).committed_at is None
+    engine.sessions.create_session(workspace_id="w")  # within the interval: no sweep
+    assert engine.sessions.get_session(sid).committed_at is None
     engine.clock.advance(LAZY_SWEEP_SECONDS)  # type: ignore[attr-defined]
-    engine.create_session(workspace_id="w")
-    assert engine.get_session(sid).committed_at is not None
+    engine.sessions.create_session(workspace_id="w")
+    assert engine.sessions.get_session(sid).committed_at is not None
 
 
 def test_list_events_filters_and_validates(engine: Engine) -> None:
-    sid = engine.create_session(workspace_id="w").id
+    sid = engine.sessions.create_session(workspace_id="w").id
     engine.clock.advance(1)  # type: ignore[attr-defined]
-    engine.end_session(sid)
-    kinds = [e.type.value for e in engine.list_events(workspace_id="w")]
+    engine.sessions.end_session(sid)
+    kinds = [e.type.value for e in engine.lifecycle.list_events(workspace_id="w")]
     assert kinds == ["session_started", "session_ended"]
-    assert len(engine.list_events(workspace_id="w", limit=1)) == 1
-    assert engine.list_events(workspace_id="w", since=START + 2) == []
-    assert len(engine.list_events(workspace_id="w", types=["session_ended"], session_id=sid)) == 1
-    assert engine.list_events(workspace_id="other") == []
+    assert len(engine.lifecycle.list_events(workspace_id="w", limit=1)) == 1
+    assert engine.lifecycle.list_events(workspace_id="w", since=START + 2) == []
+    assert (
+        len(engine.lifecycle.list_events(workspace_id="w", types=["session_ended"], session_id=sid))
+        == 1
+    )
+    assert engine.lifecycle.list_events(workspace_id="other") == []
     for bad in (
         {"types": ["nope"]},
         {"types": "session_started"},
@@ -141,7 +157,7 @@ def test_list_events_filters_and_validates(engine: Engine) -> None:
         {"session_id": "../x"},
     ):
         with pytest.raises(InvalidInput):
-            engine.list_events(workspace_id="w", **bad)
+            engine.lifecycle.list_events(workspace_id="w", **bad)
 
 
 # -- two processes, one SQLite home ---------------------------------------------------------
@@ -149,7 +165,7 @@ def _sweeper(home: str, now: float, barrier: Any, out: Any) -> None:
     engine = Engine(Settings(home=Path(home)), clock=ManualClock(now))
     try:
         barrier.wait(timeout=120)
-        out.put(sorted(r.session_id for r in engine.sweep()))
+        out.put(sorted(r.session_id for r in engine.lifecycle.sweep_home()))
     except BaseException as exc:  # report, don't hang the parent
         out.put(repr(exc))
     finally:
@@ -164,8 +180,8 @@ def test_two_racing_sweeps_auto_commit_each_session_exactly_once(
     engine = Engine(Settings(home=tmp_path), clock=clock, embedding_function=embedder)
     ids = []
     for n in range(4):
-        sid = engine.create_session(ttl_seconds=HOUR, workspace_id="w").id
-        engine.set_context(sid, f"decision_{n}", f"choice number {n}", importance=0.9)
+        sid = engine.sessions.create_session(ttl_seconds=HOUR, workspace_id="w").id
+        engine.context.set_context(sid, f"decision_{n}", f"choice number {n}", importance=0.9)
         ids.append(sid)
     engine.close()
 
@@ -188,6 +204,6 @@ def test_two_racing_sweeps_auto_commit_each_session_exactly_once(
     for sid in ids:
         assert _count(engine, EventType.SESSION_COMMITTED, sid) == 1
         assert _count(engine, EventType.SESSION_EXPIRED, sid) == 1
-        assert len(engine.list_memories(session_id=sid, workspace_id="w")) == 1
-    assert engine.sweep() == []
+        assert len(engine.memories.list_memories(session_id=sid, workspace_id="w")) == 1
+    assert engine.lifecycle.sweep_home() == []
     engine.close()

@@ -23,7 +23,7 @@ def embedder() -> MiniLMEmbedder:
 
 
 class Recorder:
-    """Collects emitted events; builds them like ``EngineBase.event``."""
+    """Collects emitted events; builds them like ``Shared.event`` (engine/shared.py)."""
 
     def __init__(self, clock: ManualClock) -> None:
         self.clock = clock

@@ -11,26 +11,28 @@ from agent_session_memory.errors import InvalidInput, LimitExceeded, MemoryNotFo
 
 
 def test_remember_recall_update_forget(engine: Any) -> None:
-    m = engine.remember(
+    m = engine.memories.remember(
         "We chose JWT for auth", importance=0.8, tags=["auth"], metadata={"source": "adr-7"}
     )
     assert m.importance == 0.8 and m.metadata == {"source": "adr-7"}
-    default = engine.remember("Lunch is at noon")
+    default = engine.memories.remember("Lunch is at noon")
     assert default.importance == 0.5
-    hits = engine.recall("how do we authenticate?", k=5)
+    hits = engine.memories.recall("how do we authenticate?", k=5)
     assert hits[0].memory.id == m.id
-    updated = engine.update_memory(m.id, content="We chose PASETO for auth", tags=["auth", "x"])
-    assert engine.get_memory(m.id).content == "We chose PASETO for auth" == updated.content
-    assert engine.recall("PASETO", k=1, tags=["x"])[0].memory.id == m.id
-    assert [x.id for x in engine.list_memories(tags=["x"])] == [m.id]
-    exported = engine.export_workspace()
+    updated = engine.memories.update_memory(
+        m.id, content="We chose PASETO for auth", tags=["auth", "x"]
+    )
+    assert engine.memories.get_memory(m.id).content == "We chose PASETO for auth" == updated.content
+    assert engine.memories.recall("PASETO", k=1, tags=["x"])[0].memory.id == m.id
+    assert [x.id for x in engine.memories.list_memories(tags=["x"])] == [m.id]
+    exported = engine.memories.export_workspace()
     assert len(exported) == 2
-    assert engine.forget(m.id) is True and engine.forget(m.id) is False
+    assert engine.memories.forget(m.id) is True and engine.memories.forget(m.id) is False
     with pytest.raises(MemoryNotFound):
-        engine.get_memory(m.id)
-    assert engine.forget_where(everything=True) == 1
-    assert engine.import_workspace(exported, workspace_id="copy") == 2
-    assert len(engine.list_memories(workspace_id="copy")) == 2
+        engine.memories.get_memory(m.id)
+    assert engine.memories.forget_where(everything=True) == 1
+    assert engine.memories.import_workspace(exported, workspace_id="copy") == 2
+    assert len(engine.memories.list_memories(workspace_id="copy")) == 2
 
 
 @pytest.mark.parametrize(
@@ -53,12 +55,12 @@ def test_remember_recall_update_forget(engine: Any) -> None:
 )
 def test_remember_refuses_bad_input(engine: Any, kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
-        engine.remember(**kwargs)
+        engine.memories.remember(**kwargs)
 
 
 def test_huge_content_is_a_limit(engine: Any) -> None:
     with pytest.raises(LimitExceeded):
-        engine.remember("x" * (32 * 1024 + 1))
+        engine.memories.remember("x" * (32 * 1024 + 1))
 
 
 @pytest.mark.parametrize(
@@ -81,28 +83,28 @@ def test_huge_content_is_a_limit(engine: Any) -> None:
 )
 def test_recall_refuses_bad_input(engine: Any, kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput):
-        engine.recall(**kwargs)
+        engine.memories.recall(**kwargs)
 
 
 def test_unknown_and_malformed_ids(engine: Any) -> None:
     with pytest.raises(MemoryNotFound):
-        engine.get_memory("0" * 32)
+        engine.memories.get_memory("0" * 32)
     with pytest.raises(MemoryNotFound):
-        engine.update_memory("0" * 32, importance=0.1)
+        engine.memories.update_memory("0" * 32, importance=0.1)
     for bad in ("", "../x", "a b", "x" * 200, None):
         with pytest.raises(InvalidInput):
-            engine.get_memory(bad)
-    assert engine.forget("0" * 32) is False
+            engine.memories.get_memory(bad)
+    assert engine.memories.forget("0" * 32) is False
     with pytest.raises(InvalidInput):
-        engine.forget_where()  # no filter and not everything
+        engine.memories.forget_where()  # no filter and not everything
     with pytest.raises(InvalidInput):
-        engine.import_workspace([{"id": "ok", "content": ""}])
+        engine.memories.import_workspace([{"id": "ok", "content": ""}])
     with pytest.raises(InvalidInput):
-        engine.list_memories(limit=0)
+        engine.memories.list_memories(limit=0)
 
 
 def test_lexical_query_syntax_is_inert(engine: Any) -> None:
-    engine.remember('He said "hello" AND left; NEAR(x) * ^ -- DROP TABLE memories')
+    engine.memories.remember('He said "hello" AND left; NEAR(x) * ^ -- DROP TABLE memories')
     for q in ['"', "AND OR NOT", "NEAR(", "*", "'; DROP TABLE memories; --", "???", "日本語"]:
-        engine.recall(q, k=3)
-    assert len(engine.list_memories()) == 1
+        engine.memories.recall(q, k=3)
+    assert len(engine.memories.list_memories()) == 1

@@ -13,6 +13,7 @@ from ..errors import AgentMemoryError
 from .progress import progress
 
 Handler = Callable[[MemoryClient, argparse.Namespace], int]
+HomeHandler = Callable[[argparse.Namespace], int]
 
 
 def _client(args: argparse.Namespace) -> MemoryClient:
@@ -76,8 +77,21 @@ def cmd_import(client: MemoryClient, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_gc(client: MemoryClient, args: argparse.Namespace) -> int:
-    results = client.sweep(workspace_id=args.workspace)
+def cmd_gc(args: argparse.Namespace) -> int:
+    """The home's operator command: every workspace, unless ``--workspace`` names one. It opens
+    the engine itself because sweeping every workspace is no client operation."""
+    from ..config import Settings
+    from ..engine import Engine
+
+    engine = Engine(Settings.from_env(home=args.path))
+    try:
+        lifecycle = engine.lifecycle
+        if args.workspace is None:
+            results = lifecycle.sweep_home()
+        else:
+            results = lifecycle.sweep(workspace_id=args.workspace)
+    finally:
+        engine.close()
     created = sum(r.memories_created for r in results)
     print(f"committed {len(results)} expired sessions ({created} new memories)")
     return 0
@@ -106,26 +120,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default="-", help="output file (default: stdout)")
     p = sub.add_parser("import", help="read memories from JSON lines into a workspace")
     p.add_argument("file")
-    sub.add_parser("gc", help="commit expired sessions now (auto-commit sweep)")
+    sub.add_parser(
+        "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
+    )
     return parser
 
 
-COMMANDS: dict[str, Handler] = {
+CLIENT_COMMANDS: dict[str, Handler] = {
     "demo": cmd_demo,
     "sessions": cmd_sessions,
     "briefing": cmd_briefing,
     "recall": cmd_recall,
     "export": cmd_export,
     "import": cmd_import,
-    "gc": cmd_gc,
 }
+HOME_COMMANDS: dict[str, HomeHandler] = {"gc": cmd_gc}  # the whole home, not one workspace
+COMMANDS = (*CLIENT_COMMANDS, *HOME_COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command in HOME_COMMANDS:
+            return HOME_COMMANDS[args.command](args)
         with _client(args) as client:
-            return COMMANDS[args.command](client, args)
+            return CLIENT_COMMANDS[args.command](client, args)
     except AgentMemoryError as exc:
         print(f"asm: {exc.code}: {exc.message}", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """The transport seam's vocabulary: every operation a client may ask of an engine.
 
-The local transport calls the engine method of the same name; the HTTP transport maps each name to
-one route. Nothing outside this set crosses the seam.
+The local transport calls the engine service method of that name (engine/dispatch.py); the HTTP
+transport maps each name to one route. Nothing outside this set crosses the seam.
 """
 
 SESSION_OPERATIONS = frozenset(

@@ -1,7 +1,7 @@
-"""Transports: how a client reaches an engine. Local (in process) now; HTTP next to it later.
+"""Transports: how a client reaches an engine: in process, or over HTTP (``http_transport.py``).
 
-A transport knows nothing about operations beyond their names (``operations.OPERATIONS``); it
-returns the public model objects, so every client method reads the same whichever is in use.
+A transport carries an operation of the contract (``contract.OPERATIONS``) by name and returns the
+public model objects, so every client method reads the same whichever is in use.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from ..contract import OPERATIONS
 from ..engine import Engine
 from ..errors import InvalidInput
-from .operations import OPERATIONS
 
 
 class Transport(Protocol):
@@ -28,10 +29,13 @@ class AsyncTransport(Protocol):
     async def close(self) -> None: ...
 
 
-def _bound(engine: Engine, operation: str) -> Any:
-    if operation not in OPERATIONS:
-        raise InvalidInput(f"unknown operation {operation!r}", operation=operation)
-    return getattr(engine, operation)
+def bind_operations(engine: Engine) -> dict[str, Callable[..., Any]]:
+    """The engine dispatch: each declared operation bound to the service that implements it."""
+    return {name: getattr(getattr(engine, op.service), name) for name, op in OPERATIONS.items()}
+
+
+def _unknown(operation: str) -> InvalidInput:
+    return InvalidInput(f"unknown operation {operation!r}", operation=operation)
 
 
 class LocalTransport:
@@ -39,9 +43,13 @@ class LocalTransport:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._operations = bind_operations(engine)
 
     def call(self, operation: str, /, **params: Any) -> Any:
-        return _bound(self.engine, operation)(**params)
+        method = self._operations.get(operation)
+        if method is None:
+            raise _unknown(operation)
+        return method(**params)
 
     def pause(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -55,9 +63,12 @@ class AsyncLocalTransport:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._operations = bind_operations(engine)
 
     async def call(self, operation: str, /, **params: Any) -> Any:
-        method = _bound(self.engine, operation)
+        method = self._operations.get(operation)
+        if method is None:
+            raise _unknown(operation)
         return await asyncio.to_thread(functools.partial(method, **params))
 
     async def pause(self, seconds: float) -> None:

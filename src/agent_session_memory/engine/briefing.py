@@ -28,11 +28,11 @@ from ..models import (
 from ..stores.sessions.base import EventRecord, session_state
 from . import _convert, summary
 from .labels import shorten
-from .lifecycle import LifecycleOps
 from .open_threads import open_threads
 from .protocols import BriefingSummarizer
 from .rendering import memory_type, render_value
 from .session_view import SessionView, session_label
+from .shared import Shared
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,22 @@ class _Window:
     decisions: list[str]
 
 
-class BriefingOps(LifecycleOps):
-    summarizer: BriefingSummarizer | None
+class BriefingService:
+    def __init__(
+        self,
+        shared: Shared,
+        *,
+        sweep_now: Callable[[str], None],
+        list_memories: Callable[..., list[Memory]],
+        summarizer: BriefingSummarizer | None = None,
+    ) -> None:
+        self._shared = shared
+        self._store = shared.store
+        self._settings = shared.settings
+        self._limits = shared.limits
+        self._sweep_now = sweep_now
+        self._list_memories = list_memories
+        self.summarizer = summarizer
 
     def get_briefing(
         self,
@@ -64,18 +78,18 @@ class BriefingOps(LifecycleOps):
         workspace_id: str | None = None,
     ) -> Briefing:
         """Recent activity, open threads and the top memories of one workspace."""
-        workspace = self.workspace(workspace_id)
-        hours = check.hours(lookback_hours, "lookback_hours", self.limits.max_lookback_hours)
-        top_n = _count(max_memories, "max_memories", self.limits.max_k)
-        self._lazy_sweep(workspace, force=True)  # expired sessions are committed before we look
-        now = self.now()
+        workspace = self._shared.workspace(workspace_id)
+        hours = check.hours(lookback_hours, "lookback_hours", self._limits.max_lookback_hours)
+        top_n = _count(max_memories, "max_memories", self._limits.max_k)
+        self._sweep_now(workspace)  # expired sessions are committed before we look
+        now = self._shared.now()
         since = now - hours * 3600
         views = self._views(workspace, now)
         memories = self._all_memories(workspace)
         window = self._window(workspace, views, memories, since)
         threads = open_threads(views, memories) if include_threads else []
         new_memories = len(
-            self.store.list_events(workspace, since=since, types=[EventType.MEMORY_CREATED.value])
+            self._store.list_events(workspace, since=since, types=[EventType.MEMORY_CREATED.value])
         )
         loose = [
             m.content
@@ -102,15 +116,16 @@ class BriefingOps(LifecycleOps):
         )
         return self._summarized(briefing)
 
-    def _briefing_for_new_session(self, workspace_id: str) -> Any:
+    def for_new_session(self, workspace_id: str) -> Briefing:
+        """The briefing ``create_session(briefing=True)`` hands back."""
         return self.get_briefing(workspace_id=workspace_id)
 
     # -- reading ----------------------------------------------------------------------------
     def _views(self, workspace: str, now: float) -> list[SessionView]:
         views = []
-        for record in self.store.list_sessions(workspace, limit=MAX_SESSIONS):
+        for record in self._store.list_sessions(workspace, limit=MAX_SESSIONS):
             try:
-                found = self.store.get_context(
+                found = self._store.get_context(
                     record.id, None, now, count_read=False, include_expired=True
                 )
             except SessionNotFound:  # deleted while we read
@@ -120,13 +135,12 @@ class BriefingOps(LifecycleOps):
         return views
 
     def _all_memories(self, workspace: str) -> list[Memory]:
-        """Every current memory of the workspace (bounded); [] without the long-term module."""
-        lister: Callable[..., list[Memory]] | None = getattr(self, "list_memories", None)
-        if lister is None:
-            return []
+        """Every current memory of the workspace (bounded)."""
         memories: list[Memory] = []
         while len(memories) < MAX_MEMORIES_READ:
-            page = lister(workspace_id=workspace, limit=MEMORY_PAGE, offset=len(memories))
+            page = self._list_memories(
+                workspace_id=workspace, limit=MEMORY_PAGE, offset=len(memories)
+            )
             memories += page
             if len(page) < MEMORY_PAGE:
                 break
@@ -171,7 +185,7 @@ class BriefingOps(LifecycleOps):
         if not views:
             return {}
         start = min(v.record.created_at for v in views)
-        events = self.store.list_events(
+        events = self._store.list_events(
             workspace, since=start, types=[EventType.SESSION_COMMITTED.value]
         )
         wanted = {v.record.id for v in views}

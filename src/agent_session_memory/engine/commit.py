@@ -20,18 +20,35 @@ from .. import validation as check
 from ..errors import Conflict
 from ..models import CommitResult, ContextItem, EventType
 from . import _convert
-from ._base import EngineBase
 from .candidates import Candidate, CommitOutcome
+from .longterm import LazyLongTerm
 from .protocols import FactExtractor, ImportanceScorer, ScoringItem
 from .rendering import memory_type, render_item
+from .shared import Shared
 
 LEASE_SECONDS = 300.0
 LEASE_WAIT_SECONDS = 60.0
 
 
-class CommitOps(EngineBase):
-    scorer: ImportanceScorer
-    fact_extractor: FactExtractor | None
+class CommitService:
+    def __init__(
+        self,
+        shared: Shared,
+        longterm: LazyLongTerm,
+        *,
+        scorer: ImportanceScorer,
+        fact_extractor: FactExtractor | None = None,
+    ) -> None:
+        self._shared = shared
+        self._store = shared.store
+        self._longterm = longterm
+        self.scorer = scorer
+        self.fact_extractor = fact_extractor
+
+    @property
+    def longterm(self) -> Any:
+        """The long-term memory, opened on first use."""
+        return self._longterm.get()
 
     def commit_session(
         self, session_id: str, min_importance: float = 0.5, deduplicate: bool = True
@@ -45,10 +62,10 @@ class CommitOps(EngineBase):
         try:
             return self._commit_locked(session_id, threshold, bool(deduplicate))
         finally:
-            self.store.release_lease(f"commit:{session_id}", owner)
+            self._store.release_lease(f"commit:{session_id}", owner)
 
     def _commit_locked(self, session_id: str, threshold: float, deduplicate: bool) -> CommitResult:
-        record = self._session_record(session_id)
+        record = self._shared.session_record(session_id)
         items = self._uncommitted_items(session_id)
         scored = self._score(items)
         keep = [(item, level) for item, level in scored if level >= threshold]
@@ -67,20 +84,20 @@ class CommitOps(EngineBase):
             memory_ids=outcome.created + outcome.merged,
             superseded_ids=list(outcome.superseded),
         )
-        now = self.now()
-        event = self.event(
+        now = self._shared.now()
+        event = self._shared.event(
             record.workspace_id,
             EventType.SESSION_COMMITTED.value,
             session_id=session_id,
             at=now,
             **{k: v for k, v in result.to_dict().items() if k != "session_id"},
         )
-        self.store.mark_committed(session_id, now, {i.key: i.version for i, _ in keep}, event)
+        self._store.mark_committed(session_id, now, {i.key: i.version for i, _ in keep}, event)
         return result
 
     def _uncommitted_items(self, session_id: str) -> list[ContextItem]:
-        records = self.store.get_context(
-            session_id, None, self.now(), count_read=False, include_expired=True
+        records = self._store.get_context(
+            session_id, None, self._shared.now(), count_read=False, include_expired=True
         )
         items = [_convert.context_item(r) for r in records.values()]
         return [i for i in items if i.committed_version != i.version]
@@ -118,7 +135,7 @@ class CommitOps(EngineBase):
 
     def _wait_for_lease(self, name: str, owner: str) -> None:
         deadline = time.monotonic() + LEASE_WAIT_SECONDS
-        while not self.store.acquire_lease(name, owner, self.now(), LEASE_SECONDS):
+        while not self._store.acquire_lease(name, owner, self._shared.now(), LEASE_SECONDS):
             if time.monotonic() > deadline:
                 raise Conflict(f"{name} is held by another committer", lease=name)
             time.sleep(0.05)

@@ -10,10 +10,16 @@ from ..errors import InvalidInput
 from ..models import ContextItem
 from ..stores.sessions.base import ContextWrite
 from . import _convert
-from ._base import EngineBase
+from .shared import Shared
 
 
-class ContextOps(EngineBase):
+class ContextService:
+    def __init__(self, shared: Shared) -> None:
+        self._shared = shared
+        self._store = shared.store
+        self._settings = shared.settings
+        self._limits = shared.limits
+
     def set_context(
         self,
         session_id: str,
@@ -27,13 +33,13 @@ class ContextOps(EngineBase):
         compare-and-set (0: the key must not exist yet), raising ``Conflict`` otherwise."""
         check.object_id(session_id, "session_id")
         write = ContextWrite(
-            key=check.key(key, self.limits),
-            value_json=check.json_value(value, self.limits),
+            key=check.key(key, self._limits),
+            value_json=check.json_value(value, self._limits),
             importance=check.importance(importance),
             expected_version=_version(expected_version),
         )
-        versions = self.store.set_context(
-            session_id, [write], self.now(), self.limits.max_keys_per_session
+        versions = self._store.set_context(
+            session_id, [write], self._shared.now(), self._limits.max_keys_per_session
         )
         return versions[write.key]
 
@@ -46,11 +52,11 @@ class ContextOps(EngineBase):
             raise InvalidInput("items must be a non-empty mapping of key to value", field="items")
         level = check.importance(importance)
         writes = [
-            ContextWrite(check.key(k, self.limits), check.json_value(v, self.limits), level)
+            ContextWrite(check.key(k, self._limits), check.json_value(v, self._limits), level)
             for k, v in items.items()
         ]
-        return self.store.set_context(
-            session_id, writes, self.now(), self.limits.max_keys_per_session
+        return self._store.set_context(
+            session_id, writes, self._shared.now(), self._limits.max_keys_per_session
         )
 
     def get_context(self, session_id: str, keys: str | Sequence[str] | None = None) -> Any:
@@ -68,8 +74,8 @@ class ContextOps(EngineBase):
     ) -> dict[str, ContextItem]:
         """Values with their version, importance and read count."""
         check.object_id(session_id, "session_id")
-        wanted = None if keys is None else check.keys(keys, self.limits)
-        records = self.store.get_context(session_id, wanted, self.now())
+        wanted = None if keys is None else check.keys(keys, self._limits)
+        records = self._store.get_context(session_id, wanted, self._shared.now())
         return {k: _convert.context_item(r) for k, r in records.items()}
 
     def list_context_keys(self, session_id: str, prefix: str | None = None) -> list[str]:
@@ -77,7 +83,7 @@ class ContextOps(EngineBase):
         check.object_id(session_id, "session_id")
         if prefix is not None and not isinstance(prefix, str):
             raise InvalidInput("prefix must be a string", field="prefix")
-        records = self.store.get_context(session_id, None, self.now(), count_read=False)
+        records = self._store.get_context(session_id, None, self._shared.now(), count_read=False)
         return sorted(k for k in records if prefix is None or k.startswith(prefix))
 
     def get_context_item(self, session_id: str, key: str) -> ContextItem | None:
@@ -86,7 +92,9 @@ class ContextOps(EngineBase):
     def delete_context(self, session_id: str, keys: str | Sequence[str]) -> int:
         """Remove keys; returns how many existed."""
         check.object_id(session_id, "session_id")
-        return self.store.delete_context(session_id, check.keys(keys, self.limits), self.now())
+        return self._store.delete_context(
+            session_id, check.keys(keys, self._limits), self._shared.now()
+        )
 
 
 def _version(value: Any) -> int | None:

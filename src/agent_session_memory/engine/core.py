@@ -1,13 +1,14 @@
-"""The Engine: settings, clock and stores wired together, with every operation mixed in.
+"""The Engine: builds its services and hands each the collaborators it needs.
 
-Each group of operations lives in its own module (sessions, context, messages, commit, memories,
-briefing); ``Engine`` only composes them. Every public method validates its input first, so the
-stores below only ever see well-formed values.
+Every operation lives on exactly one service (``engine.sessions.create_session``,
+``engine.memories.recall``, ...; the operation registry, ``contract/operations.py``, names
+each one's service). What a service calls on another is passed in here, so this constructor is
+the one place that shows the wiring. Every operation validates its input first, so the stores
+below only ever see well-formed values.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from ..clock import Clock, SystemClock
@@ -15,22 +16,24 @@ from ..config import Settings
 from ..errors import ConfigurationError
 from ..stores.sessions.base import SessionStore
 from ..tokens import TokenCounter
-from .briefing import BriefingOps
-from .commit import CommitOps
-from .context import ContextOps
-from .lifecycle import LifecycleOps
-from .memory_ops import MemoryOps
-from .messages import MessageOps
+from .briefing import BriefingService
+from .commit import CommitService
+from .context import ContextService
+from .lifecycle import LifecycleService
+from .longterm import LazyLongTerm
+from .memory_ops import MemoryService
+from .messages import MessageService
 from .protocols import BriefingSummarizer, FactExtractor, ImportanceScorer
 from .scoring import HeuristicScorer
-from .sessions import SessionOps
+from .sessions import SessionService
+from .shared import Shared
 
 # Options handed to the long-term side when it opens (it is heavy, so it opens on first use):
 # checked here so that a misspelt option fails at construction, not at the first recall.
 LONGTERM_OPTIONS = frozenset({"embedding_function", "fusion", "near_duplicate_threshold"})
 
 
-class Engine(BriefingOps, LifecycleOps, CommitOps, SessionOps, ContextOps, MessageOps, MemoryOps):
+class Engine:
     """One process's view of a memory home (or of shared Redis + Chroma servers)."""
 
     def __init__(
@@ -49,25 +52,60 @@ class Engine(BriefingOps, LifecycleOps, CommitOps, SessionOps, ContextOps, Messa
         if unknown:
             raise ConfigurationError(f"unknown engine options: {sorted(unknown)}")
         self.settings = settings or Settings.from_env()
-        self.limits = self.settings.limits
         self.clock = clock or SystemClock()
-        if session_store is None:
-            from ..stores.sessions.factory import open_session_store
+        self.store = session_store or _open_session_store(self.settings)
+        shared = Shared(self.settings, self.clock, self.store, token_counter)
+        self._longterm = LazyLongTerm(lambda: _open_longterm(shared, longterm_options))
 
-            session_store = open_session_store(
-                self.settings.resolved_session_store_url(),
-                retention_seconds=self.settings.expired_retention_seconds,
-            )
-        self.store = session_store
-        self._token_counter = token_counter
-        self.scorer = scorer or HeuristicScorer()
-        self.fact_extractor = fact_extractor
-        self.summarizer = summarizer
-        self._longterm_options = longterm_options
-        self._longterm = None
-        self._longterm_lock = threading.Lock()
+        self.memories = MemoryService(shared, self._longterm)
+        self.commits = CommitService(
+            shared,
+            self._longterm,
+            scorer=scorer or HeuristicScorer(),
+            fact_extractor=fact_extractor,
+        )
+        self.lifecycle = LifecycleService(shared, commit=self.commits.commit_session)
+        self.briefings = BriefingService(
+            shared,
+            sweep_now=self.lifecycle.sweep_now,
+            list_memories=self.memories.list_memories,
+            summarizer=summarizer,
+        )
+        self.sessions = SessionService(
+            shared,
+            lazy_sweep=self.lifecycle.lazy_sweep,
+            briefing=self.briefings.for_new_session,
+            commit=self.commits.commit_session,
+        )
+        self.context = ContextService(shared)
+        self.messages = MessageService(shared)
+
+    @property
+    def longterm(self) -> Any:
+        """The long-term memory (Chroma + lexical index), opened on first use: it is heavy."""
+        return self._longterm.get()
 
     def close(self) -> None:
-        if self._longterm is not None:
-            self._longterm.close()
+        self._longterm.close()
         self.store.close()
+
+
+def _open_session_store(settings: Settings) -> SessionStore:
+    from ..stores.sessions.factory import open_session_store
+
+    return open_session_store(
+        settings.resolved_session_store_url(),
+        retention_seconds=settings.expired_retention_seconds,
+    )
+
+
+def _open_longterm(shared: Shared, options: dict[str, Any]) -> Any:
+    from .memories import LongTermMemory
+
+    return LongTermMemory(
+        shared.settings,
+        clock=shared.clock,
+        emit=shared.store.append_events,
+        event=shared.event,
+        **options,
+    )

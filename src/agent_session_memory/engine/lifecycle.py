@@ -1,7 +1,7 @@
 """Expiry without loss: the sweep that notices expired sessions and auto-commits them.
 
-A sweep looks at the expired sessions of a workspace (or of all of them) and, for each one that
-needs attention, under a per-session sweep lease (so two processes never both act):
+A sweep looks at the expired sessions of one workspace and, for each one that needs attention,
+under a per-session sweep lease (so two processes never both act):
 
 1. re-reads the record; a session committed after its expiry is done (skip);
 2. writes one ``session_expired`` event, stamped with the expiry time, the first time it notices
@@ -10,7 +10,9 @@ needs attention, under a per-session sweep lease (so two processes never both ac
 
 It runs lazily when a workspace is used (at most once per ``LAZY_SWEEP_SECONDS`` of the engine's
 clock per workspace and engine, and never failing the caller), before every briefing, and on
-demand through ``sweep()`` (``asm gc``, the server's background task).
+demand through ``sweep(workspace_id)``, which, like every operation, reaches one workspace only.
+``sweep_home()`` sweeps every workspace of the home: it is no operation (no client, route or tool
+reaches it); only ``asm gc`` and a server's background task call it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from .. import validation as check
@@ -27,7 +29,7 @@ from ..errors import AgentMemoryError, InvalidInput
 from ..models import CommitResult, Event, EventType
 from ..stores.sessions.base import SessionRecord, session_state
 from . import _convert
-from .commit import CommitOps
+from .shared import Shared
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ SWEEP_LEASE_SECONDS = 300.0
 AUTO_COMMIT_MIN_IMPORTANCE = 0.5
 MAX_EVENTS = 10_000
 _EXPIRED = EventType.SESSION_EXPIRED.value
-_STATE_LOCK = threading.Lock()
+CommitFn = Callable[..., CommitResult]
 
 
 def expired_event_id(session_id: str) -> str:
@@ -48,25 +50,24 @@ def committed_since_expiry(record: SessionRecord) -> bool:
     return record.committed_at is not None and record.committed_at >= record.expires_at
 
 
-class LifecycleOps(CommitOps):
-    _sweep_stamps: dict[str, float]
+class LifecycleService:
+    def __init__(self, shared: Shared, *, commit: CommitFn) -> None:
+        self._shared = shared
+        self._store = shared.store
+        self._commit = commit
+        self._sweep_stamps: dict[str, float] = {}  # workspace -> last lazy sweep (engine clock)
+        self._stamps_lock = threading.Lock()
 
-    # -- public -----------------------------------------------------------------------------
-    def sweep(self, workspace_id: str | None = None) -> list[CommitResult]:
-        """Notice and auto-commit expired sessions now (``None``: every workspace).
+    # -- operations -------------------------------------------------------------------------
+    def sweep(self, *, workspace_id: str | None = None) -> list[CommitResult]:
+        """Notice and auto-commit the expired sessions of one workspace now (``None``: the
+        engine's default workspace; never any other).
 
         Returns the commits this call made; a session another process handles is skipped.
         A failing session is logged and left for the next sweep; the others go on.
         """
-        workspace = None if workspace_id is None else self.workspace(workspace_id)
-        records = self.store.list_sessions(workspace)
-        by_workspace: dict[str, list[SessionRecord]] = {}
-        for record in records:
-            by_workspace.setdefault(record.workspace_id, []).append(record)
-        results: list[CommitResult] = []
-        for ws, found in sorted(by_workspace.items()):
-            results += self._sweep_records(ws, found)
-        return results
+        workspace = self._shared.workspace(workspace_id)
+        return self._sweep_records(workspace, self._store.list_sessions(workspace))
 
     def list_events(
         self,
@@ -79,14 +80,13 @@ class LifecycleOps(CommitOps):
         workspace_id: str | None = None,
     ) -> list[Event]:
         """The workspace's activity log, oldest first, ``since <= at < until``."""
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         kinds = _event_types(types)
-        if session_id is not None:
-            check.object_id(session_id, "session_id")
+        self._shared.session_in(workspace, session_id)
         if limit is not None:
             check.positive_int(limit, "limit", MAX_EVENTS)
-        self._before_workspace_use(workspace)
-        records = self.store.list_events(
+        self.lazy_sweep(workspace)
+        records = self._store.list_events(
             workspace,
             since=check.timestamp(since, "since"),
             until=check.timestamp(until, "until"),
@@ -96,21 +96,38 @@ class LifecycleOps(CommitOps):
         )
         return [_convert.event(r) for r in records]
 
-    # -- hooks ------------------------------------------------------------------------------
-    def _before_workspace_use(self, workspace_id: str) -> None:
-        """The lazy sweep: cheap when nothing expired, and never the caller's failure."""
-        self._lazy_sweep(workspace_id, force=False)
+    # -- for the home's operator ------------------------------------------------------------
+    def sweep_home(self) -> list[CommitResult]:
+        """Sweep every workspace of the home (``asm gc``, a server's background task).
 
-    def _lazy_sweep(self, workspace_id: str, *, force: bool) -> None:
-        now = self.now()
-        with _STATE_LOCK:
-            stamps = self.__dict__.setdefault("_sweep_stamps", {})
-            last = stamps.get(workspace_id)
+        Not an operation: it crosses workspaces, so no client, route or tool may reach it.
+        """
+        by_workspace: dict[str, list[SessionRecord]] = {}
+        for record in self._store.list_sessions(None):
+            by_workspace.setdefault(record.workspace_id, []).append(record)
+        results: list[CommitResult] = []
+        for ws, found in sorted(by_workspace.items()):
+            results += self._sweep_records(ws, found)
+        return results
+
+    # -- for the other services -------------------------------------------------------------
+    def lazy_sweep(self, workspace_id: str) -> None:
+        """Before a workspace is used: cheap when nothing expired, never the caller's failure."""
+        self._quiet_sweep(workspace_id, force=False)
+
+    def sweep_now(self, workspace_id: str) -> None:
+        """Before a briefing: expired sessions are committed before it looks (never failing)."""
+        self._quiet_sweep(workspace_id, force=True)
+
+    def _quiet_sweep(self, workspace_id: str, *, force: bool) -> None:
+        now = self._shared.now()
+        with self._stamps_lock:
+            last = self._sweep_stamps.get(workspace_id)
             if not force and last is not None and 0 <= now - last < LAZY_SWEEP_SECONDS:
                 return
-            stamps[workspace_id] = now
+            self._sweep_stamps[workspace_id] = now
         try:
-            self._sweep_records(workspace_id, self.store.list_sessions(workspace_id))
+            self._sweep_records(workspace_id, self._store.list_sessions(workspace_id))
         except AgentMemoryError as exc:
             log.warning("lazy sweep of workspace %r failed: %s", workspace_id, exc)
 
@@ -118,7 +135,7 @@ class LifecycleOps(CommitOps):
     def _sweep_records(
         self, workspace_id: str, records: Sequence[SessionRecord]
     ) -> list[CommitResult]:
-        now = self.now()
+        now = self._shared.now()
         expired = [r for r in records if session_state(r, now) == "expired"]
         if not expired:
             return []
@@ -137,42 +154,42 @@ class LifecycleOps(CommitOps):
         return results
 
     def _noticed(self, workspace_id: str, since: float) -> set[str]:
-        events = self.store.list_events(workspace_id, since=since, types=[_EXPIRED])
+        events = self._store.list_events(workspace_id, since=since, types=[_EXPIRED])
         return {e.session_id for e in events if e.session_id is not None}
 
     def _sweep_one(self, session_id: str) -> CommitResult | None:
         """Under the sweep lease: re-read, note the expiry once, auto-commit once."""
         owner = uuid.uuid4().hex
         lease = f"sweep:{session_id}"
-        if not self.store.acquire_lease(lease, owner, self.now(), SWEEP_LEASE_SECONDS):
+        if not self._store.acquire_lease(lease, owner, self._shared.now(), SWEEP_LEASE_SECONDS):
             return None  # another sweeper has it
         try:
-            record = self.store.get_session(session_id)
-            if record is None or session_state(record, self.now()) != "expired":
+            record = self._store.get_session(session_id)
+            if record is None or session_state(record, self._shared.now()) != "expired":
                 return None
             self._note_expiry(record)
             if not record.auto_commit or committed_since_expiry(record):
                 return None
-            return self.commit_session(session_id, min_importance=AUTO_COMMIT_MIN_IMPORTANCE)
+            return self._commit(session_id, min_importance=AUTO_COMMIT_MIN_IMPORTANCE)
         finally:
-            self.store.release_lease(lease, owner)
+            self._store.release_lease(lease, owner)
 
     def _note_expiry(self, record: SessionRecord) -> None:
-        seen = self.store.list_events(
+        seen = self._store.list_events(
             record.workspace_id, since=record.expires_at, types=[_EXPIRED], session_id=record.id
         )
         if seen:
             return
-        event = self.event(
+        event = self._shared.event(
             record.workspace_id,
             _EXPIRED,
             session_id=record.id,
             at=record.expires_at,
-            noticed_at=self.now(),
+            noticed_at=self._shared.now(),
             auto_commit=record.auto_commit,
         )
         event.id = expired_event_id(record.id)
-        self.store.append_events([event])
+        self._store.append_events([event])
 
 
 def _event_types(types: Sequence[str] | None) -> list[str] | None:

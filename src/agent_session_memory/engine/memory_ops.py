@@ -1,4 +1,4 @@
-"""Engine methods for long-term memory: validate every input once, then call ``LongTermMemory``.
+"""The memory service: validate every input once, then call ``LongTermMemory``.
 
 Parameter names are exactly those of ``client/async_client.py``. ``importance=None`` means
 ``DEFAULT_IMPORTANCE`` (0.5); ``since``/``until``/``before`` take a datetime or epoch seconds.
@@ -14,7 +14,8 @@ from .. import validation as check
 from ..errors import InvalidInput, LimitExceeded
 from ..models import Memory, RecallHit
 from ..stores.longterm.filters import MemoryFilter
-from ._base import EngineBase
+from .longterm import LazyLongTerm
+from .shared import Shared
 
 MAX_TYPE_CHARS = 64
 MAX_TYPES = 64
@@ -48,8 +49,21 @@ def _offset(value: Any) -> int:
     return value
 
 
-class MemoryOps(EngineBase):
-    """remember, recall, get/list/update/forget memories, export and import a workspace."""
+class MemoryService:
+    """remember, recall, get/list/update/forget memories, export and import a workspace.
+
+    A ``session_id`` named beside a workspace must not be a session of another workspace.
+    """
+
+    def __init__(self, shared: Shared, longterm: LazyLongTerm) -> None:
+        self._shared = shared
+        self.limits = shared.limits
+        self._longterm = longterm
+
+    @property
+    def longterm(self) -> Any:
+        """The long-term memory, opened on first use."""
+        return self._longterm.get()
 
     def _content(self, content: Any) -> str:
         return check.text(content, "content", self.limits.max_memory_content_bytes)
@@ -57,8 +71,8 @@ class MemoryOps(EngineBase):
     def _memory_id(self, memory_id: Any) -> str:
         return check.object_id(memory_id, "memory_id")
 
-    def _session(self, session_id: Any) -> str | None:
-        return None if session_id is None else check.object_id(session_id, "session_id")
+    def _session(self, workspace: str, session_id: Any) -> str | None:
+        return self._shared.session_in(workspace, session_id)
 
     def remember(
         self,
@@ -71,7 +85,7 @@ class MemoryOps(EngineBase):
         session_id: str | None = None,
         workspace_id: str | None = None,
     ) -> Memory:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         return self.longterm.remember(  # type: ignore[no-any-return]
             workspace,
             self._content(content),
@@ -79,7 +93,7 @@ class MemoryOps(EngineBase):
             importance=check.importance(importance),
             tags=check.tags(tags, self.limits),
             metadata=check.metadata(metadata, self.limits),
-            session_id=self._session(session_id),
+            session_id=self._session(workspace, session_id),
         )
 
     def recall(
@@ -96,7 +110,7 @@ class MemoryOps(EngineBase):
         include_superseded: bool = False,
         workspace_id: str | None = None,
     ) -> list[RecallHit]:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         text = check.text(query, "query", self.limits.max_query_chars * 4)
         if len(text) > self.limits.max_query_chars:
             raise LimitExceeded(
@@ -110,7 +124,7 @@ class MemoryOps(EngineBase):
             min_importance=check.importance(min_importance),
             since=check.timestamp(since, "since"),
             until=check.timestamp(until, "until"),
-            session_id=self._session(session_id),
+            session_id=self._session(workspace, session_id),
             include_superseded=bool(include_superseded),
         )
         return self.longterm.recall(workspace, text, count, flt)  # type: ignore[no-any-return]
@@ -119,7 +133,7 @@ class MemoryOps(EngineBase):
         return None if tags is None else tuple(check.tags(tags, self.limits))
 
     def get_memory(self, memory_id: str, *, workspace_id: str | None = None) -> Memory:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         return self.longterm.get(workspace, self._memory_id(memory_id))  # type: ignore[no-any-return]
 
     def list_memories(
@@ -133,11 +147,11 @@ class MemoryOps(EngineBase):
         offset: int = 0,
         workspace_id: str | None = None,
     ) -> list[Memory]:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         flt = MemoryFilter(
             types=_types(types),
             tags=self._tags_filter(tags),
-            session_id=self._session(session_id),
+            session_id=self._session(workspace, session_id),
             include_superseded=bool(include_superseded),
         )
         return self.longterm.list(  # type: ignore[no-any-return]
@@ -158,7 +172,7 @@ class MemoryOps(EngineBase):
         type: str | None = None,
         workspace_id: str | None = None,
     ) -> Memory:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         return self.longterm.update(  # type: ignore[no-any-return]
             workspace,
             self._memory_id(memory_id),
@@ -170,7 +184,7 @@ class MemoryOps(EngineBase):
         )
 
     def forget(self, memory_id: str, *, workspace_id: str | None = None) -> bool:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         return bool(self.longterm.forget(workspace, [self._memory_id(memory_id)]))
 
     def forget_where(
@@ -183,11 +197,11 @@ class MemoryOps(EngineBase):
         everything: bool = False,
         workspace_id: str | None = None,
     ) -> int:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         flt = MemoryFilter(
             types=_types(types),
             tags=self._tags_filter(tags),
-            session_id=self._session(session_id),
+            session_id=self._session(workspace, session_id),
             before=check.timestamp(before, "before"),
             include_superseded=True,
         )
@@ -201,12 +215,12 @@ class MemoryOps(EngineBase):
         return int(self.longterm.forget_where(workspace, flt, everything=bool(everything)))
 
     def export_workspace(self, *, workspace_id: str | None = None) -> list[dict[str, Any]]:
-        return self.longterm.export(self.workspace(workspace_id))  # type: ignore[no-any-return]
+        return self.longterm.export(self._shared.workspace(workspace_id))  # type: ignore[no-any-return]
 
     def import_workspace(
         self, records: Iterable[Mapping[str, Any]], *, workspace_id: str | None = None
     ) -> int:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         return int(self.longterm.import_(workspace, [self._import_record(r) for r in records]))
 
     def _import_record(self, record: Any) -> dict[str, Any]:
@@ -220,5 +234,6 @@ class MemoryOps(EngineBase):
         check.importance(data.get("importance", 0.5), optional=False)
         check.tags(data.get("tags"), self.limits)
         check.metadata(data.get("metadata"), self.limits)
-        self._session(data.get("session_id"))
+        if data.get("session_id") is not None:  # an export may come from another home: any id
+            check.object_id(data["session_id"], "session_id")
         return data

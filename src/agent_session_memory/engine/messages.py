@@ -13,14 +13,20 @@ from ..models import Message
 from ..stores.sessions.base import MessageRecord
 from ..tokens import MESSAGE_OVERHEAD_TOKENS
 from . import _convert
-from ._base import EngineBase
+from .shared import Shared
 from .token_window import select_window
 
 _ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,31}")
 _PAGE = 256
 
 
-class MessageOps(EngineBase):
+class MessageService:
+    def __init__(self, shared: Shared) -> None:
+        self._shared = shared
+        self._store = shared.store
+        self._settings = shared.settings
+        self._limits = shared.limits
+
     def add_messages(
         self, session_id: str, messages: Sequence[Message | Mapping[str, Any]]
     ) -> list[Message]:
@@ -28,19 +34,16 @@ class MessageOps(EngineBase):
         check.object_id(session_id, "session_id")
         if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
             raise InvalidInput("messages must be a list", field="messages")
-        if len(messages) > self.limits.max_messages_per_call:
+        if len(messages) > self._limits.max_messages_per_call:
             raise LimitExceeded(
-                f"{len(messages)} messages in one call (limit {self.limits.max_messages_per_call})"
+                f"{len(messages)} messages in one call (limit {self._limits.max_messages_per_call})"
             )
-        now = self.now()
+        now = self._shared.now()
         records = [self._record_for(m, now) for m in messages]
-        seqs = self.store.append_messages(session_id, records, now)
+        seqs = self._store.append_messages(session_id, records, now)
         for record, seq in zip(records, seqs, strict=True):
             record.seq = seq
         return [_convert.message(r) for r in records]
-
-    def add_message(self, session_id: str, role: str, content: str, **fields: Any) -> Message:
-        return self.add_messages(session_id, [{"role": role, "content": content, **fields}])[0]
 
     def get_messages(
         self,
@@ -55,36 +58,38 @@ class MessageOps(EngineBase):
         newest user message; costs O(window), not O(history). Token windows read ``active``
         messages only, whatever ``status`` says."""
         check.object_id(session_id, "session_id")
-        now = self.now()
+        now = self._shared.now()
         if max_tokens is not None:
             check.positive_int(max_tokens, "max_tokens", 10_000_000)
             return [_convert.message(r) for r in self._token_window(session_id, now, max_tokens)]
         if last_n is not None:
             check.positive_int(last_n, "last_n", 1_000_000)
-            page = self.store.read_messages(
+            page = self._store.read_messages(
                 session_id, now, limit=last_n, newest_first=True, status=status
             )
             return [_convert.message(r) for r in reversed(page)]
         return [
-            _convert.message(r) for r in self.store.read_messages(session_id, now, status=status)
+            _convert.message(r) for r in self._store.read_messages(session_id, now, status=status)
         ]
 
     def count_messages(self, session_id: str, status: str | None = "active") -> int:
         check.object_id(session_id, "session_id")
-        return self.store.count_messages(session_id, self.now(), status)
+        return self._store.count_messages(session_id, self._shared.now(), status)
 
     def clear_messages(self, session_id: str) -> int:
         check.object_id(session_id, "session_id")
-        return self.store.delete_messages(session_id, None, self.now())
+        return self._store.delete_messages(session_id, None, self._shared.now())
 
     def delete_messages(self, session_id: str, seqs: Sequence[int]) -> int:
         check.object_id(session_id, "session_id")
-        return self.store.delete_messages(session_id, _seqs(seqs), self.now())
+        return self._store.delete_messages(session_id, _seqs(seqs), self._shared.now())
 
     def set_message_status(self, session_id: str, seqs: Sequence[int], status: str) -> int:
         """Mark messages (e.g. ``archived``); reads default to ``active`` ones."""
         check.object_id(session_id, "session_id")
-        return self.store.set_message_status(session_id, _seqs(seqs), _status(status), self.now())
+        return self._store.set_message_status(
+            session_id, _seqs(seqs), _status(status), self._shared.now()
+        )
 
     # -- helpers --------------------------------------------------------------------------------
     def _record_for(self, message: Message | Mapping[str, Any], now: float) -> MessageRecord:
@@ -94,16 +99,16 @@ class MessageOps(EngineBase):
         role, content = fields.get("role"), fields.get("content", "")
         if not isinstance(role, str) or not _ROLE.fullmatch(role):
             raise InvalidInput(f"invalid message role {role!r}", field="role")
-        content = check.text(content, "content", self.limits.max_message_bytes, allow_empty=True)
+        content = check.text(content, "content", self._limits.max_message_bytes, allow_empty=True)
         extra = {
             k: fields[k]
             for k in ("name", "tool_calls", "tool_call_id", "data")
             if fields.get(k) not in (None, [], {})
         }
-        data_json = check.json_value(extra, self.limits, max_bytes=self.limits.max_message_bytes)
-        tokens = MESSAGE_OVERHEAD_TOKENS + self.count_tokens(content)
+        data_json = check.json_value(extra, self._limits, max_bytes=self._limits.max_message_bytes)
+        tokens = MESSAGE_OVERHEAD_TOKENS + self._shared.count_tokens(content)
         if "tool_calls" in extra:
-            tokens += self.count_tokens(json.dumps(extra["tool_calls"]))
+            tokens += self._shared.count_tokens(json.dumps(extra["tool_calls"]))
         return MessageRecord(
             role=role,
             content=content,
@@ -114,13 +119,13 @@ class MessageOps(EngineBase):
         )
 
     def _token_window(self, session_id: str, now: float, budget: int) -> list[MessageRecord]:
-        first = self.store.read_messages(session_id, now, limit=1)
+        first = self._store.read_messages(session_id, now, limit=1)
         system = first[0] if first and first[0].role == "system" else None
 
         def pages() -> Any:
             before = None
             while True:
-                page = self.store.read_messages(
+                page = self._store.read_messages(
                     session_id, now, before_seq=before, limit=_PAGE, newest_first=True
                 )
                 if not page:

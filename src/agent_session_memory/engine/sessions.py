@@ -1,17 +1,40 @@
-"""Session lifecycle: create, status, list, touch, end, delete."""
+"""Sessions: create, status, list, touch, end, delete.
+
+Its collaborators come in through the constructor: the lifecycle's lazy sweep (run before a
+workspace is used), the briefing a new session may ask for, and the commit that may end a session.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import validation as check
-from ..models import EventType, Session
+from ..models import Briefing, CommitResult, EventType, Session
 from ..stores.sessions.base import SessionRecord
 from . import _convert
-from ._base import EngineBase, new_id
+from .shared import Shared, new_id
+
+CommitFn = Callable[..., CommitResult]
 
 
-class SessionOps(EngineBase):
+class SessionService:
+    def __init__(
+        self,
+        shared: Shared,
+        *,
+        lazy_sweep: Callable[[str], None],
+        briefing: Callable[[str], Briefing],
+        commit: CommitFn,
+    ) -> None:
+        self._shared = shared
+        self._store = shared.store
+        self._settings = shared.settings
+        self._limits = shared.limits
+        self._lazy_sweep = lazy_sweep
+        self._briefing = briefing
+        self._commit = commit
+
     def create_session(
         self,
         ttl_seconds: float | None = None,
@@ -21,12 +44,12 @@ class SessionOps(EngineBase):
         briefing: bool = False,
         auto_commit: bool | None = None,
     ) -> Session:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         ttl = check.ttl(
-            self.settings.default_ttl_seconds if ttl_seconds is None else ttl_seconds, self.limits
+            self._settings.default_ttl_seconds if ttl_seconds is None else ttl_seconds, self._limits
         )
-        meta = check.metadata(metadata, self.limits)
-        now = self.now()
+        meta = check.metadata(metadata, self._limits)
+        now = self._shared.now()
         record = SessionRecord(
             id=new_id(),
             workspace_id=workspace,
@@ -34,25 +57,25 @@ class SessionOps(EngineBase):
             touched_at=now,
             expires_at=now + ttl,
             ttl_seconds=ttl,
-            auto_commit=self.settings.auto_commit if auto_commit is None else bool(auto_commit),
+            auto_commit=self._settings.auto_commit if auto_commit is None else bool(auto_commit),
             metadata=meta,
         )
-        started = self.event(
+        started = self._shared.event(
             workspace,
             EventType.SESSION_STARTED.value,
             session_id=record.id,
             at=now,
             ttl_seconds=ttl,
         )
-        self._before_workspace_use(workspace)
-        self.store.create_session(record, started)
-        brief = self._briefing_for_new_session(workspace) if briefing else None
+        self._lazy_sweep(workspace)
+        self._store.create_session(record, started)
+        brief = self._briefing(workspace) if briefing else None
         return _convert.session(record, now, briefing=brief)
 
     def get_session(self, session_id: str) -> Session:
         """The session's status, whatever it is (active, ended or expired)."""
-        record = self._session_record(session_id)
-        return _convert.session(record, self.now())
+        record = self._shared.session_record(session_id)
+        return _convert.session(record, self._shared.now())
 
     def list_sessions(
         self,
@@ -62,10 +85,10 @@ class SessionOps(EngineBase):
         include_expired: bool = True,
         limit: int = 100,
     ) -> list[Session]:
-        workspace = self.workspace(workspace_id)
+        workspace = self._shared.workspace(workspace_id)
         check.positive_int(limit, "limit", 10_000)
-        now = self.now()
-        sessions = [_convert.session(r, now) for r in self.store.list_sessions(workspace)]
+        now = self._shared.now()
+        sessions = [_convert.session(r, now) for r in self._store.list_sessions(workspace)]
         if status is not None:
             sessions = [s for s in sessions if s.status.value == status]
         if not include_expired:
@@ -74,10 +97,10 @@ class SessionOps(EngineBase):
 
     def touch_session(self, session_id: str, ttl_seconds: float | None = None) -> Session:
         """Extend a live session to now + its TTL (or a new ``ttl_seconds``)."""
-        record = self._session_record(session_id)
-        ttl = record.ttl_seconds if ttl_seconds is None else check.ttl(ttl_seconds, self.limits)
-        now = self.now()
-        return _convert.session(self.store.touch_session(session_id, now, ttl), now)
+        record = self._shared.session_record(session_id)
+        ttl = record.ttl_seconds if ttl_seconds is None else check.ttl(ttl_seconds, self._limits)
+        now = self._shared.now()
+        return _convert.session(self._store.touch_session(session_id, now, ttl), now)
 
     def end_session(
         self,
@@ -88,38 +111,31 @@ class SessionOps(EngineBase):
         deduplicate: bool = True,
     ) -> Session:
         """End a session; with ``commit=True`` its important working memory is committed first."""
-        self._session_record(session_id)
+        self._shared.session_record(session_id)
         result = None
         if commit:
-            result = self.commit_session(
+            result = self._commit(
                 session_id, min_importance=min_importance, deduplicate=deduplicate
             )
-        record = self._session_record(session_id)
-        now = self.now()
-        ended = self.event(
+        record = self._shared.session_record(session_id)
+        now = self._shared.now()
+        ended = self._shared.event(
             record.workspace_id,
             EventType.SESSION_ENDED.value,
             session_id=session_id,
             at=now,
             committed=bool(commit),
         )
-        record = self.store.end_session(session_id, now, ended)
+        record = self._store.end_session(session_id, now, ended)
         return _convert.session(record, now, commit_result=result)
 
     def delete_session(self, session_id: str) -> bool:
         """Remove a session and its working memory; its memories and history stay."""
         check.object_id(session_id, "session_id")
-        record = self.store.get_session(session_id)
+        record = self._store.get_session(session_id)
         if record is None:
             return False
-        deleted = self.event(
+        deleted = self._shared.event(
             record.workspace_id, EventType.SESSION_DELETED.value, session_id=session_id
         )
-        return self.store.delete_session(session_id, deleted)
-
-    # -- hooks the lifecycle module fills in ---------------------------------------------------
-    def _before_workspace_use(self, workspace_id: str) -> None:
-        """Called before a workspace is used: the lazy expiry sweep hooks in here."""
-
-    def _briefing_for_new_session(self, workspace_id: str) -> Any:
-        return None
+        return self._store.delete_session(session_id, deleted)
