@@ -41,13 +41,14 @@ class Completion:
 @functools.singledispatch
 def as_completion(model: Any) -> Completion:
     """How to ask ``model``: a ``Completion`` as it is, a plain ``complete(prompt) -> str``
-    callable, or a framework's model whose adapter registered how to call it (importing
-    ``adapters.langchain`` or ``adapters.llamaindex`` does)."""
+    callable, or a framework's model whose adapter registered how to call it (loading the
+    adapter's plug-in names, e.g. ``ChatModelScorer``, does)."""
     if callable(model):
         return Completion(model)
     raise TypeError(
         f"cannot ask {type(model).__name__}: pass a complete(prompt) -> str callable or a "
-        "Completion, or import the adapter of its framework (agent_session_memory.adapters...)"
+        "Completion; for a LangChain or LlamaIndex model use the adapter's plug-ins "
+        "(adapters.langchain.ChatModelScorer, adapters.llamaindex.LlamaIndexScorer, ...)"
     )
 
 
