@@ -14,7 +14,7 @@ import pytest
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.config import Settings
 from agent_session_memory.engine import Engine
-from agent_session_memory.engine.threads import CLOSED, parse_status, value_status
+from agent_session_memory.engine.thread_status import CLOSED, parse_status, value_status
 from agent_session_memory.errors import InvalidInput
 from agent_session_memory.models import Briefing, SessionStatus, ThreadStatus
 

@@ -27,10 +27,12 @@ from ..models import (
 )
 from ..stores.sessions.base import EventRecord, session_state
 from . import _convert, summary
+from .labels import shorten
+from .open_threads import open_threads
 from .protocols import BriefingSummarizer
 from .rendering import memory_type, render_value
+from .session_view import SessionView, session_label
 from .shared import Shared
-from .threads import SessionView, open_threads, session_label, shorten
 
 log = logging.getLogger(__name__)
 

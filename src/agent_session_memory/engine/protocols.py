@@ -1,7 +1,8 @@
 """Plug-in points of commit and briefing: where an LLM may help, never where one is required.
 
 The defaults are deterministic and LLM-free (``scoring.HeuristicScorer``, the briefing's own
-paragraph). The LangChain and LlamaIndex adapters provide implementations on any chat model / LLM.
+paragraph). ``agent_session_memory.llm`` implements all three on any ``complete(prompt) -> str``;
+the LangChain and LlamaIndex adapters only teach it how to call their models.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..models import ActivityEntry, Memory, OpenThread, SessionStatus
+from .labels import readable_key, shorten
 from .rendering import render_value
-from .threads import SessionView, ranked_items, readable_key, session_label, shorten
+from .session_view import SessionView, ranked_items, session_label
 
 KEY_ITEMS = 3
 LISTED = 3

@@ -1,15 +1,19 @@
-"""LLM plug-ins: strict parsing, structured output, deterministic fallback on bad replies."""
+"""LLM plug-ins on LangChain models: the core's behaviour, called through invoke / ainvoke.
+
+What the plug-ins do with a reply (strict shapes, caps, fallback, hardening) is tested once, in
+tests/llm and tests/adapters/test_llm_parity.py; this file covers how LangChain models are called.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-import pytest
+from langchain_core.language_models.fake import FakeListLLM
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from langchain_core.runnables import RunnableLambda
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
-from agent_session_memory import Briefing, MemoryClient
+from agent_session_memory import MemoryClient
 from agent_session_memory.adapters.langchain import (
     ChatModelBriefingSummarizer,
     ChatModelFactExtractor,
@@ -19,40 +23,14 @@ from agent_session_memory.engine.protocols import (
     BriefingSummarizer,
     FactExtractor,
     ImportanceScorer,
-    ScoringItem,
 )
 from agent_session_memory.engine.scoring import HeuristicScorer
 
-ITEMS = [
-    ScoringItem(
-        key="decision_db",
-        value="Postgres",
-        content="decision_db: We chose Postgres",
-        rewrites=0,
-        reads=2,
-    ),
-    ScoringItem(key="tmp_cursor", value=3, content="tmp_cursor: 3", rewrites=0, reads=0),
-]
-BRIEFING = Briefing(
-    workspace_id="w",
-    generated_at=datetime.now(UTC),
-    lookback_hours=24,
-    workspace_summary="2 memories",
-    recent_activity_summary="Deterministic.",
-)
+from ...llm.samples import BRIEFING, ITEMS
 
 
 def _model(*replies: str) -> FakeListChatModel:
     return FakeListChatModel(responses=list(replies))
-
-
-class StructuredFake(FakeListChatModel):
-    """A model whose structured output returns a fixed object (what real providers do)."""
-
-    answer: Any = None
-
-    def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        return RunnableLambda(lambda _messages: self.answer)
 
 
 def test_protocols_are_implemented() -> None:
@@ -61,50 +39,32 @@ def test_protocols_are_implemented() -> None:
     assert isinstance(ChatModelBriefingSummarizer(_model()), BriefingSummarizer)
 
 
-def test_scorer_parses_json_replies() -> None:
+def test_chat_models_and_text_llms_both_work() -> None:
     reply = '```json\n{"scores": [0.9, 0.1]}\n```'
     assert ChatModelScorer(_model(reply)).score(ITEMS) == [0.9, 0.1]
+    assert ChatModelScorer(FakeListLLM(responses=[reply])).score(ITEMS) == [0.9, 0.1]
 
 
-def test_scorer_uses_structured_output_when_available() -> None:
-    model = StructuredFake(responses=["unused"], answer={"scores": [0.7, 0.2]})
-    assert ChatModelScorer(model).score(ITEMS) == [0.7, 0.2]
+def test_content_blocks_are_read_as_text() -> None:
+    class Blocks(FakeListChatModel):
+        def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+            parts = [{"type": "text", "text": '{"facts": '}, {"type": "text", "text": '["A."]}'}]
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=parts))])
+
+    assert ChatModelFactExtractor(Blocks(responses=[""])).extract(ITEMS[0]) == ["A."]
 
 
-@pytest.mark.parametrize(
-    "reply",
-    [
-        "I think both matter.",
-        '{"scores": [0.9]}',
-        '{"scores": [1.5, 0.1]}',
-        '{"scores": ["high", "low"]}',
-        '{"score": [0.1, 0.2]}',
-        "{not json",
-    ],
-)
-def test_scorer_falls_back_on_malformed_replies(reply: str) -> None:
-    assert ChatModelScorer(_model(reply)).score(ITEMS) == HeuristicScorer().score(ITEMS)
+async def test_the_async_face_uses_ainvoke() -> None:
+    class AsyncOnly(FakeListChatModel):
+        def _call(self, *args: Any, **kwargs: Any) -> str:
+            raise AssertionError("the blocking path was used")
 
+        async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
+            message = AIMessage(content='{"summary": "From ainvoke."}')
+            return ChatResult(generations=[ChatGeneration(message=message)])
 
-def test_scorer_batches() -> None:
-    model = _model('{"scores": [0.5]}', '{"scores": [0.6]}')
-    assert ChatModelScorer(model, batch_size=1).score(ITEMS) == [0.5, 0.6]
-
-
-def test_fact_extractor() -> None:
-    reply = '{"facts": ["The team chose Postgres.", "  "]}'
-    assert ChatModelFactExtractor(_model(reply)).extract(ITEMS[0]) == ["The team chose Postgres."]
-    assert ChatModelFactExtractor(_model("nope")).extract(ITEMS[0]) == []
-    too_many = '{"facts": ["a", "b", "c"]}'
-    assert ChatModelFactExtractor(_model(too_many), max_facts=2).extract(ITEMS[0]) == []
-
-
-def test_briefing_summarizer() -> None:
-    good = '{"summary": "Yesterday the team picked Postgres; auth is still open."}'
-    assert ChatModelBriefingSummarizer(_model(good)).summarize(BRIEFING).startswith("Yesterday")
-    assert ChatModelBriefingSummarizer(_model('{"summary": ""}')).summarize(BRIEFING) == (
-        "Deterministic."
-    )
+    summarizer = ChatModelBriefingSummarizer(AsyncOnly(responses=[""]))
+    assert await summarizer.asummarize(BRIEFING) == "From ainvoke."
 
 
 def test_model_errors_fall_back() -> None:
@@ -122,3 +82,20 @@ def test_scorer_plugs_into_the_client_commit(tmp_path: Any) -> None:
         client.set_contexts(session.id, {"decision_db": "We chose Postgres", "tmp_cursor": 3})
         result = client.commit_session(session.id, min_importance=0.5)
     assert result.memories_created == 1 and result.below_threshold == 1
+
+
+def test_fact_extractor_plugs_into_the_client_commit(tmp_path: Any) -> None:
+    model = _model('{"facts": ["The team chose Postgres.", "Postgres runs on port 5432."]}')
+    with MemoryClient(path=str(tmp_path / "h"), fact_extractor=ChatModelFactExtractor(model)) as c:
+        session = c.create_session(600)
+        c.set_context(session.id, "decision_db", "Postgres on 5432", importance=0.9)
+        assert c.commit_session(session.id).memories_created == 2
+        assert {h.memory.content for h in c.recall("Postgres", k=5)} >= {
+            "The team chose Postgres.",
+            "Postgres runs on port 5432.",
+        }
+
+
+def test_runnables_over_a_model_work_too() -> None:
+    bound = _model('{"scores": [0.4, 0.6]}').bind(stop=["\n\n\n"])
+    assert ChatModelScorer(bound).score(ITEMS) == [0.4, 0.6]

@@ -81,7 +81,7 @@ async def test_context_flush_mode_feeds_the_session_commit(client: MemoryClient)
 async def test_fact_extractor_and_none_mode(client: MemoryClient) -> None:
     from agent_session_memory.adapters.llamaindex import LlamaIndexFactExtractor
 
-    llm = ScriptedLLM(answers=['["The user lives in Porto."]'])
+    llm = ScriptedLLM(answers=['{"facts": ["The user lives in Porto."]}'])
     block = LongTermMemoryBlock(client, fact_extractor=LlamaIndexFactExtractor(llm))
     await block.aput([msg("I live in Porto, by the river."), msg("Nice!", "assistant")])
     assert [m.content for m in client.list_memories()] == ["The user lives in Porto."]
