@@ -22,6 +22,7 @@ from .errors import (
     SessionEnded,
     SessionExpired,
     SessionNotFound,
+    Unauthenticated,
 )
 from .limits import Limits
 from .models import (
@@ -71,5 +72,6 @@ __all__ = [
     "SessionStatus",
     "Settings",
     "ThreadStatus",
+    "Unauthenticated",
     "__version__",
 ]

@@ -152,7 +152,9 @@ def timestamp(value: Any, what: str) -> float | None:
 def tags(values: Iterable[Any] | None, limits: Limits) -> list[str]:
     if values is None:
         return []
-    if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
+    if isinstance(values, str):
+        values = [values]  # one tag, not its characters
+    if not isinstance(values, (list, tuple, set, frozenset)):
         raise InvalidInput("tags must be a list of strings", field="tags")
     out: list[str] = []
     for tag in values:

@@ -39,8 +39,8 @@ KEYS = "One key, a list of keys, or none for every key."
 IMPORTANCE = "0-1; how much this matters when the session is committed (default: scored)."
 MIN_IMPORTANCE = "Working-memory items scored below this are not committed (0-1)."
 DEDUPLICATE = "Merge near-duplicates into existing memories instead of adding new ones."
-TYPES = "Only memories of these types (e.g. fact, decision, preference)."
-TAGS = "Only memories with at least one of these tags."
+TYPES = "Only memories of this type or these types (e.g. fact, decision, preference)."
+TAGS = "Only memories with this tag or at least one of these tags."
 MEMORY_ID = "The memory's id."
 SEQS = "Message sequence numbers (Message.seq)."
 SINCE = "Only after this time (ISO 8601 or epoch seconds)."
@@ -381,7 +381,7 @@ def remember(
     *,
     type: str = "fact",
     importance: float | None = None,
-    tags: Sequence[str] | None = None,
+    tags: str | Sequence[str] | None = None,
     metadata: dict[str, Any] | None = None,
     session_id: str | None = None,
     workspace_id: str | None = None,
@@ -411,8 +411,8 @@ def recall(
     query: str,
     k: int = 5,
     *,
-    types: Sequence[str] | None = None,
-    tags: Sequence[str] | None = None,
+    types: str | Sequence[str] | None = None,
+    tags: str | Sequence[str] | None = None,
     min_importance: float | None = None,
     since: datetime | float | None = None,
     until: datetime | float | None = None,
@@ -451,8 +451,8 @@ def get_memory(memory_id: str, *, workspace_id: str | None = None) -> Memory:
 )
 def list_memories(
     *,
-    types: Sequence[str] | None = None,
-    tags: Sequence[str] | None = None,
+    types: str | Sequence[str] | None = None,
+    tags: str | Sequence[str] | None = None,
     session_id: str | None = None,
     include_superseded: bool = False,
     limit: int = 100,
@@ -482,7 +482,7 @@ def update_memory(
     *,
     content: str | None = None,
     importance: float | None = None,
-    tags: Sequence[str] | None = None,
+    tags: str | Sequence[str] | None = None,
     metadata: dict[str, Any] | None = None,
     type: str | None = None,
     workspace_id: str | None = None,
@@ -517,8 +517,8 @@ def forget(memory_id: str, *, workspace_id: str | None = None) -> bool:
 )
 def forget_where(
     *,
-    types: Sequence[str] | None = None,
-    tags: Sequence[str] | None = None,
+    types: str | Sequence[str] | None = None,
+    tags: str | Sequence[str] | None = None,
     session_id: str | None = None,
     before: datetime | float | None = None,
     everything: bool = False,
@@ -595,7 +595,7 @@ def list_events(
     *,
     since: datetime | float | None = None,
     until: datetime | float | None = None,
-    types: Sequence[str] | None = None,
+    types: str | Sequence[str] | None = None,
     session_id: str | None = None,
     limit: int | None = None,
     workspace_id: str | None = None,

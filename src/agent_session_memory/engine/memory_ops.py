@@ -36,11 +36,23 @@ def _type(value: Any) -> str:
 def _types(values: Any) -> tuple[str, ...] | None:
     if values is None:
         return None
-    if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
+    if isinstance(values, str):
+        values = [values]  # one type, not its characters
+    if not isinstance(values, (list, tuple, set, frozenset)):
         raise InvalidInput("types must be a list of strings", field="types")
+    _not_empty(values, "types")
     if len(values) > MAX_TYPES:
         raise LimitExceeded(f"{len(values)} types (limit {MAX_TYPES})", field="types")
     return tuple(_type(v) for v in values)
+
+
+def _not_empty(values: Any, field: str) -> None:
+    """An empty filter list would match nothing (and ``forget_where`` everything, read wrongly)."""
+    if not values:
+        raise InvalidInput(
+            f"{field}: an empty list matches nothing; leave it out (None) for no filter",
+            field=field,
+        )
 
 
 def _offset(value: Any) -> int:
@@ -130,7 +142,11 @@ class MemoryService:
         return self.longterm.recall(workspace, text, count, flt)  # type: ignore[no-any-return]
 
     def _tags_filter(self, tags: Any) -> tuple[str, ...] | None:
-        return None if tags is None else tuple(check.tags(tags, self._limits))
+        if tags is None:
+            return None
+        if not isinstance(tags, str):
+            _not_empty(tags, "tags")
+        return tuple(check.tags(tags, self._limits))
 
     def get_memory(self, memory_id: str, *, workspace_id: str | None = None) -> Memory:
         workspace = self._shared.workspace(workspace_id)
