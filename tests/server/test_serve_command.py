@@ -1,0 +1,100 @@
+"""``asm serve`` and ``asm keys`` as an operator runs them: real processes on loopback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agent_session_memory import AccessDenied, MemoryClient
+from tests.live_server import free_port, serve_process
+
+
+def asm(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "agent_session_memory.cli", "--path", str(home), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_keys_are_shown_once_and_never_again(tmp_path: Path) -> None:
+    created = asm(
+        tmp_path, "keys", "create", "--workspace", "a", "--workspace", "b", "--name", "ci"
+    )
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    assert token.startswith("asm_") and "not shown again" in created.stderr
+    listed = asm(tmp_path, "keys", "list")
+    assert "ci" in listed.stdout and "a, b" in listed.stdout
+    secret = token.rsplit("_", 1)[1]
+    assert secret not in listed.stdout + listed.stderr
+    assert secret.encode() not in (tmp_path / "keys.db").read_bytes()  # stored hashed
+    revoked = asm(tmp_path, "keys", "revoke", "ci")
+    assert revoked.returncode == 0 and "revoked" in asm(tmp_path, "keys", "list").stdout
+
+
+def test_a_keyed_server_serves_its_workspaces_and_never_logs_a_key(tmp_path: Path) -> None:
+    token = asm(tmp_path, "keys", "create", "--workspace", "team").stdout.strip()
+    wrong = "asm_" + token[4:16] + "_" + "Z" * 32
+    with serve_process(tmp_path, "--access-log") as (url, proc):
+        with MemoryClient(base_url=url, api_key=token) as client:
+            session = client.create_session(ttl_seconds=60)
+            client.set_context(session.id, "task", {"goal": "ship"})
+            assert client.get_context(session.id, "task") == {"goal": "ship"}
+            with pytest.raises(AccessDenied):
+                client.create_session(workspace_id="other")
+        with MemoryClient(base_url=url, api_key=wrong) as intruder, pytest.raises(AccessDenied):
+            intruder.create_session()
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=30)
+    assert "POST /v1/sessions" in output  # the access log is on
+    for secret in (token, token.rsplit("_", 1)[1], wrong.rsplit("_", 1)[1]):
+        assert secret not in output
+
+
+def test_open_mode_binds_to_loopback_only(tmp_path: Path) -> None:
+    refused = asm(tmp_path, "serve", "--open", "--host", "0.0.0.0", "--port", str(free_port()))
+    assert refused.returncode == 2 and "loopback" in refused.stderr
+    with serve_process(tmp_path, "--open") as (url, proc):
+        with MemoryClient(base_url=url) as client:
+            assert client.create_session().workspace_id == "default"
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=30)
+    assert "open mode" in output and "loopback only" in output
+
+
+def test_two_workers_share_one_home(tmp_path: Path) -> None:
+    with serve_process(tmp_path, "--open", "--workers", "2") as (url, _):
+        with MemoryClient(base_url=url) as client:
+            sessions = [client.create_session(ttl_seconds=60).id for _ in range(20)]
+            for n, sid in enumerate(sessions):
+                client.set_context(sid, "n", n)
+        with MemoryClient(base_url=url) as reader:  # a new connection may land on either worker
+            assert [reader.get_context(sid, "n") for sid in sessions] == list(range(20))
+
+
+def test_shutdown_finishes_the_requests_in_flight(tmp_path: Path) -> None:
+    with serve_process(tmp_path, "--open") as (url, proc):
+        with MemoryClient(base_url=url) as client:
+            sid = client.create_session(ttl_seconds=600).id
+        results: list[int] = []
+
+        def slow_request() -> None:  # a big body, so the server is mid-request at SIGTERM
+            body = {"key": "big", "value": "x" * 900_000}
+            response = httpx.post(f"{url}/v1/sessions/{sid}/memory", json=body, timeout=30)
+            results.append(response.status_code)
+
+        worker = threading.Thread(target=slow_request)
+        worker.start()
+        time.sleep(0.05)
+        proc.terminate()
+        worker.join(timeout=30)
+        output, _ = proc.communicate(timeout=30)
+    assert results == [200]
+    assert "Finished server process" in output  # uvicorn's graceful path (then it re-raises)
+    with MemoryClient(path=str(tmp_path)) as embedded:
+        assert embedded.get_context(sid, "big") == "x" * 900_000
