@@ -20,8 +20,12 @@ BENCHES = [
     ("B3 embeddings and commit", "bench_embeddings.py", []),
     ("B5 LoCoMo recall", "locomo.py", []),
     ("B6 recall latency", "bench_recall.py", []),
+    ("B7 HTTP API", "bench_http.py", []),
 ]
-QUICK = {"bench_token_window.py": ["--sizes", "100,1000,10000"]}
+QUICK = {
+    "bench_token_window.py": ["--sizes", "100,1000,10000"],
+    "bench_http.py": ["--seconds", "2", "--rounds", "1"],
+}
 
 
 def main(argv: list[str]) -> int:
