@@ -163,7 +163,9 @@ SPELLED = re.compile(
 def test_no_store_spells_the_rule_itself() -> None:
     """Session expiry is decided in liveness.py only (leases have their own timeout rule)."""
     folder = Path(liveness.__file__).parent
-    stores = [folder / "memory.py", *folder.glob("sqlite/*.py"), *folder.glob("redis/*.py")]
+    stores = [
+        path for kind in ("memory", "sqlite", "redis") for path in folder.glob(f"{kind}/*.py")
+    ]
     offenders = [
         f"{path.relative_to(folder)}:{n}: {line.strip()}"
         for path in sorted(stores)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..base import ContextStore, EventLog, Leases, MessageLog, SessionRecords
 from . import context, events, leases, messages, sessions
 from .context import RedisContext
 from .events import RedisEvents
@@ -26,6 +27,12 @@ SCRIPTS = {
     **events.SCRIPTS,
     **leases.SCRIPTS,
 }
+
+
+# Each concern implements its protocol on its own (mypy checks these assignments).
+CONCERNS: tuple[
+    type[SessionRecords], type[ContextStore], type[MessageLog], type[EventLog], type[Leases]
+] = (RedisSessions, RedisContext, RedisMessages, RedisEvents, RedisLeases)
 
 
 class RedisSessionStore(RedisSessions, RedisContext, RedisMessages, RedisEvents, RedisLeases):

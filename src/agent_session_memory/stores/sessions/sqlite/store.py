@@ -8,11 +8,17 @@ check sits inside it (in the statement's ``WHERE``, or read first under ``BEGIN 
 
 from __future__ import annotations
 
+from ..base import ContextStore, EventLog, Leases, MessageLog, SessionRecords
 from .context import SQLiteContext
 from .events import SQLiteEvents
 from .leases import SQLiteLeases
 from .messages import SQLiteMessages
 from .sessions import SQLiteSessions
+
+# Each concern implements its protocol on its own (mypy checks these assignments).
+CONCERNS: tuple[
+    type[SessionRecords], type[ContextStore], type[MessageLog], type[EventLog], type[Leases]
+] = (SQLiteSessions, SQLiteContext, SQLiteMessages, SQLiteEvents, SQLiteLeases)
 
 
 class SQLiteSessionStore(SQLiteSessions, SQLiteContext, SQLiteMessages, SQLiteEvents, SQLiteLeases):
