@@ -18,7 +18,7 @@ from agent_session_memory.stores.sessions import liveness
 from agent_session_memory.stores.sessions.base import ContextWrite, MessageRecord, SessionStore
 from agent_session_memory.stores.sessions.liveness import LIVE, READABLE, Rule, holds
 
-from .conftest import REDIS_URL, T0, make_event, require_redis, start
+from .conftest import KINDS, REDIS_URL, T0, make_event, require_redis, start
 
 TTL = 10.0
 EXPIRES = T0 + TTL
@@ -116,9 +116,12 @@ def _session(store: SessionStore, *, ended: bool) -> str:
     return sid
 
 
-def _outcome(call: Callable[[], Any]) -> str:
+def _outcome(
+    op: Callable[[SessionStore, str, float], Any], store: SessionStore, sid: str, now: float
+) -> str:
+    """What ``op`` did at ``now``: ok, or which refusal it raised."""
     try:
-        call()
+        op(store, sid, now)
     except SessionExpired:
         return "expired"
     except SessionEnded:
@@ -136,9 +139,10 @@ def _expected(rule: Rule, status: str, now: float) -> str:
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_every_store_draws_the_line_where_the_rule_does(
-    store_factory: Callable[[str], SessionStore], status: str, tmp_path: Path
+    store_factory: Callable[[str], SessionStore], status: str
 ) -> None:
-    kinds = ["memory", "sqlite", "redis"]
+    """Every write and read, on a fresh session each, at the three instants around expiry."""
+    kinds = KINDS
     outcomes: dict[str, dict[tuple[str, str], str]] = {kind: {} for kind in kinds}
     expected: dict[tuple[str, str], str] = {}
     for kind in kinds:
@@ -147,7 +151,7 @@ def test_every_store_draws_the_line_where_the_rule_does(
             for ops, rule in ((WRITES, LIVE), (READS, READABLE)):
                 for name, op in ops.items():
                     sid = _session(store, ended=status == "ended")
-                    outcomes[kind][(name, when)] = _outcome(lambda: op(store, sid, now))  # noqa: B023
+                    outcomes[kind][(name, when)] = _outcome(op, store, sid, now)
                     expected[(name, when)] = _expected(rule, status, now)
     for kind in kinds:
         assert outcomes[kind] == expected, kind
@@ -182,7 +186,7 @@ def test_values_round_trip_exactly_at_the_boundary(
     store_factory: Callable[[str], SessionStore],
 ) -> None:
     """Redis stores times as text: the boundary must survive the trip bit for bit."""
-    for kind in ("memory", "sqlite", "redis"):
+    for kind in KINDS:
         store = store_factory(kind)
         sid = _session(store, ended=False)
         record = store.get_session(sid)

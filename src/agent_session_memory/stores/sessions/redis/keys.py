@@ -38,6 +38,9 @@ class KeySpace:
     def context(self, session_id: str) -> list[str]:
         return [f"{self.prefix}:{{{session_id}}}:{suffix}" for suffix in CONTEXT_SUFFIXES]
 
+    def context_meta(self, session_id: str) -> str:
+        return f"{self.prefix}:{{{session_id}}}:cmeta"
+
     def messages(self, session_id: str) -> list[str]:
         return [f"{self.prefix}:{{{session_id}}}:{suffix}" for suffix in MESSAGE_SUFFIXES]
 

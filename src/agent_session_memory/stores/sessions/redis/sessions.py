@@ -153,8 +153,11 @@ class RedisSessions(RedisConnection):
     def mark_committed(
         self, session_id: str, now: float, versions: Mapping[str, int], event: EventRecord | None
     ) -> None:
-        context = self._keys.context(session_id)
-        keys = [context[0], context[4], *self._keys.events(event.workspace_id if event else "-")]
+        keys = [
+            self._keys.record(session_id),
+            self._keys.context_meta(session_id),
+            *self._keys.events(event.workspace_id if event else "-"),
+        ]
         args = codec.event_args(event) + [p for key, v in versions.items() for p in (key, str(v))]
         self._run("mark", session_id, keys, now, args, live=False)
 
