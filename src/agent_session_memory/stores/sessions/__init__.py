@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from .base import (
     ContextRecord,
+    ContextStore,
     ContextWrite,
+    EventLog,
     EventRecord,
+    Leases,
+    MessageLog,
     MessageRecord,
     SessionRecord,
+    SessionRecords,
     SessionStore,
     session_state,
 )
@@ -17,12 +22,17 @@ from .sqlite import SQLiteSessionStore
 
 __all__ = [
     "ContextRecord",
+    "ContextStore",
     "ContextWrite",
+    "EventLog",
     "EventRecord",
+    "Leases",
     "MemorySessionStore",
+    "MessageLog",
     "MessageRecord",
     "SQLiteSessionStore",
     "SessionRecord",
+    "SessionRecords",
     "SessionStore",
     "open_session_store",
     "session_state",

@@ -1,143 +1,69 @@
-"""The session-store protocol: what every working-memory backend must do, and nothing more.
+"""The session-store protocols: what every working-memory backend must do, split by concern.
 
-Contract, checked by ``tests/stores/test_session_store_conformance.py`` for every backend:
+:class:`SessionStore` is the composition the engine holds; each concern is its own protocol with
+its own contract: :class:`SessionRecords`, :class:`ContextStore`, :class:`MessageLog`,
+:class:`EventLog` and :class:`Leases`. ``tests/stores/test_session_store_conformance.py`` checks
+every backend (memory, SQLite, Redis) against all of them.
+
+Shared by every concern:
 
 - Times are float epoch seconds passed in by the engine (``now``); stores never read a clock.
-- A session is *live* when ``status == "active"`` and ``now < expires_at``. Operations on a
-  session's working memory or messages go through :func:`check_live` (or :func:`check_readable`
-  for reads) inside the same transaction as the change, so expiry and the write cannot race.
-- Missing keys are simply absent from results; a missing session raises ``SessionNotFound``.
-- Values arrive as JSON text (the engine validated and encoded them once) and leave as JSON text.
+- *Live* and *readable* are defined once, in :mod:`.liveness`: live = ``status == "active"``
+  and ``now < expires_at``; readable = ended or ``now < expires_at``. The check runs inside the
+  same transaction (or Lua script) as the change, so expiry and the write cannot race.
+- A missing session raises ``SessionNotFound`` (``get_session`` returns ``None``); missing keys
+  and messages are simply absent from results.
 - Every multi-row change is atomic: all of it or none of it.
-- ``version`` of a context key starts at 1 and grows by 1 on every write; ``expected_version=0``
-  means "the key must not exist yet".
-- Deleting a session removes its working memory and messages; events stay (they are history).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
-from ...errors import Conflict, LimitExceeded, SessionEnded, SessionExpired, SessionNotFound
+from .checks import check_key_count, check_version
+from .liveness import check_live, check_readable, session_state
+from .records import ContextRecord, ContextWrite, EventRecord, MessageRecord, SessionRecord
 
-
-@dataclass(slots=True)
-class SessionRecord:
-    id: str
-    workspace_id: str
-    created_at: float
-    touched_at: float
-    expires_at: float
-    ttl_seconds: float
-    status: str = "active"  # "active" | "ended"; "expired" is derived from expires_at
-    ended_at: float | None = None
-    committed_at: float | None = None
-    auto_commit: bool = True
-    metadata: dict[str, Any] = field(default_factory=dict)
-    # Time of the last context or message change: tells "changed since the last commit".
-    changed_at: float | None = None
-
-
-@dataclass(slots=True)
-class ContextRecord:
-    key: str
-    value_json: str
-    version: int
-    importance: float | None
-    reads: int
-    created_at: float
-    updated_at: float
-    committed_version: int | None = None
+__all__ = [
+    "ContextRecord",
+    "ContextStore",
+    "ContextWrite",
+    "EventLog",
+    "EventRecord",
+    "Leases",
+    "MessageLog",
+    "MessageRecord",
+    "SessionRecord",
+    "SessionRecords",
+    "SessionStore",
+    "check_key_count",
+    "check_live",
+    "check_readable",
+    "check_version",
+    "session_state",
+]
 
 
-@dataclass(slots=True)
-class ContextWrite:
-    key: str
-    value_json: str
-    importance: float | None = None
-    expected_version: int | None = None  # None: unconditional; 0: must not exist; n: must be n
+class SessionRecords(Protocol):
+    """Session records and their lifecycle.
 
+    ``get_session`` returns ``None`` for a missing id; every other method raises
+    ``SessionNotFound``. Records come back as copies, field for field as they went in. Creating,
+    ending, committing and deleting append their event in the same transaction. Deleting a
+    session removes its working memory and messages; its events stay (they are history).
+    """
 
-@dataclass(slots=True)
-class MessageRecord:
-    role: str
-    content: str
-    token_count: int
-    created_at: float
-    data_json: str = "{}"  # name, tool_calls, tool_call_id, framework payload
-    status: str = "active"
-    seq: int = 0  # assigned by the store, 1-based, increasing per session
+    def create_session(self, record: SessionRecord, event: EventRecord) -> None:
+        """Raises ``Conflict`` when the id exists."""
+        ...
 
-
-@dataclass(slots=True)
-class EventRecord:
-    id: str
-    workspace_id: str
-    type: str
-    at: float
-    session_id: str | None = None
-    memory_id: str | None = None
-    data_json: str = "{}"
-
-
-def session_state(record: SessionRecord, now: float) -> str:
-    """``active``, ``ended`` or ``expired``: the one definition of a session's status."""
-    if record.status == "ended":
-        return "ended"
-    return "active" if now < record.expires_at else "expired"
-
-
-def check_readable(record: SessionRecord | None, session_id: str, now: float) -> SessionRecord:
-    """Working memory of an active or ended session can be read; an expired one never."""
-    if record is None:
-        raise SessionNotFound(f"session {session_id!r} does not exist", session_id=session_id)
-    if session_state(record, now) == "expired":
-        raise SessionExpired(f"session {session_id!r} has expired", session_id=session_id)
-    return record
-
-
-def check_live(record: SessionRecord | None, session_id: str, now: float) -> SessionRecord:
-    """Only an active, unexpired session accepts writes."""
-    record = check_readable(record, session_id, now)
-    if record.status == "ended":
-        raise SessionEnded(f"session {session_id!r} has ended", session_id=session_id)
-    return record
-
-
-def check_version(key: str, expected: int | None, current: int | None) -> None:
-    if expected is None:
-        return
-    if (current or 0) != expected:
-        raise Conflict(
-            f"key {key!r} is at version {current or 0}, not {expected}",
-            key=key,
-            expected_version=expected,
-            current_version=current or 0,
-        )
-
-
-def check_key_count(session_id: str, existing: int, adding: int, limit: int) -> None:
-    if existing + adding > limit:
-        raise LimitExceeded(
-            f"session {session_id!r} would hold {existing + adding} keys (limit {limit})",
-            limit=limit,
-        )
-
-
-class SessionStore(Protocol):
-    """Sessions, their working memory and messages, and the workspace event log."""
-
-    url: str
-
-    # -- sessions -------------------------------------------------------------------------------
-    def create_session(self, record: SessionRecord, event: EventRecord) -> None: ...
     def get_session(self, session_id: str) -> SessionRecord | None: ...
+
     def list_sessions(
         self, workspace_id: str | None, *, limit: int | None = None
     ) -> list[SessionRecord]:
-        """Newest first. ``workspace_id=None`` lists every workspace (the expiry sweep)."""
+        """Newest first (equal times by id). ``workspace_id=None`` lists every workspace."""
         ...
 
     def touch_session(self, session_id: str, now: float, ttl_seconds: float) -> SessionRecord:
@@ -151,12 +77,24 @@ class SessionStore(Protocol):
     def mark_committed(
         self, session_id: str, now: float, versions: Mapping[str, int], event: EventRecord | None
     ) -> None:
-        """Record which context versions a commit has turned into memories."""
+        """Record which context versions a commit has turned into memories (any state)."""
         ...
 
-    def delete_session(self, session_id: str, event: EventRecord | None) -> bool: ...
+    def delete_session(self, session_id: str, event: EventRecord | None) -> bool:
+        """False when there was nothing to delete."""
+        ...
 
-    # -- working memory -------------------------------------------------------------------------
+
+class ContextStore(Protocol):
+    """A session's key-value working memory.
+
+    Values arrive as JSON text (the engine validated and encoded them once) and leave as JSON
+    text. Writes need a live session, reads a readable one. ``version`` of a key starts at 1 and
+    grows by 1 on every write; a batch applies in order (a key written twice gets two versions)
+    and is refused whole on any ``Conflict`` or ``LimitExceeded``. A write without
+    ``importance`` keeps the key's earlier one. Every change moves the session's ``changed_at``.
+    """
+
     def set_context(
         self, session_id: str, writes: Sequence[ContextWrite], now: float, max_keys: int
     ) -> dict[str, int]:
@@ -172,13 +110,23 @@ class SessionStore(Protocol):
         count_read: bool = True,
         include_expired: bool = False,
     ) -> dict[str, ContextRecord]:
-        """``keys=None``: every key. ``count_read`` adds 1 to ``reads`` of each returned key.
-        ``include_expired`` is for commit and the expiry sweep only: it skips the expiry check."""
+        """``keys=None``: every key. ``count_read`` adds 1 to ``reads`` of each returned key
+        (the returned count includes it). ``include_expired`` is for commit and the expiry
+        sweep only: it skips the liveness check, not the existence check."""
         ...
 
-    def delete_context(self, session_id: str, keys: Sequence[str], now: float) -> int: ...
+    def delete_context(self, session_id: str, keys: Sequence[str], now: float) -> int:
+        """How many of ``keys`` existed."""
+        ...
 
-    # -- messages -------------------------------------------------------------------------------
+
+class MessageLog(Protocol):
+    """A session's ordered chat messages.
+
+    Appending, restatusing and deleting need a live session, reading and counting a readable
+    one. ``seq`` is assigned by the store: 1-based, increasing, never reused after deletes.
+    """
+
     def append_messages(
         self, session_id: str, messages: Sequence[MessageRecord], now: float
     ) -> list[int]:
@@ -198,18 +146,27 @@ class SessionStore(Protocol):
         """A page of messages. ``newest_first`` with ``before_seq`` pages backwards in O(page)."""
         ...
 
-    def count_messages(self, session_id: str, now: float, status: str | None = "active") -> int: ...
+    def count_messages(self, session_id: str, now: float, status: str | None = "active") -> int:
+        """``status=None`` counts every message."""
+        ...
 
     def set_message_status(
         self, session_id: str, seqs: Sequence[int], status: str, now: float
-    ) -> int: ...
-
-    def delete_messages(self, session_id: str, seqs: Sequence[int] | None, now: float) -> int:
-        """``seqs=None`` clears every message."""
+    ) -> int:
+        """How many of ``seqs`` exist (their status is now ``status``)."""
         ...
 
-    # -- events and leases ----------------------------------------------------------------------
+    def delete_messages(self, session_id: str, seqs: Sequence[int] | None, now: float) -> int:
+        """``seqs=None`` clears every message. Returns how many were removed."""
+        ...
+
+
+class EventLog(Protocol):
+    """A workspace's append-only activity log. An event id seen before is ignored (retries are
+    idempotent); events outlive their session."""
+
     def append_events(self, events: Sequence[EventRecord]) -> None: ...
+
     def list_events(
         self,
         workspace_id: str,
@@ -220,13 +177,25 @@ class SessionStore(Protocol):
         session_id: str | None = None,
         limit: int | None = None,
     ) -> list[EventRecord]:
-        """Oldest first, ``since <= at < until``."""
+        """Oldest first (equal times by id), ``since <= at < until``."""
         ...
 
+
+class Leases(Protocol):
+    """Cross-process locks with a timeout (commit and sweep use them). A lease is held until
+    ``now >= expires_at``; it is re-entrant per owner (acquiring again extends it, one release
+    frees it) and only its owner releases it."""
+
     def acquire_lease(self, name: str, owner: str, now: float, ttl_seconds: float) -> bool:
-        """A cross-process lock with a timeout (commit and sweep use it); re-entrant per owner."""
+        """True when ``owner`` now holds the lease until ``now + ttl_seconds``."""
         ...
 
     def release_lease(self, name: str, owner: str) -> None: ...
+
+
+class SessionStore(SessionRecords, ContextStore, MessageLog, EventLog, Leases, Protocol):
+    """Sessions, their working memory and messages, the workspace event log and leases."""
+
+    url: str
 
     def close(self) -> None: ...

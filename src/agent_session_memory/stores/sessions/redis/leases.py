@@ -1,0 +1,44 @@
+"""Leases in Redis: one string per lease, ``owner<TAB>expires_at``, that Redis also expires."""
+
+from __future__ import annotations
+
+from . import codec
+from .connection import RedisConnection, guard
+
+_ACQUIRE = """
+-- KEYS  1 the lease
+-- ARGV  1 owner; 2 now; 3 new expires_at; 4 ttl in ms
+local LEASE = KEYS[1]
+local held = redis.call('GET', LEASE)
+if held then
+  local owner, expires = string.match(held, '^(.*)\\t([^\\t]*)$')
+  if owner ~= ARGV[1] and tonumber(ARGV[2]) < tonumber(expires) then return 0 end
+end
+redis.call('SET', LEASE, ARGV[1] .. '\\t' .. ARGV[3], 'PX', ARGV[4])
+return 1
+"""
+
+_RELEASE = """
+-- KEYS  1 the lease
+-- ARGV  1 owner
+local LEASE = KEYS[1]
+local held = redis.call('GET', LEASE)
+if held and string.match(held, '^(.*)\\t[^\\t]*$') == ARGV[1] then redis.call('DEL', LEASE) end
+return 1
+"""
+
+SCRIPTS = {"acquire": _ACQUIRE, "release": _RELEASE}
+
+
+class RedisLeases(RedisConnection):
+    """:class:`~..base.Leases`."""
+
+    @guard
+    def acquire_lease(self, name: str, owner: str, now: float, ttl_seconds: float) -> bool:
+        ttl_ms = str(max(1, int(ttl_seconds * 1000)))
+        args = [owner, codec.num(now), codec.num(now + ttl_seconds), ttl_ms]
+        return bool(self._eval("acquire", [self._keys.lease(name)], args))
+
+    @guard
+    def release_lease(self, name: str, owner: str) -> None:
+        self._eval("release", [self._keys.lease(name)], [owner])
