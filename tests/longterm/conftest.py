@@ -13,7 +13,7 @@ import pytest
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.config import Settings
 from agent_session_memory.embeddings import MiniLMEmbedder
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.sessions.base import EventRecord
 
 

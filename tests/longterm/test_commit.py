@@ -7,7 +7,7 @@ import pytest
 
 from agent_session_memory.embeddings import MiniLMEmbedder
 from agent_session_memory.engine.candidates import Candidate
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD, same_fact
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 
@@ -106,7 +106,7 @@ def test_commit_twice_gives_the_same_memories(lt: LongTermMemory, recorder: Reco
     second = lt.commit(WS, "s1", batch, True)
     assert len(first.created) == 5 and not second.created and len(second.duplicates) == 5
     assert lt.export(WS) == before
-    assert lt.chroma.count(WS) == 5
+    assert lt.store.count_vectors(WS) == 5
     assert recorder.types().count("memory_created") == 5
 
 
@@ -123,7 +123,7 @@ def test_crash_at_any_step_then_retry_writes_each_memory_once(
         cand("s1", "lang", "The service is written in Go."),
         cand("s1", "lang2", "the service is  written in Go."),
     ]  # exact dup in the batch
-    target = {"put": lt.lexical, "mark_done": lt.lexical}.get(step, lt.chroma)
+    target = {"put": lt.store.rows, "mark_done": lt.store.rows}.get(step, lt.store.chroma)
     calls = {"n": 0}
 
     def crash(*args: object, **kwargs: object) -> object:
@@ -144,8 +144,8 @@ def test_crash_at_any_step_then_retry_writes_each_memory_once(
             "The service is written in Go.",
         ]
     )
-    assert lt.chroma.count(WS) == 3
-    assert not lt.lexical.pending(WS)
+    assert lt.store.count_vectors(WS) == 3
+    assert not lt.store.pending(WS)
     hits = lt.recall(WS, "which port does the API listen on", 5, MemoryFilter())
     assert [h.memory.content for h in hits].count("The API listens on port 8000.") == 0
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from agent_session_memory.clock import ManualClock
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.fusion import fuse
 
@@ -94,9 +94,8 @@ def test_hybrid_beats_either_half(lt: LongTermMemory) -> None:
     rank = {"dense": [], "lexical": [], "hybrid": []}  # type: dict[str, list[int]]
     for query, want in QUERIES:
         target = mems[want].id
-        vec = lt.embedder.embed([query])[0]
-        dense = lt.chroma.query(WS, vec, 100, MemoryFilter().chroma_where())
-        lexical = lt.lexical.search(WS, query, 100, MemoryFilter())
+        [dense] = lt.store.search_vectors(WS, lt.embedder.embed([query]), 100, MemoryFilter())
+        lexical = lt.store.search_text(WS, query, 100, MemoryFilter())
         hybrid = ids(lt.recall(WS, query, 10, MemoryFilter()))
         for name, ranked in (
             ("dense", [i for i, _ in dense]),

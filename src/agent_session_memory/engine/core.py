@@ -27,7 +27,9 @@ from .sessions import SessionOps
 
 # Options handed to the long-term side when it opens (it is heavy, so it opens on first use):
 # checked here so that a misspelt option fails at construction, not at the first recall.
-LONGTERM_OPTIONS = frozenset({"embedding_function", "fusion", "near_duplicate_threshold"})
+LONGTERM_OPTIONS = frozenset(
+    {"embedding_function", "fusion", "near_duplicate_threshold", "longterm_store"}
+)
 
 
 class Engine(BriefingOps, LifecycleOps, CommitOps, SessionOps, ContextOps, MessageOps, MemoryOps):
