@@ -8,8 +8,8 @@ from pathlib import Path
 
 from agent_session_memory.models import Memory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
-from agent_session_memory.stores.longterm.sqlite_rows import SqliteRows
 from agent_session_memory.stores.longterm.records import content_hash, to_json
+from agent_session_memory.stores.longterm.sqlite_rows import SqliteRows
 
 from .fakes import fts_matches
 

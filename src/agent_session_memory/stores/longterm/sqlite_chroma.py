@@ -87,20 +87,20 @@ class ChromaSqliteStore:
     def put_vectors(
         self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]
     ) -> None:
+        """Rows without a new vector are re-upserted with their stored one: Chroma's ``update``
+        merges metadata, so a removed tag's key would otherwise stay behind."""
         check_workspace(workspace_id, rows)
-        with_vec = [m for m in rows if m.id in vectors]
-        if with_vec:
+        refresh = [m.id for m in rows if m.id not in vectors]
+        full = {**self.chroma.embeddings(workspace_id, refresh), **vectors} if refresh else vectors
+        indexed = [m for m in rows if m.id in full]
+        if indexed:
             self.chroma.upsert(
                 workspace_id,
-                [m.id for m in with_vec],
-                np.stack([vectors[m.id] for m in with_vec]),
-                [chroma_metadata(m) for m in with_vec],
-                [m.content for m in with_vec],
+                [m.id for m in indexed],
+                np.stack([full[m.id] for m in indexed]),
+                [chroma_metadata(m) for m in indexed],
+                [m.content for m in indexed],
             )
-        meta_only = [m for m in rows if m.id not in vectors]
-        self.chroma.update_metadata(
-            workspace_id, [m.id for m in meta_only], [chroma_metadata(m) for m in meta_only]
-        )
 
     def get_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
         return self.chroma.embeddings(workspace_id, ids) if ids else {}
