@@ -1,4 +1,8 @@
-"""Fixtures for long-term memory: one real MiniLM embedder per run, a fresh home per test."""
+"""Fixtures for long-term memory: one real MiniLM embedder per run, a fresh home per test.
+
+``lt`` is the production stack (SQLite + embedded Chroma); ``mem_lt`` and ``engine`` run on the
+in-memory reference store, for tests about the engine's logic rather than about Chroma.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from agent_session_memory.clock import ManualClock
 from agent_session_memory.config import Settings
 from agent_session_memory.embeddings import MiniLMEmbedder
 from agent_session_memory.engine.longterm import LongTermMemory
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
 from agent_session_memory.stores.sessions.base import EventRecord
 
 
@@ -71,7 +76,12 @@ def recorder(clock: ManualClock) -> Recorder:
 
 
 def open_longterm(
-    home: Path, embedder: MiniLMEmbedder, clock: ManualClock, recorder: Recorder, **settings: Any
+    home: Path,
+    embedder: Any,
+    clock: ManualClock,
+    recorder: Recorder,
+    store: InMemoryLongTermStore | None = None,
+    **settings: Any,
 ) -> LongTermMemory:
     return LongTermMemory(
         Settings(home=home, **settings),
@@ -79,6 +89,7 @@ def open_longterm(
         emit=recorder.emit,
         event=recorder.event,
         embedding_function=embedder,
+        longterm_store=store,
     )
 
 
@@ -92,6 +103,16 @@ def lt(
 
 
 @pytest.fixture
+def mem_lt(
+    tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock, recorder: Recorder
+) -> Iterator[LongTermMemory]:
+    """Long-term memory on the in-memory store (MiniLM still: dedup is about meaning)."""
+    memory = open_longterm(tmp_path / "home", embedder, clock, recorder, InMemoryLongTermStore())
+    yield memory
+    memory.close()
+
+
+@pytest.fixture
 def engine(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock) -> Iterator[Any]:
     from agent_session_memory.engine import Engine
 
@@ -99,6 +120,7 @@ def engine(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock) -> Iter
         Settings(home=tmp_path / "home", session_store_url="memory://"),
         clock=clock,
         embedding_function=embedder,
+        longterm_store=InMemoryLongTermStore(),
     )
     yield eng
     eng.close()
