@@ -15,11 +15,12 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...models import Memory, to_timestamp
-from .base import Scored, Vector, check_workspace
+from .base import LongTermStore, Scored, Vector, check_workspace
 from .filters import MemoryFilter
 from .text import query_terms, stem, words
 
@@ -226,5 +227,8 @@ class InMemoryLongTermStore:
     def close(self) -> None:
         """Nothing to release; the data stays readable (tests reopen nothing)."""
 
+
+if TYPE_CHECKING:  # mypy checks that the reference implements the whole protocol
+    _conforms: type[LongTermStore] = InMemoryLongTermStore
 
 __all__ = ["InMemoryLongTermStore"]

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...models import Memory
-from .base import Scored, Vector, check_workspace
+from .base import LongTermStore, Scored, Vector, check_workspace
 from .chroma import ChromaStore
 from .filters import MemoryFilter
 from .records import chroma_metadata
@@ -131,5 +132,8 @@ class ChromaSqliteStore:
         self.chroma.close()
         self.rows.close()
 
+
+if TYPE_CHECKING:  # mypy checks that the store implements the whole protocol
+    _conforms: type[LongTermStore] = ChromaSqliteStore
 
 __all__ = ["ChromaSqliteStore"]
