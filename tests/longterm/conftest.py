@@ -1,7 +1,8 @@
 """Fixtures for long-term memory: one real MiniLM embedder per run, a fresh home per test.
 
-``lt`` is the production stack (SQLite + embedded Chroma); ``mem_lt`` and ``engine`` run on the
-in-memory reference store, for tests about the engine's logic rather than about Chroma.
+``lt`` is the production stack (SQLite + embedded Chroma); ``mem_lt`` runs on the in-memory
+reference store, for tests about the engine's logic rather than about Chroma; ``engine`` runs
+on both.
 """
 
 from __future__ import annotations
@@ -112,15 +113,19 @@ def mem_lt(
     memory.close()
 
 
-@pytest.fixture
-def engine(tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock) -> Iterator[Any]:
+@pytest.fixture(params=["memory", "sqlite+chroma"])
+def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, embedder: MiniLMEmbedder, clock: ManualClock
+) -> Iterator[Any]:
+    """An Engine on each long-term store (validation runs before either is opened)."""
     from agent_session_memory.engine import Engine
 
+    store = InMemoryLongTermStore() if request.param == "memory" else None
     eng = Engine(
         Settings(home=tmp_path / "home", session_store_url="memory://"),
         clock=clock,
         embedding_function=embedder,
-        longterm_store=InMemoryLongTermStore(),
+        longterm_store=store,
     )
     yield eng
     eng.close()

@@ -59,7 +59,7 @@ class CommitPlanner:
 
     def _nearest_live(self, vectors: Vector) -> list[tuple[str, float] | None]:
         """Each vector's nearest live memory; superseded ones are skipped here, not by an index
-        filter (which scans metadata: see ``recall``)."""
+        filter (which scans metadata: see ``recall.py``)."""
         found = self.store.search_vectors(self.ws, vectors, NEIGHBOURS, None)
         rows = self.store.get_rows(self.ws, list({i for hits in found for i, _ in hits}))
         return [

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...clock import Clock
 from ...config import Settings
+from ...errors import ConfigurationError
 from ...models import Memory, RecallHit
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD
@@ -45,6 +46,10 @@ class LongTermMemory:
         self.fusion = fusion or FusionConfig()
         self.threshold = near_duplicate_threshold
         self.embedder = open_embedder(settings, embedding_function)
+        if longterm_store is not None and not isinstance(longterm_store, LongTermStore):
+            raise ConfigurationError(
+                f"longterm_store must implement LongTermStore, not {type(longterm_store).__name__}"
+            )
         self.store = longterm_store if longterm_store is not None else open_store(settings)
         self.writer = Writer(self.store, self.embedder, clock, emit, event)
 

@@ -1,7 +1,7 @@
 """The dense half of long-term memory: one Chroma collection per workspace, cosine space.
 
 We always pass our own embeddings; Chroma's embedding function is never used. The canonical
-record lives in the lexical store (``lexical.py``); Chroma holds the vector, the content and the
+record lives in SQLite (``sqlite_rows.py``); Chroma holds the vector, the content and the
 filterable metadata (type, importance, times, session, key, hash, superseded, ``tag:<t>``).
 
 Cross-process safety, measured with chromadb 1.5.9 embedded: a second process sees another's
