@@ -110,6 +110,18 @@ def test_putting_again_is_idempotent_and_replaces_in_place(store: LongTermStore,
     assert store.list_rows(ws, LIVE) == [changed, rows[1], rows[2]]
 
 
+def test_an_id_repeated_in_a_batch_counts_once(store: LongTermStore, ws: str) -> None:
+    first, last = mem(ws, "a", "first version"), mem(ws, "a", "last version")
+    store.put_rows(ws, [first, mem(ws, "b", "other"), last])
+    assert store.list_rows(ws, LIVE) == [last, mem(ws, "b", "other")]
+    store.put_vectors(ws, [first, last], {"a": vec(1)})
+    assert store.count_vectors(ws) == 1 and list(store.get_vectors(ws, ["a", "a"])) == ["a"]
+    assert list(store.get_rows(ws, ["a", "a"])) == ["a"]
+    store.delete_vectors(ws, ["a", "a"])
+    assert store.delete_rows(ws, ["a", "a"]) == 1
+    assert store.count_vectors(ws) == 0 and store.count_rows(ws) == 1
+
+
 def test_rows_of_another_workspace_are_refused(store: LongTermStore, ws: str, other: str) -> None:
     with pytest.raises(ValueError):
         store.put_rows(ws, [mem(other, "x", "elsewhere")])

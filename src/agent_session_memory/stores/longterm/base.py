@@ -9,7 +9,8 @@ Contract, for every implementation (``tests/longterm/test_longterm_store_conform
 
 - **Workspaces are isolated.** Every call names one workspace; nothing it reads, writes,
   counts or scores (lexical term statistics included) comes from another.
-- **Batch first.** Every read and write takes a batch of ids or rows; an empty batch is a no-op.
+- **Batch first.** Every read and write takes a batch of ids or rows; an empty batch is a no-op,
+  and an id repeated in a batch counts once (of repeated rows, the last one wins).
 - **Missing is not an error.** A missing id is omitted from a ``dict`` result, ``None`` from a
   single lookup, and skipped (not counted) by a delete; deleting twice is fine.
 - **Writes are idempotent.** Putting the same rows or vectors again leaves the same state, so a

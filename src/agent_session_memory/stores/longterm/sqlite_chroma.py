@@ -44,6 +44,7 @@ class ChromaSqliteStore:
         pending: bool = False,
     ) -> None:
         check_workspace(workspace_id, rows)
+        rows = list({m.id: m for m in rows}.values())
         if not rows and not aliases:
             return
         with self.rows.transaction() as db:
@@ -91,6 +92,7 @@ class ChromaSqliteStore:
         """Rows without a new vector are re-upserted with their stored one: Chroma's ``update``
         merges metadata, so a removed tag's key would otherwise stay behind."""
         check_workspace(workspace_id, rows)
+        rows = list({m.id: m for m in rows}.values())  # Chroma refuses a repeated id
         refresh = [m.id for m in rows if m.id not in vectors]
         full = {**self.chroma.embeddings(workspace_id, refresh), **vectors} if refresh else vectors
         indexed = [m for m in rows if m.id in full]
@@ -104,10 +106,10 @@ class ChromaSqliteStore:
             )
 
     def get_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
-        return self.chroma.embeddings(workspace_id, ids) if ids else {}
+        return self.chroma.embeddings(workspace_id, list(dict.fromkeys(ids))) if ids else {}
 
     def delete_vectors(self, workspace_id: str, ids: Sequence[str]) -> None:
-        self.chroma.delete(workspace_id, ids)
+        self.chroma.delete(workspace_id, list(dict.fromkeys(ids)))
 
     def drop_vectors(self, workspace_id: str) -> None:
         self.chroma.drop(workspace_id)
