@@ -1,8 +1,8 @@
 """Fixtures for long-term memory: one real MiniLM embedder per run, a fresh home per test.
 
 ``lt`` is the production stack (SQLite + embedded Chroma); ``mem_lt`` runs on the in-memory
-reference store, for tests about the engine's logic rather than about Chroma; ``engine`` runs
-on both.
+reference store, for tests about the engine's logic rather than about Chroma; ``any_lt`` and
+``engine`` run on both.
 """
 
 from __future__ import annotations
@@ -109,6 +109,21 @@ def mem_lt(
 ) -> Iterator[LongTermMemory]:
     """Long-term memory on the in-memory store (MiniLM still: dedup is about meaning)."""
     memory = open_longterm(tmp_path / "home", embedder, clock, recorder, InMemoryLongTermStore())
+    yield memory
+    memory.close()
+
+
+@pytest.fixture(params=["memory", "sqlite+chroma"])
+def any_lt(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    embedder: MiniLMEmbedder,
+    clock: ManualClock,
+    recorder: Recorder,
+) -> Iterator[LongTermMemory]:
+    """Long-term memory on each store, for behaviour every store must give the engine."""
+    store = InMemoryLongTermStore() if request.param == "memory" else None
+    memory = open_longterm(tmp_path / "home", embedder, clock, recorder, store)
     yield memory
     memory.close()
 
