@@ -48,6 +48,24 @@ def remember(w: Writer, memory: Memory) -> Memory:
     return memory
 
 
+def remember_many(w: Writer, workspace_id: str, memories: Sequence[Memory]) -> list[Memory]:
+    """Several memories: one batched embedding, one locked write, all or none."""
+    if not memories:
+        return []
+    vectors = w.embed([m.content for m in memories])
+    by_id = {m.id: v for m, v in zip(memories, vectors, strict=True)}
+    with w.store.locked():
+        w.repair(workspace_id)
+        w.write(workspace_id, memories, by_id)
+    for memory in memories:
+        w.emit(
+            workspace_id,
+            [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
+            memory.session_id,
+        )
+    return list(memories)
+
+
 def get(w: Writer, workspace_id: str, memory_id: str) -> Memory:
     memory = w.store.get_rows(workspace_id, [memory_id]).get(memory_id)
     if memory is None:

@@ -83,6 +83,12 @@ class LongTermMemory:
         )
         return crud.remember(self.writer, memory)
 
+    def remember_many(self, workspace_id: str, items: Sequence[dict[str, Any]]) -> list[Memory]:
+        """``items``: validated ``remember`` keyword arguments, one dict a memory."""
+        now = self.clock.now()
+        memories = [crud.new_memory(workspace_id, now=now, **item) for item in items]
+        return crud.remember_many(self.writer, workspace_id, memories)
+
     def get(self, workspace_id: str, memory_id: str) -> Memory:
         return crud.get(self.writer, workspace_id, memory_id)
 
