@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..client.sync_client import MemoryClient
 from ..errors import AgentMemoryError
+from .call import add_parser as add_call_parser
+from .call import cmd_call
 from .progress import progress
 from .serve import add_parsers as add_server_parsers
 from .serve import cmd_keys, cmd_serve
@@ -126,10 +128,12 @@ def _parser() -> argparse.ArgumentParser:
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )
     add_server_parsers(sub)
+    add_call_parser(sub)
     return parser
 
 
 CLIENT_COMMANDS: dict[str, Handler] = {
+    "call": cmd_call,
     "demo": cmd_demo,
     "sessions": cmd_sessions,
     "briefing": cmd_briefing,
