@@ -1,0 +1,52 @@
+"""Running the MCP server: stdio (``asm mcp``) and streamable HTTP (``asm mcp --http``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import anyio
+
+from ..client.async_client import AsyncMemoryClient
+from .server import MemoryMCP
+from .workspace import default_workspace
+
+
+@contextlib.asynccontextmanager
+async def memory_mcp(
+    path: str | None = None, workspace_id: str | None = None
+) -> AsyncIterator[MemoryMCP]:
+    """A server on one client: embedded at ``path`` (or ``$AGENT_MEMORY_HOME``), or remote when
+    ``$AGENT_MEMORY_URL`` is set; the workspace defaults to the working directory's project."""
+    workspace = workspace_id or default_workspace()
+    client = AsyncMemoryClient(path=path, workspace_id=workspace)
+    try:
+        yield MemoryMCP(lambda request: client, workspace)
+    finally:
+        await client.close()
+
+
+async def serve_stdio(path: str | None = None, workspace_id: str | None = None) -> None:
+    from mcp.server.stdio import stdio_server
+
+    async with memory_mcp(path, workspace_id) as mcp, stdio_server() as (read, write):
+        await mcp.server.run(read, write, mcp.server.create_initialization_options())
+
+
+async def serve_http(
+    path: str | None, workspace_id: str | None, host: str, port: int, mount_path: str = "/mcp"
+) -> None:
+    import uvicorn
+
+    async with memory_mcp(path, workspace_id) as mcp:
+        app = mcp.server.streamable_http_app(streamable_http_path=mount_path, host=host)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+        await uvicorn.Server(config).serve()
+
+
+def run_stdio(path: str | None = None, workspace_id: str | None = None) -> None:
+    anyio.run(serve_stdio, path, workspace_id)
+
+
+def run_http(path: str | None, workspace_id: str | None, host: str, port: int) -> None:
+    anyio.run(serve_http, path, workspace_id, host, port)
