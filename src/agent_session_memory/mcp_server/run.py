@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import anyio
+import mcp_types as types
 
 from ..client.async_client import AsyncMemoryClient
 from .server import MemoryMCP
@@ -29,8 +30,18 @@ async def memory_mcp(
 async def serve_stdio(path: str | None = None, workspace_id: str | None = None) -> None:
     from mcp.server.stdio import stdio_server
 
+    from .unparsed import relay, relay_pair
+
     async with memory_mcp(path, workspace_id) as mcp, stdio_server() as (read, write):
-        await mcp.server.run(read, write, mcp.server.create_initialization_options())
+        send, receive = relay_pair()
+
+        async def call_tool(params: types.CallToolRequestParams) -> types.CallToolResult:
+            return await mcp.call(params.name, params.arguments or {}, None)
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(relay, read, send, write, call_tool)
+            await mcp.server.run(receive, write, mcp.server.create_initialization_options())
+            tasks.cancel_scope.cancel()
 
 
 async def serve_http(

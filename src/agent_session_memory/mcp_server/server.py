@@ -74,18 +74,21 @@ class MemoryMCP:
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
+        return await self.call(params.name, params.arguments or {}, ctx.request)
+
+    async def call(
+        self, name: str, arguments: dict[str, Any], request: Any
+    ) -> types.CallToolResult:
         """Run a tool; every failure is a tool error carrying our error code, never a crash."""
         try:
-            spec = TOOLS_BY_NAME.get(params.name)
+            spec = TOOLS_BY_NAME.get(name)
             if spec is None:
-                raise NotFound(
-                    f"no tool {params.name!r}; the tools are: {', '.join(TOOLS_BY_NAME)}"
-                )
-            structured = await self.run(spec, params.arguments or {}, ctx.request)
+                raise NotFound(f"no tool {name!r}; the tools are: {', '.join(TOOLS_BY_NAME)}")
+            structured = await self.run(spec, arguments, request)
         except AgentMemoryError as exc:
             return _error(exc.to_dict())
         except Exception:
-            log.exception("tool %s failed", params.name)
+            log.exception("tool %r failed", name)
             return _error({"code": "internal_error", "message": "internal error", "details": {}})
         text = json.dumps(structured, ensure_ascii=False)
         return types.CallToolResult(
@@ -240,7 +243,19 @@ def _hours(value: Any) -> float:
 
 
 def _error(error: dict[str, Any]) -> types.CallToolResult:
+    error = _clean(error)
     text = f"{error['code']}: {error['message']}"
     return types.CallToolResult(
         content=[types.TextContent(text=text)], structured_content={"error": error}, is_error=True
     )
+
+
+def _clean(value: Any) -> Any:
+    """No lone surrogate from a caller's input may reach the reply: it cannot be encoded."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
