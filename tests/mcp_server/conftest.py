@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from mcp import Client, StdioServerParameters
+
 from tests.live_server import free_port
 
 ASM = [sys.executable, "-m", "agent_session_memory.cli"]
