@@ -25,17 +25,17 @@ class Connections:
     session tools need an explicit ``session_id``. The oldest entries go past ``MAX_CONNECTIONS``.
     """
 
-    def __init__(self, default_workspace: str) -> None:
-        self.default_workspace = default_workspace
+    def __init__(self) -> None:
         self._states: OrderedDict[str, Connection] = OrderedDict()
 
-    def get(self, request: Any) -> Connection:
+    def get(self, request: Any, default_workspace: str) -> Connection:
+        """The request's connection; a new one starts in ``default_workspace``."""
         key = connection_key(request)
         if key is None:
-            return Connection(self.default_workspace)
+            return Connection(default_workspace)
         state = self._states.get(key)
         if state is None:
-            state = self._states[key] = Connection(self.default_workspace)
+            state = self._states[key] = Connection(default_workspace)
             while len(self._states) > MAX_CONNECTIONS:
                 self._states.popitem(last=False)
         else:

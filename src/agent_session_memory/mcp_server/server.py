@@ -41,6 +41,8 @@ PRIMER = "memory_primer"
 # The client a request runs on: one for the whole server, or one per HTTP request (``asm serve``
 # mounts the server with a client that carries the caller's API key).
 ClientFor = Callable[[Any], AsyncMemoryClient]
+# The workspace a new connection starts in: fixed, or from the request (the caller's key).
+WorkspaceFor = Callable[[Any], str]
 
 
 class NoSession(SessionNotFound):
@@ -50,9 +52,12 @@ class NoSession(SessionNotFound):
 class MemoryMCP:
     """The server's handlers, bound to a client and the connections' state."""
 
-    def __init__(self, client_for: ClientFor, default_workspace: str) -> None:
+    def __init__(self, client_for: ClientFor, workspace: str | WorkspaceFor) -> None:
         self.client_for = client_for
-        self.connections = Connections(default_workspace)
+        self.workspace_for: WorkspaceFor = (
+            (lambda request: workspace) if isinstance(workspace, str) else workspace
+        )
+        self.connections = Connections()
         self.server: Server[Any] = Server(
             NAME,
             version=__version__,
@@ -97,7 +102,7 @@ class MemoryMCP:
 
     async def run(self, spec: ToolSpec, arguments: dict[str, Any], request: Any) -> dict[str, Any]:
         """Validate, fill in the connection's session and workspace, call the client."""
-        connection = self.connections.get(request)
+        connection = self._connection(request)
         params = spec.params(arguments, _defaults(spec, arguments, connection))
         client = self.client_for(request)
         result = await getattr(client, spec.operation)(**params)
@@ -109,6 +114,9 @@ class MemoryMCP:
             if session:
                 connection.workspace_id = session.workspace_id
         return spec.structured(result)
+
+    def _connection(self, request: Any) -> Connection:
+        return self.connections.get(request, self.workspace_for(request))
 
     # -- resources ------------------------------------------------------------------------------
     async def list_resources(
@@ -146,7 +154,7 @@ class MemoryMCP:
         )
 
     async def _resource(self, uri: str, request: Any) -> tuple[str, str]:
-        connection = self.connections.get(request)
+        connection = self._connection(request)
         client = self.client_for(request)
         if uri == BRIEFING_URI:
             briefing = await client.get_briefing(workspace_id=connection.workspace_id)
@@ -177,7 +185,7 @@ class MemoryMCP:
         if params.name != PRIMER:
             raise MCPError(code=types.INVALID_PARAMS, message=f"no prompt {params.name!r}")
         hours = _hours((params.arguments or {}).get("lookback_hours"))
-        connection = self.connections.get(ctx.request)
+        connection = self._connection(ctx.request)
         try:
             briefing = await self.client_for(ctx.request).get_briefing(
                 hours, workspace_id=connection.workspace_id
