@@ -74,3 +74,18 @@ def test_the_session_tools_take_an_explicit_session_id() -> None:
     for tool in TOOLS:
         has = "session_id" in tool.input_schema["properties"]
         assert has == (tool.session in (SessionUse.REQUIRED, SessionUse.OPTIONAL)), tool.name
+
+
+def test_every_tool_resource_prompt_and_hook_is_documented() -> None:
+    from pathlib import Path
+
+    from agent_session_memory.mcp_server.hooks import EVENTS
+    from agent_session_memory.mcp_server.server import BRIEFING_URI, CONTEXT_URI, PRIMER
+
+    text = (Path(__file__).parents[2] / "docs" / "integrations" / "mcp.md").read_text()
+    for tool in TOOLS:
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{tool.name}`"))
+        missing = [a for a in tool.input_schema["properties"] if f"`{a}`" not in row]
+        assert missing == [], tool.name
+    for name in (BRIEFING_URI, CONTEXT_URI, PRIMER, *(f"asm hook {e}" for e in EVENTS)):
+        assert f"`{name}" in text, name
