@@ -15,24 +15,26 @@ from .workspace import default_workspace
 
 @contextlib.asynccontextmanager
 async def memory_mcp(
-    path: str | None = None, workspace_id: str | None = None
+    path: str | None = None, workspace_id: str | None = None, factory: type[MemoryMCP] = MemoryMCP
 ) -> AsyncIterator[MemoryMCP]:
     """A server on one client: embedded at ``path`` (or ``$AGENT_MEMORY_HOME``), or remote when
     ``$AGENT_MEMORY_URL`` is set; the workspace defaults to the working directory's project."""
     workspace = workspace_id or default_workspace()
     client = AsyncMemoryClient(path=path, workspace_id=workspace)
     try:
-        yield MemoryMCP(lambda request: client, workspace)
+        yield factory(lambda request: client, workspace)
     finally:
         await client.close()
 
 
-async def serve_stdio(path: str | None = None, workspace_id: str | None = None) -> None:
+async def serve_stdio(
+    path: str | None = None, workspace_id: str | None = None, factory: type[MemoryMCP] = MemoryMCP
+) -> None:
     from mcp.server.stdio import stdio_server
 
     from .unparsed import relay, relay_pair
 
-    async with memory_mcp(path, workspace_id) as mcp, stdio_server() as (read, write):
+    async with memory_mcp(path, workspace_id, factory) as mcp, stdio_server() as (read, write):
         send, receive = relay_pair()
 
         async def call_tool(params: types.CallToolRequestParams) -> types.CallToolResult:
