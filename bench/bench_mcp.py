@@ -127,12 +127,19 @@ def main() -> int:
     if args.serve:
         serve(args.serve)
         return 0
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as direct:
         figures = asyncio.run(_p50s(args.calls, args.rounds, home))
+        in_process = asyncio.run(_in_process(args.calls, direct))
     noop = figures[NOOP]["p50_ms"]
-    rows = [[name, f["p50_ms"], f["p95_ms"], f["p50_ms"] - noop] for name, f in figures.items()]
+    for name, f in figures.items():
+        f["in_process_p50_ms"] = in_process.get(name, 0.0)
+    rows = [
+        [name, f["p50_ms"], f["p95_ms"], f["p50_ms"] - noop, f["in_process_p50_ms"]]
+        for name, f in figures.items()
+    ]
     print(f"B8 MCP tool round trip over stdio ({args.calls} calls x {args.rounds} rounds)")
-    print(table(rows, ["tool", "p50 ms", "p95 ms", "p50 above no-op (ms)"]))
+    header = ["tool", "p50 ms", "p95 ms", "p50 above no-op (ms)", "same call in process p50 ms"]
+    print(table(rows, header))
     print("goal: p50 <= 2 ms above the no-op tool")
     write("b8_mcp", {"calls": args.calls, "rounds": args.rounds, "figures": figures})
     return 0
