@@ -163,18 +163,35 @@ def test_lone_surrogates_get_a_tool_error_and_the_server_keeps_serving(home: Pat
     assert replies[-1]["result"]["structuredContent"] == {"hits": []}
 
 
-def test_a_lone_surrogate_over_http_is_refused_and_the_server_keeps_serving(home: Path) -> None:
-    with http_process(home) as url:
-        headers = {
+def surrogate_call(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    body = (
+        '{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": '
+        f'"memory_remember", "arguments": {{"content": "a {LONE}"}}}}}}'
+    )
+    response = httpx.post(
+        url,
+        content=body.encode(),
+        headers={
             "content-type": "application/json",
             "accept": "application/json, text/event-stream",
             "mcp-protocol-version": "2026-07-28",
-        }
-        body = (
-            '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": '
-            f'"memory_remember", "arguments": {{"content": "a {LONE}"}}}}}}'
-        )
-        response = httpx.post(url, content=body.encode(), headers=headers, timeout=30)
-        assert response.status_code in (200, 400), response.text
-        assert "error" in response.text.lower()
-        assert httpx.get(url, timeout=5).status_code < 500
+            **(headers or {}),
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    reply: dict[str, Any] = response.json()
+    assert reply["id"] == 7 and reply["result"]["isError"] is True
+    return reply["result"]["structuredContent"]["error"]
+
+
+async def test_a_lone_surrogate_over_http_gets_a_tool_error_and_the_server_keeps_serving(
+    home: Path,
+) -> None:
+    from mcp import Client
+
+    with http_process(home) as url:
+        error = surrogate_call(url)
+        assert (error["code"], error["details"]["field"]) == ("invalid_input", "content")
+        async with Client(url) as client:
+            assert (await call(client, "memory_recall", {"query": "alive"}))["hits"] == []

@@ -15,6 +15,7 @@ from agent_session_memory.server.keys import KeyStore
 from tests.live_server import serve_in_thread
 
 from .conftest import call, error_of
+from .test_hostile_input import surrogate_call
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -46,6 +47,8 @@ async def test_the_mounted_server_uses_the_api_keys_and_their_workspaces(home: P
             assert hidden["code"] == "session_not_found"  # another workspace's session
             forbidden = await error_of(other, "memory_session_start", {"workspace_id": "alpha"})
             assert forbidden["code"] == "access_denied"
+        error = surrogate_call(f"{url}/mcp", {"authorization": f"Bearer {alpha}"})
+        assert error["code"] == "invalid_input"
         # the HTTP API sees what MCP wrote
         value = httpx.get(
             f"{url}/v1/sessions/{started['id']}/memory",

@@ -10,6 +10,7 @@ import mcp_types as types
 
 from ..client.async_client import AsyncMemoryClient
 from .server import MemoryMCP
+from .unparsed import AnswerUnparsed
 from .workspace import default_workspace
 
 
@@ -38,7 +39,7 @@ async def serve_stdio(
         send, receive = relay_pair()
 
         async def call_tool(params: types.CallToolRequestParams) -> types.CallToolResult:
-            return await mcp.call(params.name, params.arguments or {}, None)
+            return await mcp.call_params(params, None)
 
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(relay, read, send, write, call_tool)
@@ -53,7 +54,9 @@ async def serve_http(
 
     async with memory_mcp(path, workspace_id) as mcp:
         app = mcp.server.streamable_http_app(streamable_http_path=mount_path, host=host)
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+        config = uvicorn.Config(
+            AnswerUnparsed(app, mcp.call_params), host=host, port=port, log_level="warning"
+        )
         await uvicorn.Server(config).serve()
 
 

@@ -81,6 +81,11 @@ class MemoryMCP:
     ) -> types.CallToolResult:
         return await self.call(params.name, params.arguments or {}, ctx.request)
 
+    async def call_params(
+        self, params: types.CallToolRequestParams, request: Any
+    ) -> types.CallToolResult:
+        return await self.call(params.name, params.arguments or {}, request)
+
     async def call(
         self, name: str, arguments: dict[str, Any], request: Any
     ) -> types.CallToolResult:

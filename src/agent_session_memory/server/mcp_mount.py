@@ -93,6 +93,7 @@ def mount_mcp(
         from mcp.server.transport_security import TransportSecuritySettings
 
         from ..mcp_server.server import MemoryMCP
+        from ..mcp_server.unparsed import AnswerUnparsed
     except ImportError:
         return None
 
@@ -114,9 +115,8 @@ def mount_mcp(
             allowed_hosts=[f"{host}:*" for host in LOOPBACK] + ["[::1]:*"],
             allowed_origins=[f"http://{host}:*" for host in LOOPBACK] + ["http://[::1]:*"],
         )
-    server = MemoryMCP(client_for, workspace_for).server
-    manager = StreamableHTTPSessionManager(app=server, security_settings=security)
-    app.add_route(
-        PATH, KeyedEndpoint(StreamableHTTPASGIApp(manager), keys), methods=["GET", "POST", "DELETE"]
-    )
+    mcp = MemoryMCP(client_for, workspace_for)
+    manager = StreamableHTTPSessionManager(app=mcp.server, security_settings=security)
+    endpoint = AnswerUnparsed(StreamableHTTPASGIApp(manager), mcp.call_params)
+    app.add_route(PATH, KeyedEndpoint(endpoint, keys), methods=["GET", "POST", "DELETE"])
     return manager.run()
