@@ -108,7 +108,7 @@ export class MemoryClient {
     return this.transport.call(name, wire as Params<N>, options);
   }
 
-  private op<N extends OperationName>(
+  #op<N extends OperationName>(
     name: N,
     positional: Partial<Params<N>>,
     options: object | undefined,
@@ -123,38 +123,38 @@ export class MemoryClient {
     options: CreateSessionOptions = {},
     call?: CallOptions,
   ): Promise<{ session: Session; briefing: Briefing | null }> {
-    const session = await this.op("create_session", {}, options, call);
+    const session = await this.#op("create_session", {}, options, call);
     return { session, briefing: session.briefing };
   }
 
   /** A session's status, whatever it is (active, ended or expired). */
   getSession(sessionId: string, call?: CallOptions): Promise<Session> {
-    return this.op("get_session", { session_id: sessionId }, undefined, call);
+    return this.#op("get_session", { session_id: sessionId }, undefined, call);
   }
 
   /** A workspace's sessions, newest first. */
   listSessions(options: ListSessionsOptions = {}, call?: CallOptions): Promise<Session[]> {
-    return this.op("list_sessions", {}, options, call);
+    return this.#op("list_sessions", {}, options, call);
   }
 
   /** Keep a session alive: `expires_at = now + ttl` (its own, or `ttlSeconds`). */
   touchSession(sessionId: string, options: TouchSessionOptions = {}, call?: CallOptions): Promise<Session> {
-    return this.op("touch_session", { session_id: sessionId }, options, call);
+    return this.#op("touch_session", { session_id: sessionId }, options, call);
   }
 
   /** Turn the session's important working-memory items into long-term memories (idempotent). */
   commitSession(sessionId: string, options: CommitSessionOptions = {}, call?: CallOptions): Promise<CommitResult> {
-    return this.op("commit_session", { session_id: sessionId }, options, call);
+    return this.#op("commit_session", { session_id: sessionId }, options, call);
   }
 
   /** End a session, optionally committing it first (`commit: true`). */
   endSession(sessionId: string, options: EndSessionOptions = {}, call?: CallOptions): Promise<Session> {
-    return this.op("end_session", { session_id: sessionId }, options, call);
+    return this.#op("end_session", { session_id: sessionId }, options, call);
   }
 
   /** Delete a session, its working memory and messages (its memories stay); true if it existed. */
   deleteSession(sessionId: string, call?: CallOptions): Promise<boolean> {
-    return this.op("delete_session", { session_id: sessionId }, undefined, call);
+    return this.#op("delete_session", { session_id: sessionId }, undefined, call);
   }
 
   // -- working memory ----------------------------------------------------------------------------
@@ -166,7 +166,7 @@ export class MemoryClient {
     options: SetWorkingMemoryOptions = {},
     call?: CallOptions,
   ): Promise<number> {
-    return this.op("set_context", { session_id: sessionId, key, value }, options, call);
+    return this.#op("set_context", { session_id: sessionId, key, value }, options, call);
   }
 
   /** Store several keys atomically; resolves to each key's new version. */
@@ -176,7 +176,7 @@ export class MemoryClient {
     options: OptionsOf<"set_contexts", "session_id" | "items"> = {},
     call?: CallOptions,
   ): Promise<Record<string, number>> {
-    return this.op("set_contexts", { session_id: sessionId, items }, options, call);
+    return this.#op("set_contexts", { session_id: sessionId, items }, options, call);
   }
 
   /**
@@ -192,7 +192,7 @@ export class MemoryClient {
   ): Promise<unknown> {
     if (typeof keys === "string" || keys === undefined) {
       const params = keys === undefined ? {} : { keys: [keys] };
-      return this.op("get_context", { session_id: sessionId, ...params }, undefined, call);
+      return this.#op("get_context", { session_id: sessionId, ...params }, undefined, call);
     }
     const items = await this.getWorkingMemoryItems(sessionId, keys, call);
     return Object.fromEntries(Object.entries(items).map(([k, item]) => [k, item.value]));
@@ -205,19 +205,19 @@ export class MemoryClient {
     call?: CallOptions,
   ): Promise<Record<string, ContextItem>> {
     const params = keys === undefined ? {} : { keys: [...keys] };
-    return this.op("get_context_items", { session_id: sessionId, ...params }, undefined, call);
+    return this.#op("get_context_items", { session_id: sessionId, ...params }, undefined, call);
   }
 
   /** Sorted keys, optionally only those starting with `prefix` (not counted as reads). */
   listWorkingMemoryKeys(sessionId: string, prefix?: string, call?: CallOptions): Promise<string[]> {
     const params = prefix === undefined ? {} : { prefix };
-    return this.op("list_context_keys", { session_id: sessionId, ...params }, undefined, call);
+    return this.#op("list_context_keys", { session_id: sessionId, ...params }, undefined, call);
   }
 
   /** Delete keys; resolves to how many existed. */
   deleteWorkingMemory(sessionId: string, keys: string | readonly string[], call?: CallOptions): Promise<number> {
     const wire = typeof keys === "string" ? keys : [...keys];
-    return this.op("delete_context", { session_id: sessionId, keys: wire }, undefined, call);
+    return this.#op("delete_context", { session_id: sessionId, keys: wire }, undefined, call);
   }
 
   /**
@@ -254,7 +254,7 @@ export class MemoryClient {
   // -- chat messages -----------------------------------------------------------------------------
   /** Append messages atomically; resolves to them with their `seq` numbers. */
   appendMessages(sessionId: string, messages: readonly NewMessage[], call?: CallOptions): Promise<Message[]> {
-    return this.op("add_messages", { session_id: sessionId, messages: [...messages] }, undefined, call);
+    return this.#op("add_messages", { session_id: sessionId, messages: [...messages] }, undefined, call);
   }
 
   /** Append one message; resolves to it with its `seq`. */
@@ -274,48 +274,48 @@ export class MemoryClient {
    * splitting a tool call from its results; the system message and newest user message stay).
    */
   getMessages(sessionId: string, options: GetMessagesOptions = {}, call?: CallOptions): Promise<Message[]> {
-    return this.op("get_messages", { session_id: sessionId }, options, call);
+    return this.#op("get_messages", { session_id: sessionId }, options, call);
   }
 
   /** How many messages the session holds (default: active ones). */
   countMessages(sessionId: string, options: CountMessagesOptions = {}, call?: CallOptions): Promise<number> {
-    return this.op("count_messages", { session_id: sessionId }, options, call);
+    return this.#op("count_messages", { session_id: sessionId }, options, call);
   }
 
   /** Delete every message of the session; resolves to how many there were. */
   clearMessages(sessionId: string, call?: CallOptions): Promise<number> {
-    return this.op("clear_messages", { session_id: sessionId }, undefined, call);
+    return this.#op("clear_messages", { session_id: sessionId }, undefined, call);
   }
 
   // -- long-term memory --------------------------------------------------------------------------
   /** Store one long-term memory now (never retried: it is not idempotent). */
   remember(content: string, options: RememberOptions = {}, call?: CallOptions): Promise<Memory> {
-    return this.op("remember", { content }, options, call);
+    return this.#op("remember", { content }, options, call);
   }
 
   /** Hybrid (semantic + lexical) search over long-term memories, best first. */
   recall(query: string, options: RecallOptions = {}, call?: CallOptions): Promise<RecallHit[]> {
-    return this.op("recall", { query }, options, call);
+    return this.#op("recall", { query }, options, call);
   }
 
   /** One memory by id. */
   getMemory(memoryId: string, options: MemoryOptions = {}, call?: CallOptions): Promise<Memory> {
-    return this.op("get_memory", { memory_id: memoryId }, options, call);
+    return this.#op("get_memory", { memory_id: memoryId }, options, call);
   }
 
   /** Change a memory; what is not given stays as it is. */
   updateMemory(memoryId: string, changes: UpdateMemoryChanges, call?: CallOptions): Promise<Memory> {
-    return this.op("update_memory", { memory_id: memoryId }, changes, call);
+    return this.#op("update_memory", { memory_id: memoryId }, changes, call);
   }
 
   /** Delete one memory; true if it existed. */
   forget(memoryId: string, options: MemoryOptions = {}, call?: CallOptions): Promise<boolean> {
-    return this.op("forget", { memory_id: memoryId }, options, call);
+    return this.#op("forget", { memory_id: memoryId }, options, call);
   }
 
   /** Forget every memory matching the filter; resolves to how many. */
   forgetWhere(filter: ForgetWhereOptions, call?: CallOptions): Promise<number> {
-    return this.op("forget_where", {}, filter, call);
+    return this.#op("forget_where", {}, filter, call);
   }
 
   // -- briefings and activity --------------------------------------------------------------------
@@ -327,12 +327,12 @@ export class MemoryClient {
     call?: CallOptions,
   ): Promise<Briefing> {
     const positional = { lookback_hours: lookbackHours, include_threads: includeThreads };
-    return this.op("get_briefing", positional, options, call);
+    return this.#op("get_briefing", positional, options, call);
   }
 
   /** The workspace's activity log, oldest first. */
   listEvents(options: ListEventsOptions = {}, call?: CallOptions): Promise<Event[]> {
-    return this.op("list_events", {}, options, call);
+    return this.#op("list_events", {}, options, call);
   }
 }
 

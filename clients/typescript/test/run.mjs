@@ -15,7 +15,7 @@ const only = process.argv.slice(2);
 const server = process.env.ASM_URL ? null : await startServer();
 let status = 1;
 try {
-  const result = spawnSync(process.execPath, ["--test", ...(only.length ? only : files)], {
+  const result = spawnSync(process.execPath, ["--test", "--test-concurrency=4", ...(only.length ? only : files)], {
     stdio: "inherit",
     env: { ...process.env, ASM_URL: process.env.ASM_URL || server.url },
   });
