@@ -128,3 +128,13 @@ def test_a_session_travels_between_typescript_and_python(node: str, tmp_path: Pa
     ]
     assert read["memory"]["content"] == "Python said: ship it"
     assert read["top"] == "Python said: ship it"
+
+
+def test_the_package_has_no_runtime_dependencies_and_the_python_version() -> None:
+    from agent_session_memory import __version__
+
+    package = json.loads((PACKAGE / "package.json").read_text())
+    lock = json.loads((PACKAGE / "package-lock.json").read_text())
+    assert "dependencies" not in package and "peerDependencies" not in package
+    assert package["version"] == lock["packages"][""]["version"] == __version__
+    assert package["type"] == "module" and package["engines"]["node"] == ">=18"

@@ -65,3 +65,50 @@ test("the README shows the product doc's calls", () => {
     assert.ok(README.includes(call), call);
   }
 });
+
+// Every method with its CallOptions last: a new method must be added here.
+const WITH_CALL_OPTIONS = {
+  call: (c, o) => c.call("get_session", { session_id: "s" }, o),
+  createSession: (c, o) => c.createSession({}, o),
+  getSession: (c, o) => c.getSession("s", o),
+  listSessions: (c, o) => c.listSessions({}, o),
+  touchSession: (c, o) => c.touchSession("s", {}, o),
+  commitSession: (c, o) => c.commitSession("s", {}, o),
+  endSession: (c, o) => c.endSession("s", {}, o),
+  deleteSession: (c, o) => c.deleteSession("s", o),
+  setWorkingMemory: (c, o) => c.setWorkingMemory("s", "k", 1, {}, o),
+  setWorkingMemoryItems: (c, o) => c.setWorkingMemoryItems("s", { k: 1 }, {}, o),
+  getWorkingMemory: (c, o) => c.getWorkingMemory("s", "k", o),
+  getWorkingMemoryItems: (c, o) => c.getWorkingMemoryItems("s", ["k"], o),
+  listWorkingMemoryKeys: (c, o) => c.listWorkingMemoryKeys("s", undefined, o),
+  deleteWorkingMemory: (c, o) => c.deleteWorkingMemory("s", "k", o),
+  updateWorkingMemory: (c, o) => c.updateWorkingMemory("s", "k", () => 1, {}, o),
+  appendMessages: (c, o) => c.appendMessages("s", [{ role: "user", content: "x" }], o),
+  appendMessage: (c, o) => c.appendMessage("s", "user", "x", {}, o),
+  getMessages: (c, o) => c.getMessages("s", {}, o),
+  countMessages: (c, o) => c.countMessages("s", {}, o),
+  clearMessages: (c, o) => c.clearMessages("s", o),
+  remember: (c, o) => c.remember("x", {}, o),
+  recall: (c, o) => c.recall("x", {}, o),
+  getMemory: (c, o) => c.getMemory("m", {}, o),
+  updateMemory: (c, o) => c.updateMemory("m", {}, o),
+  forget: (c, o) => c.forget("m", {}, o),
+  forgetWhere: (c, o) => c.forgetWhere({ everything: true }, o),
+  getBriefing: (c, o) => c.getBriefing(24, true, {}, o),
+  listEvents: (c, o) => c.listEvents({}, o),
+};
+
+test("every method takes an AbortSignal last: an aborted one sends nothing and rejects", async () => {
+  assert.deepEqual(Object.keys(WITH_CALL_OPTIONS).sort(), [...METHODS].sort());
+  let requests = 0;
+  const counting = (...args) => {
+    requests += 1;
+    return fetch(...args);
+  };
+  const client = freshClient({ fetch: counting });
+  const reason = new Error("cancelled by the caller");
+  for (const [name, call] of Object.entries(WITH_CALL_OPTIONS)) {
+    await assert.rejects(call(client, { signal: AbortSignal.abort(reason) }), (error) => error === reason, name);
+  }
+  assert.equal(requests, 0);
+});
