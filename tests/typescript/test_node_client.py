@@ -65,6 +65,11 @@ def test_node_test_suite_passes_against_a_real_server(node: str) -> None:
     assert "# fail 0" in summary and "# pass " in summary, summary
 
 
+def test_typescript_sources_are_formatted(node: str) -> None:
+    result = _run(node, "node_modules/prettier/bin/prettier.cjs", "--check", ".")
+    assert result.returncode == 0, f"run npm run format:\n{result.stdout}{result.stderr}"
+
+
 def test_generated_types_match_the_live_openapi_document(tmp_path: Path) -> None:
     with serve_in_thread(home=tmp_path / "home") as url:
         document = httpx.get(f"{url}/openapi.json").json()

@@ -15,8 +15,13 @@ console.log(`session ${session.id} (expires ${session.expires_at})`);
 console.log(`briefing: ${briefing.recent_activity_summary}`);
 
 // Working memory: plain JSON values, and an atomic counter.
-await client.setWorkingMemory(session.id, "current_task", { description: "Debugging auth", file: "auth.py" });
-await client.setWorkingMemory(session.id, "decision", "Tokens are JWTs signed with RS256", { importance: 0.9 });
+await client.setWorkingMemory(session.id, "current_task", {
+  description: "Debugging auth",
+  file: "auth.py",
+});
+await client.setWorkingMemory(session.id, "decision", "Tokens are JWTs signed with RS256", {
+  importance: 0.9,
+});
 const turns = await client.updateWorkingMemory(session.id, "turns", (n) => (n ?? 0) + 1);
 console.log("task:", await client.getWorkingMemory(session.id, "current_task"), "turns:", turns);
 

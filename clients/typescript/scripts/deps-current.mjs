@@ -15,6 +15,7 @@ const wanted = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"))
 const have = JSON.parse(readFileSync(installed, "utf8")).packages;
 for (const [path, meta] of Object.entries(wanted)) {
   if (path === "") continue;
-  if (have[path]?.version !== meta.version) stale(`${path} ${have[path]?.version ?? "missing"}, want ${meta.version}`);
+  if (have[path]?.version !== meta.version)
+    stale(`${path} ${have[path]?.version ?? "missing"}, want ${meta.version}`);
   if (!existsSync(join(root, path, "package.json"))) stale(`${path} is missing on disk`);
 }

@@ -24,7 +24,9 @@ import { ROUTES } from "./generated.js";
 import { Transport, type CallOptions } from "./transport.js";
 
 /** `ttl_seconds` -> `ttlSeconds`, at the type level. */
-type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+type Camel<S extends string> = S extends `${infer H}_${infer T}`
+  ? `${H}${Capitalize<Camel<T>>}`
+  : S;
 /** An operation's wire parameters as optional camelCase options, without the positional ones. */
 export type OptionsOf<N extends OperationName, Positional extends keyof Params<N> = never> = {
   [K in Exclude<keyof Params<N>, Positional> as Camel<K & string>]?: Params<N>[K];
@@ -138,17 +140,29 @@ export class MemoryClient {
   }
 
   /** Keep a session alive: `expires_at = now + ttl` (its own, or `ttlSeconds`). */
-  touchSession(sessionId: string, options: TouchSessionOptions = {}, call?: CallOptions): Promise<Session> {
+  touchSession(
+    sessionId: string,
+    options: TouchSessionOptions = {},
+    call?: CallOptions,
+  ): Promise<Session> {
     return this.#op("touch_session", { session_id: sessionId }, options, call);
   }
 
   /** Turn the session's important working-memory items into long-term memories (idempotent). */
-  commitSession(sessionId: string, options: CommitSessionOptions = {}, call?: CallOptions): Promise<CommitResult> {
+  commitSession(
+    sessionId: string,
+    options: CommitSessionOptions = {},
+    call?: CallOptions,
+  ): Promise<CommitResult> {
     return this.#op("commit_session", { session_id: sessionId }, options, call);
   }
 
   /** End a session, optionally committing it first (`commit: true`). */
-  endSession(sessionId: string, options: EndSessionOptions = {}, call?: CallOptions): Promise<Session> {
+  endSession(
+    sessionId: string,
+    options: EndSessionOptions = {},
+    call?: CallOptions,
+  ): Promise<Session> {
     return this.#op("end_session", { session_id: sessionId }, options, call);
   }
 
@@ -183,8 +197,16 @@ export class MemoryClient {
    * One key: its value (null when absent). A list of keys: `{key: value}` of those present.
    * No key: the whole working memory.
    */
-  getWorkingMemory<T = JsonValue>(sessionId: string, key: string, call?: CallOptions): Promise<T | null>;
-  getWorkingMemory(sessionId: string, keys?: readonly string[], call?: CallOptions): Promise<Record<string, JsonValue>>;
+  getWorkingMemory<T = JsonValue>(
+    sessionId: string,
+    key: string,
+    call?: CallOptions,
+  ): Promise<T | null>;
+  getWorkingMemory(
+    sessionId: string,
+    keys?: readonly string[],
+    call?: CallOptions,
+  ): Promise<Record<string, JsonValue>>;
   async getWorkingMemory(
     sessionId: string,
     keys?: string | readonly string[],
@@ -215,7 +237,11 @@ export class MemoryClient {
   }
 
   /** Delete keys; resolves to how many existed. */
-  deleteWorkingMemory(sessionId: string, keys: string | readonly string[], call?: CallOptions): Promise<number> {
+  deleteWorkingMemory(
+    sessionId: string,
+    keys: string | readonly string[],
+    call?: CallOptions,
+  ): Promise<number> {
     const wire = typeof keys === "string" ? keys : [...keys];
     return this.#op("delete_context", { session_id: sessionId, keys: wire }, undefined, call);
   }
@@ -237,24 +263,44 @@ export class MemoryClient {
       const item = items[key];
       const value = await update(item === undefined ? null : (item.value as T));
       try {
-        await this.setWorkingMemory(sessionId, key, value, { ...options, expectedVersion: item?.version ?? 0 }, call);
+        await this.setWorkingMemory(
+          sessionId,
+          key,
+          value,
+          { ...options, expectedVersion: item?.version ?? 0 },
+          call,
+        );
         return value;
       } catch (error) {
         if (!(error instanceof Conflict) || error.code !== "conflict") throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt + 1, 20)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.random() * Math.min(attempt + 1, 20)),
+        );
       }
     }
-    throw new Conflict(`could not update ${JSON.stringify(key)}: ${UPDATE_RETRIES} conflicting writers in a row`, {
-      code: "conflict",
-      status: 409,
-      details: { key },
-    });
+    throw new Conflict(
+      `could not update ${JSON.stringify(key)}: ${UPDATE_RETRIES} conflicting writers in a row`,
+      {
+        code: "conflict",
+        status: 409,
+        details: { key },
+      },
+    );
   }
 
   // -- chat messages -----------------------------------------------------------------------------
   /** Append messages atomically; resolves to them with their `seq` numbers. */
-  appendMessages(sessionId: string, messages: readonly NewMessage[], call?: CallOptions): Promise<Message[]> {
-    return this.#op("add_messages", { session_id: sessionId, messages: [...messages] }, undefined, call);
+  appendMessages(
+    sessionId: string,
+    messages: readonly NewMessage[],
+    call?: CallOptions,
+  ): Promise<Message[]> {
+    return this.#op(
+      "add_messages",
+      { session_id: sessionId, messages: [...messages] },
+      undefined,
+      call,
+    );
   }
 
   /** Append one message; resolves to it with its `seq`. */
@@ -273,12 +319,20 @@ export class MemoryClient {
    * Messages, oldest first: all, the newest `lastN`, or the newest that fit `maxTokens` (never
    * splitting a tool call from its results; the system message and newest user message stay).
    */
-  getMessages(sessionId: string, options: GetMessagesOptions = {}, call?: CallOptions): Promise<Message[]> {
+  getMessages(
+    sessionId: string,
+    options: GetMessagesOptions = {},
+    call?: CallOptions,
+  ): Promise<Message[]> {
     return this.#op("get_messages", { session_id: sessionId }, options, call);
   }
 
   /** How many messages the session holds (default: active ones). */
-  countMessages(sessionId: string, options: CountMessagesOptions = {}, call?: CallOptions): Promise<number> {
+  countMessages(
+    sessionId: string,
+    options: CountMessagesOptions = {},
+    call?: CallOptions,
+  ): Promise<number> {
     return this.#op("count_messages", { session_id: sessionId }, options, call);
   }
 
@@ -304,7 +358,11 @@ export class MemoryClient {
   }
 
   /** Change a memory; what is not given stays as it is. */
-  updateMemory(memoryId: string, changes: UpdateMemoryChanges, call?: CallOptions): Promise<Memory> {
+  updateMemory(
+    memoryId: string,
+    changes: UpdateMemoryChanges,
+    call?: CallOptions,
+  ): Promise<Memory> {
     return this.#op("update_memory", { memory_id: memoryId }, changes, call);
   }
 
@@ -346,7 +404,8 @@ function snake(options: object | undefined): Record<string, unknown> {
 }
 
 function env(name: string): string | undefined {
-  const processLike = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const processLike = (globalThis as { process?: { env?: Record<string, string | undefined> } })
+    .process;
   const value = processLike?.env?.[name];
   return value ? value : undefined;
 }

@@ -28,7 +28,10 @@ export class AgentMemoryError extends Error {
   /** What the server adds, e.g. `{ field: "ttl_seconds" }` or `{ session_id }`. */
   readonly details: ErrorDetails;
 
-  constructor(message: string, options: { code?: string; status?: number; details?: ErrorDetails } = {}) {
+  constructor(
+    message: string,
+    options: { code?: string; status?: number; details?: ErrorDetails } = {},
+  ) {
     super(message);
     this.name = new.target.name;
     this.code = options.code ?? "internal_error";
@@ -75,8 +78,7 @@ export const ERRORS_BY_CODE: Record<ErrorCode, ErrorClass> = {
 /** The error for a `{"error": {code, message, details}}` body (an unknown code: the base class). */
 export function errorFromBody(status: number, body: unknown): AgentMemoryError {
   const error = (body as { error?: unknown } | null)?.error as
-    | { code?: unknown; message?: unknown; details?: unknown }
-    | undefined;
+    { code?: unknown; message?: unknown; details?: unknown } | undefined;
   if (!error || typeof error.code !== "string") {
     return new BackendUnavailable(`the server answered ${status} without an error body`, {
       code: "backend_unavailable",
@@ -85,6 +87,7 @@ export function errorFromBody(status: number, body: unknown): AgentMemoryError {
     });
   }
   const cls: ErrorClass = ERRORS_BY_CODE[error.code as ErrorCode] ?? AgentMemoryError;
-  const details = error.details && typeof error.details === "object" ? (error.details as ErrorDetails) : {};
+  const details =
+    error.details && typeof error.details === "object" ? (error.details as ErrorDetails) : {};
   return new cls(String(error.message ?? ""), { code: error.code, status, details });
 }

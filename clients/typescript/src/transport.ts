@@ -108,7 +108,10 @@ export class Transport {
           details: { url: this.baseUrl, timeout_ms: timeoutMs },
         });
       }
-      const reason = error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error);
+      const reason =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
       throw new BackendUnavailable(`cannot reach ${this.baseUrl}: ${reason}`, {
         code: "backend_unavailable",
         status: 0,
@@ -129,7 +132,11 @@ export class Transport {
 }
 
 /** The request for wire parameters: path segments, then a query string or a JSON body. */
-export function buildRequest(baseUrl: string, route: Route, params: Record<string, unknown>): Request {
+export function buildRequest(
+  baseUrl: string,
+  route: Route,
+  params: Record<string, unknown>,
+): Request {
   let path = route.path;
   const rest: Record<string, unknown> = { ...params };
   for (const name of route.pathParams) {
@@ -150,7 +157,13 @@ export function buildRequest(baseUrl: string, route: Route, params: Record<strin
 
 /** A path parameter that routes to exactly its operation (as the Python client checks). */
 function segment(name: string, value: unknown): string {
-  if (typeof value !== "string" || value === "" || value === "." || value === ".." || value.includes("/")) {
+  if (
+    typeof value !== "string" ||
+    value === "" ||
+    value === "." ||
+    value === ".." ||
+    value.includes("/")
+  ) {
     throw new InvalidInput(`${name}: ${JSON.stringify(value)} is not a valid id`, {
       code: "invalid_input",
       status: 0,
@@ -173,10 +186,13 @@ function decode(answer: Answer): unknown {
     body = answer.text === "" ? null : JSON.parse(answer.text);
   } catch {
     if (answer.status < 400) {
-      throw new BackendUnavailable(`the server answered ${answer.status} with a body that is not JSON`, {
-        code: "backend_unavailable",
-        status: answer.status,
-      });
+      throw new BackendUnavailable(
+        `the server answered ${answer.status} with a body that is not JSON`,
+        {
+          code: "backend_unavailable",
+          status: answer.status,
+        },
+      );
     }
   }
   if (answer.status >= 400) throw errorFromBody(answer.status, body);

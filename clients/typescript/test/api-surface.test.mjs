@@ -7,8 +7,13 @@ import * as api from "../dist/index.js";
 import { MemoryClient, MemoryNotFound, SessionNotFound } from "../dist/index.js";
 import { freshClient } from "./support/client.mjs";
 
-const METHODS = Object.getOwnPropertyNames(MemoryClient.prototype).filter((n) => n !== "constructor");
-const DOC = readFileSync(new URL("../../../docs/integrations/typescript.md", import.meta.url), "utf8");
+const METHODS = Object.getOwnPropertyNames(MemoryClient.prototype).filter(
+  (n) => n !== "constructor",
+);
+const DOC = readFileSync(
+  new URL("../../../docs/integrations/typescript.md", import.meta.url),
+  "utf8",
+);
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 // Each session method with arguments valid but for the unknown session id.
@@ -52,16 +57,28 @@ test("every method that takes a memory id rejects an unknown one with MemoryNotF
 });
 
 test("every public method is documented in docs/integrations/typescript.md", () => {
-  assert.deepEqual(METHODS.filter((name) => !DOC.includes(`\`${name}(`)), []);
+  assert.deepEqual(
+    METHODS.filter((name) => !DOC.includes(`\`${name}(`)),
+    [],
+  );
 });
 
 test("every exported class and function is named in the docs", () => {
   const exported = Object.keys(api).filter((name) => name !== "UPDATE_RETRIES");
-  assert.deepEqual(exported.filter((name) => !DOC.includes(name)), []);
+  assert.deepEqual(
+    exported.filter((name) => !DOC.includes(name)),
+    [],
+  );
 });
 
 test("the README shows the product doc's calls", () => {
-  for (const call of ["new MemoryClient({", "createSession(", "setWorkingMemory(", "getWorkingMemory(", "getBriefing("]) {
+  for (const call of [
+    "new MemoryClient({",
+    "createSession(",
+    "setWorkingMemory(",
+    "getWorkingMemory(",
+    "getBriefing(",
+  ]) {
     assert.ok(README.includes(call), call);
   }
 });
@@ -108,7 +125,11 @@ test("every method takes an AbortSignal last: an aborted one sends nothing and r
   const client = freshClient({ fetch: counting });
   const reason = new Error("cancelled by the caller");
   for (const [name, call] of Object.entries(WITH_CALL_OPTIONS)) {
-    await assert.rejects(call(client, { signal: AbortSignal.abort(reason) }), (error) => error === reason, name);
+    await assert.rejects(
+      call(client, { signal: AbortSignal.abort(reason) }),
+      (error) => error === reason,
+      name,
+    );
   }
   assert.equal(requests, 0);
 });

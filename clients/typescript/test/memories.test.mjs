@@ -22,14 +22,20 @@ test("remember then recall finds it, with its tags and metadata", async () => {
   assert.equal(hits[0].memory.metadata.source, "adr-7");
   assert.equal(typeof hits[0].score, "number");
   const tagged = await client.recall("anything", { tags: ["auth"], minImportance: 0.5 });
-  assert.deepEqual(tagged.map((h) => h.memory.id), [memory.id]);
+  assert.deepEqual(
+    tagged.map((h) => h.memory.id),
+    [memory.id],
+  );
 });
 
 test("getMemory, updateMemory, forget", async () => {
   const client = freshClient();
   const memory = await client.remember("Deploys happen on Tuesdays");
   assert.equal((await client.getMemory(memory.id)).content, memory.content);
-  const updated = await client.updateMemory(memory.id, { content: "Deploys happen on Wednesdays", importance: 0.9 });
+  const updated = await client.updateMemory(memory.id, {
+    content: "Deploys happen on Wednesdays",
+    importance: 0.9,
+  });
   assert.equal(updated.content, "Deploys happen on Wednesdays");
   assert.equal(updated.importance, 0.9);
   assert.equal(await client.forget(memory.id), true);
@@ -55,14 +61,19 @@ test("forgetWhere by tag; everything must be explicit", async () => {
 test("getBriefing(lookbackHours, includeThreads) reports activity and open threads", async () => {
   const client = freshClient();
   const { session } = await client.createSession();
-  await client.setWorkingMemory(session.id, "task", { goal: "Fix the login bug", status: "in_progress" });
+  await client.setWorkingMemory(session.id, "task", {
+    goal: "Fix the login bug",
+    status: "in_progress",
+  });
   await client.remember("The login bug comes from clock skew", { importance: 0.9 });
   const briefing = await client.getBriefing(24, true);
   assert.equal(briefing.workspace_id, client.workspaceId);
   assert.equal(briefing.lookback_hours, 24);
   assert.match(briefing.recent_activity_summary, /session/);
   assert.equal(briefing.recent_activity[0].session_id, session.id);
-  assert.ok(briefing.open_threads.some((t) => t.session_id === session.id && t.status === "in_progress"));
+  assert.ok(
+    briefing.open_threads.some((t) => t.session_id === session.id && t.status === "in_progress"),
+  );
   assert.ok(briefing.memories.some((m) => m.content.includes("clock skew")));
   const without = await client.getBriefing(1, false, { maxMemories: 0 });
   assert.deepEqual(without.open_threads, []);
@@ -76,7 +87,10 @@ test("listEvents shows the workspace's activity", async () => {
   const { session } = await client.createSession();
   await client.remember("x");
   const events = await client.listEvents({ sessionId: session.id });
-  assert.deepEqual(events.map((e) => e.type), ["session_started"]);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ["session_started"],
+  );
   const all = await client.listEvents({ types: ["memory_created"] });
   assert.equal(all.length, 1);
 });
@@ -89,8 +103,18 @@ test("call() reaches any operation with wire names and the client's workspace", 
   assert.equal(item.version, 1);
   const swept = await client.call("sweep", {});
   assert.deepEqual(swept, []);
-  await client.appendMessages(session.id, [{ role: "user", content: "a" }, { role: "user", content: "b" }]);
-  assert.equal(await client.call("set_message_status", { session_id: session.id, seqs: [1], status: "archived" }), 1);
+  await client.appendMessages(session.id, [
+    { role: "user", content: "a" },
+    { role: "user", content: "b" },
+  ]);
+  assert.equal(
+    await client.call("set_message_status", {
+      session_id: session.id,
+      seqs: [1],
+      status: "archived",
+    }),
+    1,
+  );
   assert.equal(await client.countMessages(session.id), 1);
   assert.equal(await client.countMessages(session.id, { status: "archived" }), 1);
 });

@@ -11,15 +11,24 @@ test("append, read all, last N, count, clear", async () => {
     { role: "system", content: "You are terse." },
     { role: "user", content: "Hi" },
   ]);
-  assert.deepEqual(added.map((m) => m.seq), [1, 2]);
+  assert.deepEqual(
+    added.map((m) => m.seq),
+    [1, 2],
+  );
   const one = await client.appendMessage(session.id, "assistant", "Hello!", { name: "bot" });
   assert.equal(one.seq, 3);
   assert.equal(one.name, "bot");
   assert.ok(one.token_count > 0);
   const all = await client.getMessages(session.id);
-  assert.deepEqual(all.map((m) => m.content), ["You are terse.", "Hi", "Hello!"]);
+  assert.deepEqual(
+    all.map((m) => m.content),
+    ["You are terse.", "Hi", "Hello!"],
+  );
   const last = await client.getMessages(session.id, { lastN: 2 });
-  assert.deepEqual(last.map((m) => m.role), ["user", "assistant"]);
+  assert.deepEqual(
+    last.map((m) => m.role),
+    ["user", "assistant"],
+  );
   assert.equal(await client.countMessages(session.id), 3);
   assert.equal(await client.clearMessages(session.id), 3);
   assert.equal(await client.countMessages(session.id), 0);
@@ -36,7 +45,10 @@ test("maxTokens keeps the system message and the newest user message, oldest fir
     { role: "user", content: "And now?" },
   ]);
   const window = await client.getMessages(session.id, { maxTokens: 50 });
-  assert.deepEqual(window.map((m) => m.content), ["Be brief.", "And now?"]);
+  assert.deepEqual(
+    window.map((m) => m.content),
+    ["Be brief.", "And now?"],
+  );
   const total = window.reduce((sum, m) => sum + m.token_count, 0);
   assert.ok(total <= 50);
 });
@@ -45,7 +57,11 @@ test("tool calls and their results travel with their fields", async () => {
   const client = freshClient();
   const { session } = await client.createSession();
   await client.appendMessages(session.id, [
-    { role: "assistant", content: "", tool_calls: [{ id: "c1", name: "search", args: { q: "x" } }] },
+    {
+      role: "assistant",
+      content: "",
+      tool_calls: [{ id: "c1", name: "search", args: { q: "x" } }],
+    },
     { role: "tool", content: "result", tool_call_id: "c1" },
   ]);
   const [call, result] = await client.getMessages(session.id);

@@ -12,7 +12,9 @@ import { URL, workspace } from "./support/client.mjs";
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DOC = resolve(PACKAGE, "../../docs/product/sessions.md");
-const snippets = [...readFileSync(DOC, "utf8").matchAll(/```typescript\n([\s\S]*?)```/g)].map((m) => m[1]);
+const snippets = [...readFileSync(DOC, "utf8").matchAll(/```typescript\n([\s\S]*?)```/g)].map(
+  (m) => m[1],
+);
 const [create, workingMemory, briefing] = snippets;
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
 
@@ -32,7 +34,10 @@ test("the doc has its three TypeScript snippets", () => {
 
 test("create + working memory snippets run verbatim", async () => {
   const client = newClient();
-  const run = new AsyncFunction("client", `${create}\n${workingMemory}\nreturn { session, briefing, memory };`);
+  const run = new AsyncFunction(
+    "client",
+    `${create}\n${workingMemory}\nreturn { session, briefing, memory };`,
+  );
   const { session, briefing: brief, memory } = await run(client);
   assert.equal(session.workspace_id, "my-workspace");
   assert.equal(session.ttl_seconds, 3600);
@@ -43,7 +48,10 @@ test("create + working memory snippets run verbatim", async () => {
 test("briefing snippet runs verbatim and logs the summary and open threads", async () => {
   const client = newClient();
   const { session } = await client.createSession();
-  await client.setWorkingMemory(session.id, "task", { goal: "Ship the TS client", status: "blocked" });
+  await client.setWorkingMemory(session.id, "task", {
+    goal: "Ship the TS client",
+    status: "blocked",
+  });
   const logged = [];
   const console = { log: (...args) => logged.push(args) };
   await new AsyncFunction("client", "console", briefing)(client, console);

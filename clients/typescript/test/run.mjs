@@ -15,10 +15,14 @@ const only = process.argv.slice(2);
 const server = process.env.ASM_URL ? null : await startServer();
 let status = 1;
 try {
-  const result = spawnSync(process.execPath, ["--test", "--test-concurrency=4", ...(only.length ? only : files)], {
-    stdio: "inherit",
-    env: { ...process.env, ASM_URL: process.env.ASM_URL || server.url },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--test", "--test-concurrency=4", ...(only.length ? only : files)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ASM_URL: process.env.ASM_URL || server.url },
+    },
+  );
   status = result.status ?? 1;
 } finally {
   await server?.stop();

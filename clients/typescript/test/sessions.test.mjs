@@ -27,7 +27,10 @@ test("createSession returns the session and no briefing unless asked", async () 
 test("createSession with briefing: true returns the workspace's briefing", async () => {
   const client = freshClient();
   await client.createSession();
-  const { session, briefing } = await client.createSession({ briefing: true, metadata: { agent: "ts" } });
+  const { session, briefing } = await client.createSession({
+    briefing: true,
+    metadata: { agent: "ts" },
+  });
   assert.equal(session.metadata.agent, "ts");
   assert.equal(briefing.workspace_id, client.workspaceId);
   assert.equal(typeof briefing.recent_activity_summary, "string");
@@ -46,7 +49,10 @@ test("getSession and listSessions", async () => {
   const { session } = await client.createSession();
   assert.equal((await client.getSession(session.id)).id, session.id);
   const listed = await client.listSessions({ status: "active", limit: 10 });
-  assert.deepEqual(listed.map((s) => s.id), [session.id]);
+  assert.deepEqual(
+    listed.map((s) => s.id),
+    [session.id],
+  );
 });
 
 test("touchSession extends the expiry, by ttlSeconds when given", async () => {
@@ -61,7 +67,9 @@ test("touchSession extends the expiry, by ttlSeconds when given", async () => {
 test("commitSession turns important working memory into memories", async () => {
   const client = freshClient();
   const { session } = await client.createSession();
-  await client.setWorkingMemory(session.id, "decision_db", "We decided to use Postgres", { importance: 0.9 });
+  await client.setWorkingMemory(session.id, "decision_db", "We decided to use Postgres", {
+    importance: 0.9,
+  });
   await client.setWorkingMemory(session.id, "scratch", "tmp", { importance: 0.1 });
   const result = await client.commitSession(session.id, { minImportance: 0.5, deduplicate: true });
   assert.equal(result.session_id, session.id);

@@ -26,7 +26,10 @@ before(async () => {
     req.on("data", (d) => (body += d));
     req.on("end", () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers, body });
-      const next = script.shift() ?? [500, { error: { code: "internal_error", message: "unscripted", details: {} } }];
+      const next = script.shift() ?? [
+        500,
+        { error: { code: "internal_error", message: "unscripted", details: {} } },
+      ];
       if (next === "hang") return;
       res.writeHead(next[0], { "content-type": "application/json" });
       res.end(typeof next[1] === "string" ? next[1] : JSON.stringify(next[1]));
@@ -45,8 +48,18 @@ function reset(...answers) {
   seen.length = 0;
 }
 
-const SESSION = { id: "s1", workspace_id: "w", status: "active", created_at: "x", expires_at: "y", ttl_seconds: 1 };
-const UNAVAILABLE = [503, { error: { code: "backend_unavailable", message: "redis down", details: {} } }];
+const SESSION = {
+  id: "s1",
+  workspace_id: "w",
+  status: "active",
+  created_at: "x",
+  expires_at: "y",
+  ttl_seconds: 1,
+};
+const UNAVAILABLE = [
+  503,
+  { error: { code: "backend_unavailable", message: "redis down", details: {} } },
+];
 
 test("an idempotent call is retried on 502/503/504 and succeeds", async () => {
   reset([502, "bad gateway"], UNAVAILABLE, [504, ""], [200, SESSION]);
@@ -138,7 +151,11 @@ test("an unreachable server is BackendUnavailable after the retries", async () =
 
 test("requests: bearer key, query strings (lists repeated, null empty), JSON bodies", async () => {
   reset([200, []], [200, 1], [200, {}]);
-  const client = new MemoryClient({ baseUrl: `${scriptedUrl}/`, apiKey: "asm_k_s", workspaceId: "w1" });
+  const client = new MemoryClient({
+    baseUrl: `${scriptedUrl}/`,
+    apiKey: "asm_k_s",
+    workspaceId: "w1",
+  });
   await client.listEvents({ types: ["a", "b"], limit: 3 });
   await client.setWorkingMemory("s_1", "k", { v: [1] }, { importance: null });
   await client.getWorkingMemory("s 1");
@@ -197,7 +214,9 @@ test("a call refused for an already-aborted signal leaves no timer behind (the p
     await client.getBriefing(24, true, {}, { signal: AbortSignal.abort() }).catch(() => {});
   `;
   const started = Date.now();
-  const { status } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
+  const { status } = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    timeout: 20_000,
+  });
   assert.equal(status, 0);
   assert.ok(Date.now() - started < 10_000, "a pending 60 s timer kept the process alive");
 });

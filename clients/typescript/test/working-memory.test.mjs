@@ -16,7 +16,10 @@ test("setWorkingMemory returns versions; getWorkingMemory reads one key, several
   assert.equal(await client.setWorkingMemory(id, "task", { goal: "fix auth", files: [] }), 1);
   assert.equal(await client.setWorkingMemory(id, "task", { goal: "fix auth", files: ["a.py"] }), 2);
   await client.setWorkingMemory(id, "user", "Alice", { importance: 0.7 });
-  assert.deepEqual(await client.getWorkingMemory(id, "task"), { goal: "fix auth", files: ["a.py"] });
+  assert.deepEqual(await client.getWorkingMemory(id, "task"), {
+    goal: "fix auth",
+    files: ["a.py"],
+  });
   assert.equal(await client.getWorkingMemory(id, "missing"), null);
   assert.deepEqual(await client.getWorkingMemory(id, ["user", "missing"]), { user: "Alice" });
   assert.deepEqual(await client.getWorkingMemory(id, ["user"]), { user: "Alice" });
@@ -28,14 +31,27 @@ test("setWorkingMemory returns versions; getWorkingMemory reads one key, several
 
 test("JSON values of every kind round-trip", async () => {
   const { client, id } = await session();
-  const values = { s: "é ✓", n: 1.5, i: -3, t: true, f: false, z: null, a: [1, "x", null], o: { deep: { er: [] } } };
+  const values = {
+    s: "é ✓",
+    n: 1.5,
+    i: -3,
+    t: true,
+    f: false,
+    z: null,
+    a: [1, "x", null],
+    o: { deep: { er: [] } },
+  };
   await client.setWorkingMemoryItems(id, values);
   assert.deepEqual(await client.getWorkingMemory(id), values);
 });
 
 test("items carry version, importance and reads; keys list sorted by prefix", async () => {
   const { client, id } = await session();
-  const versions = await client.setWorkingMemoryItems(id, { "a.1": 1, "a.2": 2, b: 3 }, { importance: 0.4 });
+  const versions = await client.setWorkingMemoryItems(
+    id,
+    { "a.1": 1, "a.2": 2, b: 3 },
+    { importance: 0.4 },
+  );
   assert.deepEqual(versions, { "a.1": 1, "a.2": 1, b: 1 });
   const items = await client.getWorkingMemoryItems(id, ["a.1", "nope"]);
   assert.deepEqual(Object.keys(items), ["a.1"]);
@@ -63,15 +79,22 @@ test("expectedVersion is compare-and-set: a stale version is a Conflict", async 
 
 test("updateWorkingMemory: 25 concurrent increments lose nothing", async () => {
   const { client, id } = await session();
-  const writes = Array.from({ length: 25 }, () => client.updateWorkingMemory(id, "count", (v) => (v ?? 0) + 1));
+  const writes = Array.from({ length: 25 }, () =>
+    client.updateWorkingMemory(id, "count", (v) => (v ?? 0) + 1),
+  );
   const written = await Promise.all(writes);
   assert.equal(await client.getWorkingMemory(id, "count"), 25);
-  assert.deepEqual([...written].sort((a, b) => a - b), Array.from({ length: 25 }, (_, i) => i + 1));
+  assert.deepEqual(
+    [...written].sort((a, b) => a - b),
+    Array.from({ length: 25 }, (_, i) => i + 1),
+  );
 });
 
 test("updateWorkingMemory accepts an async update and passes importance on", async () => {
   const { client, id } = await session();
-  const value = await client.updateWorkingMemory(id, "list", async (v) => [...(v ?? []), "x"], { importance: 0.9 });
+  const value = await client.updateWorkingMemory(id, "list", async (v) => [...(v ?? []), "x"], {
+    importance: 0.9,
+  });
   assert.deepEqual(value, ["x"]);
   const items = await client.getWorkingMemoryItems(id, ["list"]);
   assert.equal(items.list.importance, 0.9);

@@ -25,7 +25,14 @@ export function freePort() {
 
 /** Create an API key reaching `workspaces` in `home`; returns the key. */
 export function createKey(home, workspaces, name = "ts-tests") {
-  const [cmd, args] = asm(home, "keys", "create", "--name", name, ...workspaces.flatMap((w) => ["--workspace", w]));
+  const [cmd, args] = asm(
+    home,
+    "keys",
+    "create",
+    "--name",
+    name,
+    ...workspaces.flatMap((w) => ["--workspace", w]),
+  );
   return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
@@ -37,8 +44,19 @@ export async function startServer({ open = true, prepare } = {}) {
   const home = mkdtempSync(join(tmpdir(), "asm-ts-"));
   const prepared = prepare ? prepare(home) : undefined;
   const port = await freePort();
-  const [cmd, args] = asm(home, "serve", "--port", String(port), "--sweep-interval", "0", ...(open ? ["--open"] : []));
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AGENT_MEMORY_OPEN: "" } });
+  const [cmd, args] = asm(
+    home,
+    "serve",
+    "--port",
+    String(port),
+    "--sweep-interval",
+    "0",
+    ...(open ? ["--open"] : []),
+  );
+  const child = spawn(cmd, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, AGENT_MEMORY_OPEN: "" },
+  });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -54,7 +72,9 @@ export async function startServer({ open = true, prepare } = {}) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`asm serve exited with ${child.exitCode} (is ASM_PYTHON=${PYTHON} right?):\n${output}`);
+      throw new Error(
+        `asm serve exited with ${child.exitCode} (is ASM_PYTHON=${PYTHON} right?):\n${output}`,
+      );
     }
     try {
       const response = await fetch(`${url}/health`);
