@@ -226,6 +226,8 @@ export class MemoryClient {
     keys?: readonly string[],
     call?: CallOptions,
   ): Promise<Record<string, ContextItem>> {
+    // No keys asked, none returned (a query string cannot tell an empty list from no list).
+    if (keys !== undefined && keys.length === 0) return Promise.resolve({});
     const params = keys === undefined ? {} : { keys: [...keys] };
     return this.#op("get_context_items", { session_id: sessionId, ...params }, undefined, call);
   }

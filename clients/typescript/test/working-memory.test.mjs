@@ -23,6 +23,8 @@ test("setWorkingMemory returns versions; getWorkingMemory reads one key, several
   assert.equal(await client.getWorkingMemory(id, "missing"), null);
   assert.deepEqual(await client.getWorkingMemory(id, ["user", "missing"]), { user: "Alice" });
   assert.deepEqual(await client.getWorkingMemory(id, ["user"]), { user: "Alice" });
+  assert.deepEqual(await client.getWorkingMemory(id, []), {}, "no keys asked, none returned");
+  assert.deepEqual(await client.getWorkingMemoryItems(id, []), {});
   assert.deepEqual(await client.getWorkingMemory(id), {
     task: { goal: "fix auth", files: ["a.py"] },
     user: "Alice",
