@@ -1,4 +1,4 @@
-"""``asm``: demo, sessions, briefing, recall, export, import, gc, serve, keys."""
+"""``asm``: demo, sessions, briefing, recall, export, import, gc, serve, keys, ui."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from ..errors import AgentMemoryError
 from .progress import progress
 from .serve import add_parsers as add_server_parsers
 from .serve import cmd_keys, cmd_serve
+from .ui import add_parser as add_ui_parser
+from .ui import cmd_ui
 
 Handler = Callable[[MemoryClient, argparse.Namespace], int]
 HomeHandler = Callable[[argparse.Namespace], int]
@@ -126,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )
     add_server_parsers(sub)
+    add_ui_parser(sub)
     return parser
 
 
@@ -141,6 +144,7 @@ HOME_COMMANDS: dict[str, HomeHandler] = {  # the whole home, not one workspace
     "gc": cmd_gc,
     "serve": cmd_serve,
     "keys": cmd_keys,
+    "ui": cmd_ui,
 }
 COMMANDS = (*CLIENT_COMMANDS, *HOME_COMMANDS)
 

@@ -518,7 +518,8 @@ class LongTermMemory:
     def list(
         self, workspace_id: str, flt: MemoryFilter, *, limit: int = 100, offset: int = 0
     ) -> list[Memory]:
-        return self.lexical.select(workspace_id, flt, limit=limit, offset=offset)
+        """Newest first, as the operation promises (paging walks back in time)."""
+        return self.lexical.select(workspace_id, flt, limit=limit, offset=offset, newest_first=True)
 
     def close(self) -> None:
         self.chroma.close()

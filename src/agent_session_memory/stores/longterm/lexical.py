@@ -408,12 +408,19 @@ class LexicalStore:
         return None if row is None else from_json(row[0])
 
     def select(
-        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Memory]:
         where, params = flt.sql()
+        order = "DESC" if newest_first else "ASC"
         sql = (
             f"SELECT m.record FROM memories m WHERE m.workspace_id=? AND {where} "
-            "ORDER BY m.created_at, m.rid LIMIT ? OFFSET ?"
+            f"ORDER BY m.created_at {order}, m.rid {order} LIMIT ? OFFSET ?"
         )
         with self._tx() as db:
             rows = db.execute(
@@ -455,6 +462,15 @@ class LexicalStore:
                     "SELECT count(*) FROM memories WHERE workspace_id=?", (workspace_id,)
                 ).fetchone()[0]
             )
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        """Each workspace holding memories: its live (not superseded) count, last update."""
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT workspace_id, sum(superseded = 0), max(updated_at) FROM memories "
+                "GROUP BY workspace_id"
+            ).fetchall()
+        return {str(w): (int(n or 0), float(t or 0.0)) for w, n, t in rows}
 
     def fts_matches(self, text: str) -> int:
         """Index entries matching ``text`` in any workspace (tests: forgetting leaves nothing)."""
