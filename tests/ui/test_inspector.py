@@ -10,6 +10,7 @@ import pytest
 
 from agent_session_memory import MemoryNotFound, SessionNotFound
 from tests.ui.conftest import Inspector, open_page
+from tests.ui.screenshots import capture, pages
 from tests.ui.seed import OTHER, SECRET, WS
 
 
@@ -208,3 +209,10 @@ def test_ending_and_deleting_a_session_ask_first(page: Any, inspector: Inspector
     assert session.id not in page.inner_text("#sessions")
     with pytest.raises(SessionNotFound):
         client.get_session(session.id)
+
+
+def test_screenshots_of_the_main_pages(browser: Any, inspector: Inspector, tmp_path: Any) -> None:
+    written = capture(browser, inspector.url, inspector.key_acme, inspector.seeded, tmp_path)
+    names = [f"inspector-{name}.png" for name in pages(inspector.seeded)]
+    assert [p.name for p in written] == names
+    assert all(p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 10_000 for p in written)

@@ -14,8 +14,11 @@ function detail(ws, e) {
     parts.push(" → ", link(`/w/${enc(ws)}/memories/${enc(data.superseded_by)}`, `memory ${String(data.superseded_by).slice(0, 8)}`, { class: "id" }));
     delete data.superseded_by;
   }
-  const rest = Object.entries(data).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && !v.length));
-  if (rest.length) parts.push(" ", h("code", { class: "data" }, rest.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")));
+  // Zeros and empty lists say nothing; a list of ids reads better as its count.
+  const rest = Object.entries(data).filter(([, v]) => v !== null && v !== undefined && v !== 0
+    && !(Array.isArray(v) && !v.length));
+  const shown = rest.map(([k, v]) => (Array.isArray(v) ? `${k}: ${v.length}` : `${k}=${JSON.stringify(v)}`));
+  if (shown.length) parts.push(" ", h("code", { class: "data" }, shown.join(" ")));
   return parts;
 }
 
