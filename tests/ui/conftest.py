@@ -19,7 +19,7 @@ from agent_session_memory.config import Settings
 from agent_session_memory.engine import Engine
 from agent_session_memory.server.keys import KeyStore
 from tests.live_server import serve_in_thread
-from tests.ui.seed import OTHER, WS, Seeded, seed
+from tests.ui.seed import BULK, OTHER, WS, Seeded, seed
 
 CHROMIUM = os.environ.get("ASM_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
@@ -44,6 +44,7 @@ class Inspector:
     url: str  # the server's root
     key_acme: str  # reaches WS only
     key_other: str  # reaches OTHER only
+    key_agent: str  # reaches every workspace
     client: MemoryClient  # reaches both: the agent's side, for seeding and checking
     seeded: Seeded
 
@@ -54,13 +55,13 @@ def inspector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inspector]:
     keys = KeyStore(root / "keys.db")
     _, key_acme = keys.create([WS], "acme")
     _, key_other = keys.create([OTHER], "other")
-    _, key_both = keys.create([WS, OTHER], "agent")
+    _, key_both = keys.create([WS, OTHER, BULK], "agent")
     engine = Engine(Settings(home=root / "home"))
     with (
         serve_in_thread(engine, keys=keys) as url,
         MemoryClient(base_url=url, api_key=key_both, workspace_id=WS) as client,
     ):
-        yield Inspector(url, key_acme, key_other, client, seed(client))
+        yield Inspector(url, key_acme, key_other, key_both, client, seed(client))
     keys.close()
 
 

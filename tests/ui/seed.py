@@ -14,6 +14,7 @@ from agent_session_memory import MemoryClient
 
 WS = "acme"
 OTHER = "other"
+BULK = "bulk"  # filled by the paging test only
 SECRET = "B-only secret: the launch code is 0000"
 
 

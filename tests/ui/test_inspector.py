@@ -4,6 +4,7 @@ behind a confirmation."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from agent_session_memory import MemoryNotFound, SessionNotFound
 from tests.ui.conftest import Inspector, open_page
 from tests.ui.screenshots import capture, pages
-from tests.ui.seed import OTHER, SECRET, WS
+from tests.ui.seed import BULK, OTHER, SECRET, WS
 
 
 def rows(tab: Any, table: str) -> list[str]:
@@ -126,6 +127,30 @@ def test_filters_narrow_the_memories(
     contents = [r[4] if "q=" in query else r[0] for r in found]
     assert len(contents) == len(expected)
     assert all(c.startswith(e) for c, e in zip(contents, expected, strict=True))
+
+
+def test_memories_page_by_a_hundred_newest_first(browser: Any, inspector: Inspector) -> None:
+    records = [
+        {
+            "id": f"{n:032x}",
+            "content": f"bulk note number {n}",
+            "created_at": datetime.fromtimestamp(1_700_000_000 + n, UTC).isoformat(),
+        }
+        for n in range(105)
+    ]
+    assert inspector.client.import_workspace(records, workspace_id=BULK) == 105
+    context = browser.new_context()
+    context.add_init_script(f"sessionStorage.setItem('asm-api-key', {inspector.key_agent!r})")
+    tab = context.new_page()
+    open_page(tab, inspector, f"/w/{BULK}/memories", "#memories")
+    first = rows(tab, "memories")
+    assert len(first) == 100 and first[0].startswith("bulk note number 104")
+    tab.click("#older")
+    tab.wait_for_selector("text=Memories 101 to 105, newest first.")
+    assert [r.split("\t")[0] for r in rows(tab, "memories")] == [
+        f"bulk note number {n}" for n in range(4, -1, -1)
+    ]
+    context.close()
 
 
 def test_a_memory_shows_what_it_replaced_and_what_replaced_it(

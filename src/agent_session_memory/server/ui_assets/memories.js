@@ -1,6 +1,7 @@
 import { get, post, del } from "./api.js";
 import { badge, confirmAction, enc, h, json, link, num, table, when } from "./dom.js";
 
+const PAGE = 100;
 const FIELDS = ["q", "types", "tags", "min", "since", "until", "session", "superseded"];
 
 function list(value) {
@@ -111,9 +112,16 @@ export async function memoriesPage(ws, query) {
       "the same as the API's (semantic and lexical parts fused; importance and recency break ties)."),
       hitsView(ws, hits)];
   } else {
-    const { since, until, min_importance, ...rest } = params;
-    const memories = await get("/memories", { ...rest, since, until, min_importance, limit: 500 });
-    results = [h("p", { class: "muted" }, `${memories.length} memories, newest first.`), listView(ws, memories)];
+    const page = Math.max(0, Number(query.get("page") || 0));
+    const memories = await get("/memories", { ...params, limit: PAGE + 1, offset: page * PAGE });
+    const shown = memories.slice(0, PAGE);
+    const at = (n) => { const next = new URLSearchParams(query); next.set("page", String(n)); return `/w/${enc(ws)}/memories?${next}`; };
+    const pager = h("p", { class: "pager" },
+      page > 0 ? link(at(page - 1), "← Newer") : null, " ",
+      memories.length > PAGE ? link(at(page + 1), "Older →", { id: "older" }) : null);
+    const first = page * PAGE + 1;
+    results = [h("p", { class: "muted" }, shown.length
+      ? `Memories ${first} to ${first + shown.length - 1}, newest first.` : ""), listView(ws, shown), pager];
   }
   return h("section", null, h("h1", null, "Memories"), searchForm(ws, query), results);
 }

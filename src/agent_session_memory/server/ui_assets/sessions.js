@@ -53,9 +53,15 @@ async function workingMemory(id) {
   }
 }
 
+const MESSAGES = 200;
+
 async function messages(id) {
   try {
-    return await get(`/sessions/${enc(id)}/messages`, { status: "" });
+    const [list, total] = await Promise.all([
+      get(`/sessions/${enc(id)}/messages`, { status: "", last_n: MESSAGES }),
+      get(`/sessions/${enc(id)}/messages/count`, { status: "" }),
+    ]);
+    return { list, total };
   } catch (error) {
     if (error instanceof ApiError && error.code === "session_expired") return null;
     throw error;
@@ -87,15 +93,17 @@ function itemsView(ws, session, items) {
     { id: "working-memory" });
 }
 
-function messagesView(list) {
-  if (list === null) return h("p", { class: "muted" }, "Not readable: the session expired.");
+function messagesView(found) {
+  if (found === null) return h("p", { class: "muted" }, "Not readable: the session expired.");
+  const { list, total } = found;
   if (!list.length) return h("p", { class: "muted" }, "No message.");
-  return h("ol", { class: "messages", id: "messages" }, list.map((m) =>
+  const more = total > list.length ? h("p", { class: "muted" }, `The newest ${list.length} of ${total}.`) : null;
+  return [more, h("ol", { class: "messages", id: "messages" }, list.map((m) =>
     h("li", { class: `msg ${m.role} ${m.status}` },
       h("div", { class: "meta" }, badge(m.role, "role"), ` #${m.seq} · ${m.token_count} tokens`,
         m.status !== "active" ? ` · ${m.status}` : "", " · ", when(m.created_at)),
       h("div", { class: "content" }, m.content),
-      m.tool_calls && m.tool_calls.length ? json(m.tool_calls) : null)));
+      m.tool_calls && m.tool_calls.length ? json(m.tool_calls) : null)))];
 }
 
 function actions(ws, session) {
