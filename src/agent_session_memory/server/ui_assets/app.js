@@ -79,9 +79,11 @@ export async function render() {
     view.replaceChildren(h("p", null, "No such page. ", link("/", "Workspaces")));
     return;
   }
+  const asked = location.hash;
   try {
     const content = await found[1](...args, query);
-    if (parse().path === path) view.replaceChildren(content);
+    if (location.hash !== asked) return; // the person went elsewhere meanwhile
+    view.replaceChildren(content);
   } catch (error) {
     view.replaceChildren(errorView(error));
   }
