@@ -104,6 +104,7 @@ export interface Session {
   auto_commit: boolean;
   briefing: Briefing | null;
   commit_result: CommitResult | null;
+  last_activity: string | null;
 }
 
 /** One working-memory entry with the bookkeeping the commit scorer reads. */
@@ -151,6 +152,15 @@ export interface Event {
 }
 
 export type EventType = "session_started" | "session_touched" | "session_ended" | "session_expired" | "session_deleted" | "session_committed" | "memory_created" | "memory_merged" | "memory_updated" | "memory_superseded" | "memory_forgotten";
+
+/** A workspace at a glance: what an inspector lists before opening one. */
+export interface WorkspaceSummary {
+  id: string;
+  sessions: number;
+  active_sessions: number;
+  memories: number;
+  last_activity: string | null;
+}
 
 /** Parameters of `create_session`: Start a session: a span of work with a TTL and its own working memory. */
 export interface CreateSessionParams {
@@ -266,6 +276,8 @@ export interface GetContextItemsParams {
   session_id: string;
   /** One key, a list of keys, or none for every key. */
   keys?: string[];
+  /** Do not count this as a read (an inspector looking changes no read count). */
+  peek?: boolean;
 }
 
 /** Parameters of `list_context_keys`: Sorted keys (optionally only those starting with `prefix`); not counted as reads. */
@@ -370,6 +382,12 @@ export interface ListMemoriesParams {
   offset?: number;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string;
+  /** Only memories at least this important (0-1). */
+  min_importance?: number;
+  /** Only memories created at or after this time (ISO 8601 or epoch seconds). */
+  since?: string | number;
+  /** Only memories created at or before this time (ISO 8601 or epoch seconds). */
+  until?: string | number;
 }
 
 /** Parameters of `remember_many`: Store several long-term memories at once: embedded in one batch, written all or none. */
@@ -438,6 +456,14 @@ export interface ForgetParams {
   workspace_id?: string;
 }
 
+/** Parameters of `get_memory_history`: A memory with what it replaced, what replaced it, what was merged into it and its events. */
+export interface GetMemoryHistoryParams {
+  /** The memory's id. */
+  memory_id: string;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string;
+}
+
 /** Parameters of `forget_where`: Forget every memory matching the filter (`everything=True`: the whole workspace). */
 export interface ForgetWhereParams {
   /** Only memories of this type or these types (e.g. fact, decision, preference). */
@@ -488,6 +514,12 @@ export interface SweepParams {
   workspace_id?: string | null;
 }
 
+/** Parameters of `list_workspaces`: The workspaces with their session and memory counts and last activity (an overview). */
+export interface ListWorkspacesParams {
+  /** Only these workspaces, listed even when empty (default: every one the caller reaches: an API key's own, or all of the home's). */
+  workspace_ids?: string[];
+}
+
 /** Each operation's parameters (wire names) and result. */
 export interface Operations {
   create_session: { params: CreateSessionParams; result: Session };
@@ -517,10 +549,18 @@ export interface Operations {
   get_memory: { params: GetMemoryParams; result: Memory };
   update_memory: { params: UpdateMemoryParams; result: Memory };
   forget: { params: ForgetParams; result: boolean };
+  get_memory_history: { params: GetMemoryHistoryParams; result: {
+  memory: Memory;
+  supersedes: Memory[];
+  superseded_by: Memory | null;
+  merged_from: string[];
+  events: Event[];
+} };
   forget_where: { params: ForgetWhereParams; result: number };
   get_briefing: { params: GetBriefingParams; result: Briefing };
   list_events: { params: ListEventsParams; result: Event[] };
   sweep: { params: SweepParams; result: CommitResult[] };
+  list_workspaces: { params: ListWorkspacesParams; result: WorkspaceSummary[] };
 }
 export type OperationName = keyof Operations;
 
@@ -553,8 +593,10 @@ export const ROUTES = {
   get_memory: {"method": "GET", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
   update_memory: {"method": "PATCH", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": false, "idempotent": true, "workspace": true},
   forget: {"method": "DELETE", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
+  get_memory_history: {"method": "GET", "path": "/v1/memories/{memory_id}/history", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
   forget_where: {"method": "POST", "path": "/v1/memories/forget", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
   get_briefing: {"method": "GET", "path": "/v1/sessions/briefing", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
   list_events: {"method": "GET", "path": "/v1/events", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
   sweep: {"method": "POST", "path": "/v1/sweep", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
+  list_workspaces: {"method": "GET", "path": "/v1/workspaces", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": false},
 } as const;

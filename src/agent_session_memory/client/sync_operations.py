@@ -11,7 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..models import Briefing, CommitResult, ContextItem, Event, Memory, Message, RecallHit, Session
+from ..models import (
+    Briefing,
+    CommitResult,
+    ContextItem,
+    Event,
+    Memory,
+    MemoryHistory,
+    Message,
+    RecallHit,
+    Session,
+    WorkspaceSummary,
+)
 from .transport import Transport
 
 
@@ -188,12 +199,15 @@ class Operations:
         self,
         session_id: str,
         keys: str | Sequence[str] | None = None,
+        *,
+        peek: bool = False,
     ) -> dict[str, ContextItem]:
         """Keys with their versions, importance and read counts (missing keys absent)."""
         return self._transport.call(
             "get_context_items",
             session_id=session_id,
             keys=keys,
+            peek=peek,
         )
 
     def list_context_keys(
@@ -389,6 +403,9 @@ class Operations:
         limit: int = 100,
         offset: int = 0,
         workspace_id: str | None = None,
+        min_importance: float | None = None,
+        since: datetime | float | None = None,
+        until: datetime | float | None = None,
     ) -> list[Memory]:
         """A workspace's memories, newest first, filtered."""
         return self._transport.call(
@@ -399,6 +416,22 @@ class Operations:
             include_superseded=include_superseded,
             limit=limit,
             offset=offset,
+            workspace_id=self._workspace(workspace_id),
+            min_importance=min_importance,
+            since=since,
+            until=until,
+        )
+
+    def get_memory_history(
+        self,
+        memory_id: str,
+        *,
+        workspace_id: str | None = None,
+    ) -> MemoryHistory:
+        """A memory with what it replaced, what replaced it, what was merged into it and its events."""
+        return self._transport.call(
+            "get_memory_history",
+            memory_id=memory_id,
             workspace_id=self._workspace(workspace_id),
         )
 
@@ -530,4 +563,14 @@ class Operations:
         return self._transport.call(
             "sweep",
             workspace_id=self._workspace(workspace_id),
+        )
+
+    def list_workspaces(
+        self,
+        workspace_ids: str | Sequence[str] | None = None,
+    ) -> list[WorkspaceSummary]:
+        """The workspaces with their session and memory counts and last activity (an overview)."""
+        return self._transport.call(
+            "list_workspaces",
+            workspace_ids=workspace_ids,
         )

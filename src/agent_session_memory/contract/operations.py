@@ -22,9 +22,11 @@ from ..models import (
     ContextItem,
     Event,
     Memory,
+    MemoryHistory,
     Message,
     RecallHit,
     Session,
+    WorkspaceSummary,
 )
 from .operation import Operation, Route, Scope, operation
 
@@ -243,10 +245,14 @@ def get_context_item(session_id: str, key: str) -> ContextItem | None:
     scope=Scope.SESSION,
     route=Route("GET", "/v1/sessions/{session_id}/memory/items"),
     idempotent=True,
-    params={"session_id": SESSION_ID, "keys": KEYS},
+    params={
+        "session_id": SESSION_ID,
+        "keys": KEYS,
+        "peek": "Do not count this as a read (an inspector looking changes no read count).",
+    },
 )
 def get_context_items(
-    session_id: str, keys: str | Sequence[str] | None = None
+    session_id: str, keys: str | Sequence[str] | None = None, *, peek: bool = False
 ) -> dict[str, ContextItem]:
     """Keys with their versions, importance and read counts (missing keys absent)."""
 
@@ -465,6 +471,9 @@ def get_memory(memory_id: str, *, workspace_id: str | None = None) -> Memory:
         "limit": "At most this many memories, newest first.",
         "offset": "Skip this many first (paging).",
         "workspace_id": WORKSPACE_ID,
+        "min_importance": "Only memories at least this important (0-1).",
+        "since": "Only memories created at or after this time (ISO 8601 or epoch seconds).",
+        "until": "Only memories created at or before this time (ISO 8601 or epoch seconds).",
     },
 )
 def list_memories(
@@ -476,8 +485,22 @@ def list_memories(
     limit: int = 100,
     offset: int = 0,
     workspace_id: str | None = None,
+    min_importance: float | None = None,
+    since: datetime | float | None = None,
+    until: datetime | float | None = None,
 ) -> list[Memory]:
     """A workspace's memories, newest first, filtered."""
+
+
+@operation(
+    service="memories",
+    scope=Scope.WORKSPACE,
+    route=Route("GET", "/v1/memories/{memory_id}/history"),
+    idempotent=True,
+    params={"memory_id": MEMORY_ID, "workspace_id": WORKSPACE_ID},
+)
+def get_memory_history(memory_id: str, *, workspace_id: str | None = None) -> MemoryHistory:
+    """A memory with what it replaced, what replaced it, what was merged into it and its events."""
 
 
 @operation(
@@ -630,6 +653,21 @@ def list_events(
 )
 def sweep(*, workspace_id: str | None = None) -> list[CommitResult]:
     """Commit the workspace's expired sessions now (normally done lazily and by ``asm gc``)."""
+
+
+# -- workspaces ---------------------------------------------------------------------------------
+@operation(
+    service="workspaces",
+    scope=Scope.WORKSPACES,
+    route=Route("GET", "/v1/workspaces"),
+    idempotent=True,
+    params={
+        "workspace_ids": "Only these workspaces, listed even when empty (default: every one the "
+        "caller reaches: an API key's own, or all of the home's)."
+    },
+)
+def list_workspaces(workspace_ids: str | Sequence[str] | None = None) -> list[WorkspaceSummary]:
+    """The workspaces with their session and memory counts and last activity (an overview)."""
 
 
 OPERATIONS: dict[str, Operation] = {
