@@ -240,6 +240,7 @@ class Session(_Wire):
     auto_commit: bool = True
     briefing: Briefing | None = None
     commit_result: CommitResult | None = None
+    name: str | None = None
 
 
 def replace(obj: T, **changes: Any) -> T:

@@ -53,6 +53,19 @@ def key(value: Any, limits: Limits) -> str:
     return value
 
 
+def session_name(value: Any, limits: Limits) -> str:
+    """A session name follows the rules of a key (1-256 characters, no NUL)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"name must be a string, not {type(value).__name__}", field="name")
+    if not value:
+        raise InvalidInput("name must not be empty", field="name")
+    if len(value) > limits.max_key_chars:
+        raise LimitExceeded(f"name is {len(value)} characters (limit {limits.max_key_chars})")
+    if "\x00" in value:
+        raise InvalidInput("name must not contain NUL (the character \\x00)", field="name")
+    return value
+
+
 def keys(values: str | Sequence[str], limits: Limits) -> list[str]:
     if isinstance(values, str):
         return [key(values, limits)]

@@ -27,6 +27,7 @@ def session(record: SessionRecord, now: float, **extra: Any) -> Session:
         ended_at=to_datetime(record.ended_at),
         committed_at=to_datetime(record.committed_at),
         auto_commit=record.auto_commit,
+        name=record.name,
         **extra,
     )
 

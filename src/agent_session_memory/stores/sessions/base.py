@@ -60,6 +60,19 @@ class SessionRecords(Protocol):
 
     def get_session(self, session_id: str) -> SessionRecord | None: ...
 
+    def open_named_session(
+        self, record: SessionRecord, event: EventRecord, now: float
+    ) -> tuple[SessionRecord, bool]:
+        """Atomic get-or-create by name: the session named ``record.name`` in
+        ``record.workspace_id`` when it is live at ``now`` (and False), else ``record`` created
+        and named so (and True). A name points at one session at a time; concurrent callers,
+        in any number of processes, all get the same session."""
+        ...
+
+    def find_named_session(self, workspace_id: str, name: str) -> SessionRecord | None:
+        """The session the name points at, whatever its state; None when there is none."""
+        ...
+
     def list_sessions(
         self, workspace_id: str | None, *, limit: int | None = None
     ) -> list[SessionRecord]:
