@@ -37,10 +37,9 @@ from ...errors import InvalidInput, SessionEnded, SessionExpired, SessionNotFoun
 from ...models import Session
 from .._bridge import ClientBridge, Flow, call
 from . import _checkpoint_codec as codec
+from . import _checkpoint_flows as flows
 
 DEFAULT_NAME_PREFIX = "langgraph:"
-_PAGE = 100
-_BATCH_BYTES = 4 * 1024 * 1024
 _GONE = (SessionExpired, SessionEnded, SessionNotFound)
 
 
@@ -198,7 +197,7 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         for attempt in range(2):
             session_id = yield from self._open(thread_id)
             try:
-                yield from _write(session_id, items)
+                yield from flows.write(session_id, items)
                 return session_id
             except _GONE:
                 if attempt:
@@ -221,7 +220,7 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         items = yield call("get_context_items", session_id, [key])
         if key not in items:
             return None
-        loaded = yield from self._load(session_id, thread_id, [items[key].value])
+        loaded = yield from flows.load(self.serde, session_id, thread_id, [items[key].value])
         return loaded[0]
 
     def _list(
@@ -263,12 +262,14 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
             cut = codec.part(str(before_id))
             keys = [k for k in keys if codec.checkpoint_id_of(k) < cut]
         found: builtins.list[CheckpointTuple] = []
-        for start in range(0, len(keys), _PAGE):
-            page = keys[start : start + _PAGE]
+        for start in range(0, len(keys), flows.PAGE):
+            page = keys[start : start + flows.PAGE]
             items = yield call("get_context_items", session_id, page)
             records = [items[k].value for k in page if k in items]
-            records = [r for r in records if codec.metadata_matches(self._metadata(r), wanted)]
-            found += yield from self._load(session_id, thread_id, records)
+            records = [
+                r for r in records if codec.metadata_matches(flows.metadata(self.serde, r), wanted)
+            ]
+            found += yield from flows.load(self.serde, session_id, thread_id, records)
             if limit is not None and len(found) >= limit:
                 return found[:limit]
         return found
@@ -305,7 +306,7 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         }
         session_id = yield from self._set(thread_id, items)
         if self.max_checkpoints is not None:
-            yield from self._retain(session_id, ns, self.max_checkpoints)
+            yield from flows.retain(self.serde, session_id, ns, self.max_checkpoints)
         return {
             "configurable": {
                 "thread_id": thread_id,
@@ -354,8 +355,8 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
             return
         keys = yield call("list_context_keys", source_id, codec.PREFIX)
         items: dict[str, Any] = {}
-        for start in range(0, len(keys), _PAGE):
-            page = yield call("get_context_items", source_id, keys[start : start + _PAGE])
+        for start in range(0, len(keys), flows.PAGE):
+            page = yield call("get_context_items", source_id, keys[start : start + flows.PAGE])
             items.update({k: item.value for k, item in page.items()})
         if items:
             yield from self._set(target, items)
@@ -369,7 +370,7 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
                 continue
             session_id = yield from self._find(thread_id)
             if session_id is not None:
-                yield from self._retain(session_id, None, 1, slack=0)
+                yield from flows.retain(self.serde, session_id, None, 1, slack=0)
 
     def _end_thread(
         self, thread_id: str, commit: bool, min_importance: float
@@ -382,130 +383,6 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         )
         return ended
 
-    # -- retention ------------------------------------------------------------------------------
-    def _retain(
-        self, session_id: str, ns: str | None, keep: int, slack: int | None = None
-    ) -> Flow[None]:
-        """Keep the newest ``keep`` checkpoints per namespace once one holds ``keep + slack``."""
-        slack = max(1, keep // 4) if slack is None else slack
-        keys = yield call("list_context_keys", session_id, codec.checkpoints_prefix(ns))
-        groups: dict[str, builtins.list[str]] = {}
-        for key in keys:
-            groups.setdefault(key.rsplit("/", 1)[0], []).append(key)
-        kept: builtins.list[str] = []
-        dropped: builtins.list[str] = []
-        for group in groups.values():
-            if len(group) <= keep + slack and slack:
-                continue
-            group.sort(key=codec.checkpoint_id_of, reverse=True)
-            kept += group[:keep]
-            dropped += group[keep:]
-        if not dropped:
-            return
-        doomed = yield from self._unused(session_id, kept, dropped)
-        for start in range(0, len(doomed), _PAGE * 10):
-            yield call("delete_context", session_id, doomed[start : start + _PAGE * 10])
-
-    def _unused(
-        self, session_id: str, kept: builtins.list[str], dropped: builtins.list[str]
-    ) -> Flow[builtins.list[str]]:
-        """The dropped checkpoints, their writes, and values no kept checkpoint refers to."""
-        live: set[str] = set()
-        write_prefixes: set[str] = set()
-        for start in range(0, len(kept), _PAGE):
-            items = yield call("get_context_items", session_id, kept[start : start + _PAGE])
-            for item in items.values():
-                record = item.value
-                checkpoint = self.serde.loads_typed(codec.untyped(record["checkpoint"]))
-                versions = checkpoint["channel_versions"].items()
-                live.update(codec.blob_key(record["ns"], ch, v) for ch, v in versions)
-                write_prefixes.add(codec.writes_prefix(record["ns"], record["id"]))
-        doomed = list(dropped)
-        for tag in {key.split("/")[2] for key in dropped}:
-            for kind in ("b", "w"):
-                others = yield call("list_context_keys", session_id, f"{codec.PREFIX}{kind}/{tag}/")
-                doomed += [
-                    k
-                    for k in others
-                    if k not in live and k.rsplit("/", 2)[0] + "/" not in write_prefixes
-                ]
-        return doomed
-
-    # -- loading --------------------------------------------------------------------------------
-    def _metadata(self, record: dict[str, Any]) -> CheckpointMetadata:
-        meta: CheckpointMetadata = self.serde.loads_typed(codec.untyped(record["metadata"]))
-        return meta
-
-    def _load(
-        self, session_id: str, thread_id: str, records: builtins.list[dict[str, Any]]
-    ) -> Flow[builtins.list[CheckpointTuple]]:
-        """Checkpoint records to tuples: their channel values and pending writes fetched in one
-        call (plus one to list the writes)."""
-        if not records:
-            return []
-        checkpoints = [self.serde.loads_typed(codec.untyped(r["checkpoint"])) for r in records]
-        blob_keys = {
-            codec.blob_key(r["ns"], ch, v)
-            for r, cp in zip(records, checkpoints, strict=True)
-            for ch, v in cp["channel_versions"].items()
-        }
-        one = records[0] if len(records) == 1 else None
-        prefix = codec.writes_prefix(one["ns"], one["id"]) if one else codec.writes_prefix(None)
-        wanted = {codec.writes_prefix(r["ns"], r["id"]) for r in records}
-        write_keys = yield call("list_context_keys", session_id, prefix)
-        write_keys = [k for k in write_keys if k.rsplit("/", 2)[0] + "/" in wanted]
-        values: dict[str, Any] = {}
-        fetch = sorted(blob_keys) + write_keys
-        for start in range(0, len(fetch), _PAGE * 10):
-            items = yield call("get_context_items", session_id, fetch[start : start + _PAGE * 10])
-            values.update({k: item.value for k, item in items.items()})
-        return [
-            self._tuple(thread_id, r, cp, values)
-            for r, cp in zip(records, checkpoints, strict=True)
-        ]
-
-    def _tuple(
-        self, thread_id: str, record: dict[str, Any], checkpoint: Any, values: dict[str, Any]
-    ) -> CheckpointTuple:
-        ns = record["ns"]
-        channel_values = {}
-        for channel, version in checkpoint["channel_versions"].items():
-            blob = values.get(codec.blob_key(ns, channel, version))
-            if blob is not None:
-                channel_values[channel] = self.serde.loads_typed(codec.untyped(blob))
-        checkpoint["channel_values"] = channel_values
-        prefix = codec.writes_prefix(ns, record["id"])
-        writes = sorted(
-            (v for k, v in values.items() if k.startswith(prefix)),
-            key=lambda w: (w["path"], w["task"], w["idx"]),
-        )
-        config: RunnableConfig = {
-            "configurable": {
-                "thread_id": thread_id,
-                "checkpoint_ns": ns,
-                "checkpoint_id": record["id"],
-            }
-        }
-        parent: RunnableConfig | None = None
-        if record["parent"]:
-            parent = {
-                "configurable": {
-                    "thread_id": thread_id,
-                    "checkpoint_ns": ns,
-                    "checkpoint_id": record["parent"],
-                }
-            }
-        return CheckpointTuple(
-            config=config,
-            checkpoint=checkpoint,
-            metadata=self._metadata(record),
-            parent_config=parent,
-            pending_writes=[
-                (w["task"], w["channel"], self.serde.loads_typed(codec.untyped(w["value"])))
-                for w in writes
-            ],
-        )
-
 
 def _target(config: RunnableConfig, ns_default: str | None = "") -> tuple[str, Any, str | None]:
     """(thread_id, checkpoint_ns, checkpoint_id) of a config."""
@@ -515,29 +392,3 @@ def _target(config: RunnableConfig, ns_default: str | None = "") -> tuple[str, A
         raise InvalidInput("config['configurable'] needs a thread_id", field="thread_id")
     ns = configurable.get("checkpoint_ns", ns_default)
     return str(thread_id), ns, configurable.get("checkpoint_id")
-
-
-def _write(session_id: str, items: dict[str, Any]) -> Flow[None]:
-    """``set_contexts`` in batches of a few MiB, checkpoint records in the last one; importance
-    0, so a commit never turns checkpoints into memories."""
-    ordered = sorted(items, key=lambda k: k.startswith(f"{codec.PREFIX}c/"))
-    batch: dict[str, Any] = {}
-    size = 0
-    for key in ordered:
-        weight = len(key) + _approx_size(items[key])
-        if batch and size + weight > _BATCH_BYTES:
-            yield call("set_contexts", session_id, batch, importance=0.0)
-            batch, size = {}, 0
-        batch[key] = items[key]
-        size += weight
-    if batch:
-        yield call("set_contexts", session_id, batch, importance=0.0)
-
-
-def _approx_size(value: Any) -> int:
-    """Bytes of a value as stored (the typed pairs dominate: their base64 text)."""
-    if isinstance(value, list):
-        return sum(len(str(v)) for v in value)
-    if isinstance(value, dict):
-        return sum(_approx_size(v) for v in value.values())
-    return len(str(value))
