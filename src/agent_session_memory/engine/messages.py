@@ -14,7 +14,7 @@ from ..stores.sessions.base import MessageRecord
 from ..tokens import MESSAGE_OVERHEAD_TOKENS
 from . import _convert
 from .shared import Shared
-from .token_window import select_window
+from .token_window import select_window, without_orphans
 
 _ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,31}")
 _PAGE = 256
@@ -67,7 +67,7 @@ class MessageService:
             page = self._store.read_messages(
                 session_id, now, limit=last_n, newest_first=True, status=status
             )
-            return [_convert.message(r) for r in reversed(page)]
+            return [_convert.message(r) for r in without_orphans(page[::-1])]
         return [
             _convert.message(r) for r in self._store.read_messages(session_id, now, status=status)
         ]
