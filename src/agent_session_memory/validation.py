@@ -143,10 +143,16 @@ def text(value: Any, what: str, max_bytes: int, *, allow_empty: bool = False) ->
         raise InvalidInput(f"{what} must be a string, not {type(value).__name__}", field=what)
     if not allow_empty and not value.strip():
         raise InvalidInput(f"{what} must not be empty", field=what)
-    if len(value) > max_bytes // 4 and len(value.encode()) > max_bytes:
-        raise LimitExceeded(
-            f"{what} is {len(value.encode())} bytes (limit {max_bytes})", field=what
-        )
+    try:
+        size = len(value.encode())
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(
+            f"{what} is not valid Unicode: a lone surrogate U+{ord(value[exc.start]):04X} at "
+            f"index {exc.start}",
+            field=what,
+        ) from None
+    if size > max_bytes:
+        raise LimitExceeded(f"{what} is {size} bytes (limit {max_bytes})", field=what)
     return value
 
 

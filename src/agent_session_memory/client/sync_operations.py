@@ -267,6 +267,18 @@ class Operations:
             messages=messages,
         )
 
+    def replace_messages(
+        self,
+        session_id: str,
+        messages: Sequence[Message | Mapping[str, Any]],
+    ) -> list[Message]:
+        """Replace every message of the session: all validated first, then swapped atomically."""
+        return self._transport.call(
+            "replace_messages",
+            session_id=session_id,
+            messages=messages,
+        )
+
     def get_messages(
         self,
         session_id: str,

@@ -333,6 +333,22 @@ def add_messages(session_id: str, messages: Sequence[Message | Mapping[str, Any]
 @operation(
     service="messages",
     scope=Scope.SESSION,
+    route=Route("PUT", "/v1/sessions/{session_id}/messages"),
+    idempotent=True,
+    params={
+        "session_id": SESSION_ID,
+        "messages": "The new history, oldest first (same form as add_messages).",
+    },
+)
+def replace_messages(
+    session_id: str, messages: Sequence[Message | Mapping[str, Any]]
+) -> list[Message]:
+    """Replace every message of the session: all validated first, then swapped atomically."""
+
+
+@operation(
+    service="messages",
+    scope=Scope.SESSION,
     route=Route("GET", "/v1/sessions/{session_id}/messages"),
     idempotent=True,
     params={

@@ -206,12 +206,14 @@ class SessionOps:
     def replace(
         self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE
     ) -> Flow[None]:
-        """Replace every message of the key (all statuses) with ``messages``."""
-        records = [to_record(m) for m in messages]
+        """Replace every message of the key (all statuses) with ``messages``: validated whole
+        first, then swapped atomically (``replace_messages``), so a refused message leaves the
+        key as it was. More than ``MAX_PER_CALL`` messages are appended after the swap."""
+        records = [{**to_record(m), "status": status} for m in messages]
 
         def action(session_id: str) -> Flow[None]:
-            yield call("clear_messages", session_id)
-            yield from _append(session_id, records, status)
+            yield call("replace_messages", session_id, records[:MAX_PER_CALL])
+            yield from _append(session_id, records[MAX_PER_CALL:], status)
 
         yield from self.write(key, action)
 

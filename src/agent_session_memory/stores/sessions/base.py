@@ -146,6 +146,13 @@ class MessageLog(Protocol):
         """Atomic; returns the assigned ``seq`` of each message."""
         ...
 
+    def replace_messages(
+        self, session_id: str, messages: Sequence[MessageRecord], now: float
+    ) -> list[int]:
+        """Atomic: every message (any status) removed and ``messages`` appended, or nothing
+        changed. Seqs continue from the last one (never reused). Returns the new seqs."""
+        ...
+
     def read_messages(
         self,
         session_id: str,
