@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,20 @@ def test_two_processes_appending_lose_nothing(client: MemoryClient, home: Path) 
     assert len(contents) == 80
     for tag in ("a", "b"):  # every message once, each writer's in its own order
         assert [c for c in contents if c.startswith(tag)] == [f"{tag}-{i}" for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"when": datetime(2026, 1, 2, 3, 4)}, {"thing": object()}, {"nan": float("nan")}],
+    ids=["datetime", "object", "nan"],
+)
+def test_values_json_cannot_carry_are_refused_not_changed(
+    client: MemoryClient, session: Session, kwargs: dict[str, object]
+) -> None:
+    history = SessionChatMessageHistory(session.id, client=client)
+    with pytest.raises(InvalidInput, match="JSON"):
+        history.add_messages([HumanMessage("hi", additional_kwargs=kwargs)])
+    assert history.messages == []
+    exact = {"when": "2026-01-02T03:04:00", "nested": [1, {"a": None, "b": 2.5}]}
+    history.add_messages([HumanMessage("hi", additional_kwargs=exact)])
+    assert history.messages[0].additional_kwargs == exact
