@@ -19,6 +19,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import AgentMemoryError, InvalidInput
 from .._bridge import ClientBridge, Flow, call
+from ._tags import visible_tags
 
 TOOL_NAMES = ("remember", "recall", "set_context", "get_context", "commit")
 
@@ -124,7 +125,7 @@ class _SessionTools:
                     "id": h.memory.id,
                     "content": h.memory.content,
                     "type": h.memory.type,
-                    "tags": h.memory.tags,
+                    "tags": visible_tags(h.memory.tags),
                     "score": round(h.score, 4),
                 }
                 for h in hits
