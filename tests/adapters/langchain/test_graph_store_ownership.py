@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from agent_session_memory import MemoryClient
 from agent_session_memory.adapters.langchain import (
@@ -66,3 +67,28 @@ def test_store_values_have_one_documented_limit(client: MemoryClient) -> None:
     with pytest.raises(LimitExceeded, match="32768 bytes"):
         store.put(("alice",), "big", {"text": "x" * (32 * 1024)})
     assert store.get(("alice",), "big") is None
+
+
+def test_a_key_with_nul_says_so(client: MemoryClient) -> None:
+    store = MemoryGraphStore(client=client, workspaces=["alice"])
+    with pytest.raises(InvalidInput, match="NUL"):
+        store.put(("alice",), "a\x00b", {"x": 1})
+
+
+def test_a_blank_query_finds_nothing_inside_a_chain(client: MemoryClient) -> None:
+    client.remember("Something to find")
+    retriever = MemoryRetriever(client=client)
+    chain = (lambda _: "   ") | retriever
+    assert chain.invoke("anything") == []
+
+
+def test_the_set_context_tool_declares_a_json_type(client: MemoryClient) -> None:
+    session = client.create_session(600)
+    tool = {t.name: t for t in create_memory_tools(session.id, client=client)}["set_context"]
+    schema = convert_to_openai_tool(tool)["function"]["parameters"]["properties"]["value"]
+    types = {option["type"] for option in schema["anyOf"]}
+    assert types == {"string", "number", "integer", "boolean", "object", "array", "null"}
+    tool.invoke({"key": "plan", "value": {"steps": [1, 2]}})
+    assert client.get_context(session.id, "plan") == {"steps": [1, 2]}
+    tool.invoke({"key": "flag", "value": True})
+    assert client.get_context(session.id, "flag") is True

@@ -144,10 +144,12 @@ def check_labels(namespace: Any) -> None:
 
 
 def check_key(key: Any) -> str:
-    if not isinstance(key, str) or not key or "\x00" in key or len(key) > 1024:
-        raise InvalidInput(
-            f"key {key!r} must be a non-empty string (at most 1024 characters)", field="key"
-        )
+    if not isinstance(key, str) or not key:
+        raise InvalidInput(f"key must be a non-empty string, not {key!r}", field="key")
+    if "\x00" in key:
+        raise InvalidInput("key must not contain NUL (the character \\x00)", field="key")
+    if len(key) > 1024:
+        raise InvalidInput(f"key is {len(key)} characters (at most 1024)", field="key")
     return key
 
 

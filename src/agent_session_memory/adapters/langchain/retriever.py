@@ -96,6 +96,8 @@ class MemoryRetriever(BaseRetriever):
             "workspace_id": self.workspace_id,
         }
         args.update(overrides)
+        if isinstance(query, str) and not query.strip():
+            return []  # a blank query matches nothing; inside a chain that is not an error
         hits = yield call("recall", query, **args)
         return [hit_to_document(h) for h in hits]
 

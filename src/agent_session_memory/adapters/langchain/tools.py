@@ -52,7 +52,11 @@ class RecallArgs(BaseModel):
 
 class SetContextArgs(BaseModel):
     key: str = Field(description="Name of the working-memory entry, e.g. 'task' or 'decision_db'.")
-    value: Any = Field(description="Any JSON value: text, number, list or object.")
+    # A union of the JSON types, so tool schemas say what the model may send (an ``Any`` field
+    # has no type, which strict function-calling schemas reject).
+    value: str | int | float | bool | dict[str, Any] | list[Any] | None = Field(
+        description="Any JSON value: text, number, boolean, list, object or null."
+    )
     importance: float | None = Field(
         default=None,
         ge=0,
