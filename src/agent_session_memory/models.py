@@ -241,6 +241,7 @@ class Session(_Wire):
     briefing: Briefing | None = None
     commit_result: CommitResult | None = None
     last_activity: datetime | None = None  # the last touch or working-memory/message change
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,7 @@ export interface Session {
   briefing: Briefing | null;
   commit_result: CommitResult | null;
   last_activity: string | null;
+  name: string | null;
 }
 
 /** One working-memory entry with the bookkeeping the commit scorer reads. */
@@ -186,6 +187,28 @@ export interface ListSessionsParams {
   include_expired?: boolean;
   /** At most this many sessions, newest first. */
   limit?: number;
+}
+
+/** Parameters of `open_session`: The live session with this name, touched; or, atomically, a new one under the name. */
+export interface OpenSessionParams {
+  /** The session's name, unique among the workspace's live sessions (1-256 characters), e.g. a LangGraph thread id or a chat-store key. */
+  name: string;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string | null;
+  /** TTL of a new session (default 3600); an existing one keeps its own unless this is given. */
+  ttl_seconds?: number | null;
+  /** Free JSON metadata kept with a new session. */
+  metadata?: Record<string, unknown> | null;
+  /** Commit a new session's working memory when it expires (default on). */
+  auto_commit?: boolean | null;
+}
+
+/** Parameters of `find_session`: The live session with this name, or null when it has none (or it ended or expired). */
+export interface FindSessionParams {
+  /** The session's name. */
+  name: string;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string;
 }
 
 /** Parameters of `get_session`: A session's status, whatever it is (`active`, `ended` or `expired`). */
@@ -301,6 +324,14 @@ export interface AddMessagesParams {
   /** The session's id, as returned by create_session. */
   session_id: string;
   /** Messages such as {"role": "user", "content": "..."}, oldest first; optional: name, tool_calls, tool_call_id, data, status. */
+  messages: Array<Message | Record<string, unknown>>;
+}
+
+/** Parameters of `replace_messages`: Replace every message of the session: all validated first, then swapped atomically. */
+export interface ReplaceMessagesParams {
+  /** The session's id, as returned by create_session. */
+  session_id: string;
+  /** The new history, oldest first (same form as add_messages). */
   messages: Array<Message | Record<string, unknown>>;
 }
 
@@ -524,6 +555,8 @@ export interface ListWorkspacesParams {
 export interface Operations {
   create_session: { params: CreateSessionParams; result: Session };
   list_sessions: { params: ListSessionsParams; result: Session[] };
+  open_session: { params: OpenSessionParams; result: Session };
+  find_session: { params: FindSessionParams; result: Session | null };
   get_session: { params: GetSessionParams; result: Session };
   delete_session: { params: DeleteSessionParams; result: boolean };
   touch_session: { params: TouchSessionParams; result: Session };
@@ -537,6 +570,7 @@ export interface Operations {
   list_context_keys: { params: ListContextKeysParams; result: string[] };
   delete_context: { params: DeleteContextParams; result: number };
   add_messages: { params: AddMessagesParams; result: Message[] };
+  replace_messages: { params: ReplaceMessagesParams; result: Message[] };
   get_messages: { params: GetMessagesParams; result: Message[] };
   clear_messages: { params: ClearMessagesParams; result: number };
   count_messages: { params: CountMessagesParams; result: number };
@@ -568,6 +602,8 @@ export type OperationName = keyof Operations;
 export const ROUTES = {
   create_session: {"method": "POST", "path": "/v1/sessions", "status": 201, "pathParams": [], "query": false, "idempotent": false, "workspace": true},
   list_sessions: {"method": "GET", "path": "/v1/sessions", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
+  open_session: {"method": "POST", "path": "/v1/named-sessions", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
+  find_session: {"method": "GET", "path": "/v1/named-sessions", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
   get_session: {"method": "GET", "path": "/v1/sessions/{session_id}", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   delete_session: {"method": "DELETE", "path": "/v1/sessions/{session_id}", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   touch_session: {"method": "POST", "path": "/v1/sessions/{session_id}/touch", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
@@ -581,6 +617,7 @@ export const ROUTES = {
   list_context_keys: {"method": "GET", "path": "/v1/sessions/{session_id}/memory/keys", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   delete_context: {"method": "POST", "path": "/v1/sessions/{session_id}/memory/delete", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
   add_messages: {"method": "POST", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": false, "workspace": false},
+  replace_messages: {"method": "PUT", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
   get_messages: {"method": "GET", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   clear_messages: {"method": "DELETE", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   count_messages: {"method": "GET", "path": "/v1/sessions/{session_id}/messages/count", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},

@@ -55,6 +55,41 @@ class Operations:
             auto_commit=auto_commit,
         )
 
+    def open_session(
+        self,
+        name: str,
+        workspace_id: str | None = None,
+        *,
+        ttl_seconds: float | None = None,
+        metadata: dict[str, Any] | None = None,
+        auto_commit: bool | None = None,
+    ) -> Session:
+        """The live session with this name, touched; or, atomically, a new one under the name.
+
+        Concurrent callers (threads, processes, servers) all get the same session. Once the named
+        session has ended or expired, the next call starts a new one.
+        """
+        return self._transport.call(
+            "open_session",
+            name=name,
+            workspace_id=self._workspace(workspace_id),
+            ttl_seconds=ttl_seconds,
+            metadata=metadata,
+            auto_commit=auto_commit,
+        )
+
+    def find_session(
+        self,
+        name: str,
+        workspace_id: str | None = None,
+    ) -> Session | None:
+        """The live session with this name, or null when it has none (or it ended or expired)."""
+        return self._transport.call(
+            "find_session",
+            name=name,
+            workspace_id=self._workspace(workspace_id),
+        )
+
     def get_session(
         self,
         session_id: str,
@@ -242,6 +277,18 @@ class Operations:
         """Append chat messages to the session, atomically; returns them with their seq numbers."""
         return self._transport.call(
             "add_messages",
+            session_id=session_id,
+            messages=messages,
+        )
+
+    def replace_messages(
+        self,
+        session_id: str,
+        messages: Sequence[Message | Mapping[str, Any]],
+    ) -> list[Message]:
+        """Replace every message of the session: all validated first, then swapped atomically."""
+        return self._transport.call(
+            "replace_messages",
             session_id=session_id,
             messages=messages,
         )

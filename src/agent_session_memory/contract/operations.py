@@ -77,6 +77,47 @@ def create_session(
 
 @operation(
     service="sessions",
+    scope=Scope.WORKSPACE,
+    route=Route("POST", "/v1/named-sessions"),
+    idempotent=True,
+    params={
+        "name": "The session's name, unique among the workspace's live sessions (1-256 "
+        "characters), e.g. a LangGraph thread id or a chat-store key.",
+        "workspace_id": WORKSPACE_ID,
+        "ttl_seconds": "TTL of a new session (default 3600); an existing one keeps its own "
+        "unless this is given.",
+        "metadata": "Free JSON metadata kept with a new session.",
+        "auto_commit": "Commit a new session's working memory when it expires (default on).",
+    },
+)
+def open_session(
+    name: str,
+    workspace_id: str | None = None,
+    *,
+    ttl_seconds: float | None = None,
+    metadata: dict[str, Any] | None = None,
+    auto_commit: bool | None = None,
+) -> Session:
+    """The live session with this name, touched; or, atomically, a new one under the name.
+
+    Concurrent callers (threads, processes, servers) all get the same session. Once the named
+    session has ended or expired, the next call starts a new one.
+    """
+
+
+@operation(
+    service="sessions",
+    scope=Scope.WORKSPACE,
+    route=Route("GET", "/v1/named-sessions"),
+    idempotent=True,
+    params={"name": "The session's name.", "workspace_id": WORKSPACE_ID},
+)
+def find_session(name: str, workspace_id: str | None = None) -> Session | None:
+    """The live session with this name, or null when it has none (or it ended or expired)."""
+
+
+@operation(
+    service="sessions",
     scope=Scope.SESSION,
     route=Route("GET", "/v1/sessions/{session_id}"),
     idempotent=True,
@@ -293,6 +334,22 @@ def delete_context(session_id: str, keys: str | Sequence[str]) -> int:
 )
 def add_messages(session_id: str, messages: Sequence[Message | Mapping[str, Any]]) -> list[Message]:
     """Append chat messages to the session, atomically; returns them with their seq numbers."""
+
+
+@operation(
+    service="messages",
+    scope=Scope.SESSION,
+    route=Route("PUT", "/v1/sessions/{session_id}/messages"),
+    idempotent=True,
+    params={
+        "session_id": SESSION_ID,
+        "messages": "The new history, oldest first (same form as add_messages).",
+    },
+)
+def replace_messages(
+    session_id: str, messages: Sequence[Message | Mapping[str, Any]]
+) -> list[Message]:
+    """Replace every message of the session: all validated first, then swapped atomically."""
 
 
 @operation(

@@ -28,6 +28,7 @@ def session(record: SessionRecord, now: float, **extra: Any) -> Session:
         committed_at=to_datetime(record.committed_at),
         auto_commit=record.auto_commit,
         last_activity=to_datetime(max(record.touched_at, record.changed_at or 0.0)),
+        name=record.name,
         **extra,
     )
 
