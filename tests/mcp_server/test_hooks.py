@@ -97,6 +97,16 @@ def test_the_hooks_brief_at_start_and_commit_at_compaction_stop_and_end(
         memories = [m.content for m in client.list_memories(session_id=session.id)]
         assert any("httpOnly cookie" in m for m in memories)  # the last answer, committed
 
+    # the same answer again: nothing new is written or committed
+    with MemoryClient(path=str(home), workspace_id="project-x") as client:
+        before = client.get_context_items(session.id)
+        count = len(client.list_memories())
+    run_hook(asm_command(home, "hook", "stop"), hook_input("stop", project))
+    with MemoryClient(path=str(home), workspace_id="project-x") as client:
+        after = client.get_context_items(session.id)
+        assert {k: i.version for k, i in after.items()} == {k: i.version for k, i in before.items()}
+        assert len(client.list_memories()) == count
+
     run_hook(asm_command(home, "hook", "session-end"), hook_input("session_end", project))
     with MemoryClient(path=str(home), workspace_id="project-x") as client:
         ended = client.get_session(session.id)

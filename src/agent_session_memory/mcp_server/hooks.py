@@ -139,38 +139,46 @@ def session_start(
 
 def _capture(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
-) -> Session:
-    """The session (started now if no session-start hook ran), with the transcript's digest."""
+) -> tuple[Session, bool]:
+    """The session (started now if no session-start hook ran) with the transcript's digest
+    written to its working memory; True if any item changed."""
     session = _find(client, claude_id) or _start(client, options, payload, claude_id)
-    digest = read_transcript(payload.get("transcript_path"))
-    items = digest.items()
+    items = read_transcript(payload.get("transcript_path")).items()
     answer = payload.get("last_assistant_message")
     if isinstance(answer, str) and answer.strip():
         items["latest_outcome"] = answer.strip()[:2000]
-    if items:
-        client.set_contexts(session.id, items)
-    return session
+    if not items:
+        return session, False
+    current = client.get_context(session.id, list(items))
+    current = current if isinstance(current, dict) else {next(iter(items)): current}
+    changed = {key: value for key, value in items.items() if current.get(key) != value}
+    if changed:
+        client.set_contexts(session.id, changed)
+    return session, bool(changed)
 
 
 def pre_compact(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
 ) -> None:
-    session = _capture(client, options, payload, claude_id)
+    session, _ = _capture(client, options, payload, claude_id)
     client.commit_session(session.id, min_importance=options.min_importance)
 
 
 def stop(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
 ) -> None:
-    session = _capture(client, options, payload, claude_id)
-    client.commit_session(session.id, min_importance=options.min_importance)
+    """After each answer: commit only when the transcript brought something new (a commit loads
+    the embedding model); what the model wrote meanwhile is committed at compaction and end."""
+    session, changed = _capture(client, options, payload, claude_id)
+    if changed:
+        client.commit_session(session.id, min_importance=options.min_importance)
     client.touch_session(session.id)
 
 
 def session_end(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
 ) -> None:
-    session = _capture(client, options, payload, claude_id)
+    session, _ = _capture(client, options, payload, claude_id)
     client.end_session(session.id, commit=True, min_importance=options.min_importance)
 
 
