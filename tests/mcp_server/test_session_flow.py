@@ -13,7 +13,7 @@ from .conftest import call, connect, error_of
 pytestmark = pytest.mark.timeout(180)
 
 
-@pytest.mark.parametrize("transport", ["stdio", "http"])
+@pytest.mark.parametrize("transport", ["stdio", "http", "stdio-remote"])
 async def test_the_product_docs_session_flow(transport: str, home: Path) -> None:
     async with connect(transport, home) as client:
         started = await call(
