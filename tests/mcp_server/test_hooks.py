@@ -132,7 +132,10 @@ def test_a_broken_home_never_fails_the_users_session(
     assert out["systemMessage"].startswith(f"agent-session-memory: {event} hook skipped")
 
 
-@pytest.mark.parametrize("stdin", ["", "not json", "[1, 2]", '{"no": "session id"}'])
+@pytest.mark.parametrize(
+    "stdin",
+    ["", "not json", "[1, 2]", '{"no": "session id"}', '{"session_id": "a\\ud800", "cwd": 5}'],
+)
 def test_bad_hook_input_exits_0_with_a_note(home: Path, stdin: str) -> None:
     out, _ = run_hook(asm_command(home, "hook", "session-start"), stdin)
     assert out is not None and "hook skipped" in out["systemMessage"]

@@ -49,7 +49,8 @@ def run_hook(
 ) -> int:
     """Run one hook; always returns 0. The watchdog ends the process at ``options.timeout``."""
     out = stdout or sys.stdout
-    watchdog = _watchdog(options, out)
+    answered = threading.Lock()  # the hook's answer or the watchdog's, never both
+    watchdog = _watchdog(options, out, answered)
     try:
         payload = _payload(stdin or sys.stdin)
         output = _handle(options, payload)
@@ -59,17 +60,20 @@ def run_hook(
         output = _note(options.event, f"{type(exc).__name__}: {exc}")
     finally:
         watchdog.cancel()
-    if output:
-        out.write(json.dumps(output, ensure_ascii=False) + "\n")
-        out.flush()
+    if answered.acquire(blocking=False) and output:
+        _write(out, output)
     return 0
 
 
-def _watchdog(options: HookOptions, out: IO[str]) -> threading.Timer:
+def _write(out: IO[str], output: dict[str, Any]) -> None:
+    out.write(json.dumps(output) + "\n")  # ASCII: no input's lone surrogate can break it
+    out.flush()
+
+
+def _watchdog(options: HookOptions, out: IO[str], answered: threading.Lock) -> threading.Timer:
     def expire() -> None:
-        note = _note(options.event, f"gave up after {options.timeout:g} s")
-        out.write(json.dumps(note) + "\n")
-        out.flush()
+        if answered.acquire(blocking=False):
+            _write(out, _note(options.event, f"gave up after {options.timeout:g} s"))
         os._exit(0)  # the store may be stuck in a call no thread can interrupt
 
     timer = threading.Timer(options.timeout, expire)
@@ -79,6 +83,7 @@ def _watchdog(options: HookOptions, out: IO[str]) -> threading.Timer:
 
 
 def _note(event: str, reason: str) -> dict[str, Any]:
+    reason = reason.encode("utf-8", "replace").decode("utf-8")
     print(f"asm hook {event}: {reason}", file=sys.stderr)
     return {"systemMessage": f"agent-session-memory: {event} hook skipped ({reason})"}
 
