@@ -22,6 +22,7 @@ demo: setup
 
 test: setup
 	scripts/ensure_redis.sh
+	scripts/ensure_node_deps.sh
 	$(PY) scripts/generate.py --check
 	$(VENV)/bin/ruff check src tests scripts bench examples
 	$(VENV)/bin/mypy

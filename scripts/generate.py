@@ -9,6 +9,8 @@ python scripts/generate.py --check  # exit 1 if a generated file is out of date
    synchronous twins of ``async_operations.py`` and of the hand-written ``async_client.py`` and
    ``http_async.py`` (httpcore's unasync approach).
 3. ``docs/http-api.md``: every route with its parameters and a curl example.
+4. ``clients/typescript/src/generated.ts``: the TypeScript client's types and routes, from the
+   OpenAPI document (``scripts/typescript_types.py``).
 """
 
 from __future__ import annotations
@@ -165,6 +167,7 @@ def unasync(text: str, source: str) -> str:
 
 def outputs() -> dict[Path, str]:
     from http_reference import render as render_http_reference
+    from typescript_types import render_from_contract
 
     operations = render_operations()
     return {
@@ -175,6 +178,7 @@ def outputs() -> dict[Path, str]:
             (CLIENT / "async_client.py").read_text(), "async_client.py"
         ),
         CLIENT / "http_sync.py": unasync((CLIENT / "http_async.py").read_text(), "http_async.py"),
+        ROOT / "clients" / "typescript" / "src" / "generated.ts": render_from_contract(),
     }
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..client.sync_client import MemoryClient
 from ..errors import AgentMemoryError
+from .call import add_parser as add_call_parser
+from .call import cmd_call
 from .mcp import add_parsers as add_mcp_parsers
 from .mcp import cmd_hook, cmd_mcp
 from .progress import progress
@@ -128,11 +130,13 @@ def _parser() -> argparse.ArgumentParser:
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )
     add_server_parsers(sub)
+    add_call_parser(sub)
     add_mcp_parsers(sub)
     return parser
 
 
 CLIENT_COMMANDS: dict[str, Handler] = {
+    "call": cmd_call,
     "demo": cmd_demo,
     "sessions": cmd_sessions,
     "briefing": cmd_briefing,

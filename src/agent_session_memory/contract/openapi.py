@@ -2,7 +2,8 @@
 
 Each operation becomes one path item: its path and query parameters and JSON body come from the
 parameters model, its response from the result type, and every error response shares one schema
-(``{"error": {"code", "message", "details"}}``).
+(``{"error": {"code", "message", "details"}}``). ``x-idempotent`` tells a client whether it may
+retry an operation (the TypeScript client reads it).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         "summary": op.summary,
         "description": op.description,
         "tags": [op.service],
+        "x-idempotent": op.idempotent,  # a client may retry it (see docs/server.md)
         "parameters": parameters,
         "responses": _responses(op, schemas),
     }
