@@ -6,6 +6,8 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -450,6 +452,42 @@ def test_only_the_owner_releases_a_lease(store: SessionStore) -> None:
     store.release_lease("l", "a")
     assert store.acquire_lease("l", "b", T0 + 1, 10)
     store.release_lease("never", "a")  # releasing nothing is fine
+
+
+def _holder_process() -> tuple[subprocess.Popen[str], str]:
+    """A child process that holds leases: its owner string, and the process to kill."""
+    code = (
+        "import sys, time\n"
+        "from agent_session_memory.stores.sessions.holders import lease_owner\n"
+        "print(lease_owner(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert child.stdout is not None
+    return child, child.stdout.readline().strip()
+
+
+def test_a_lease_is_free_as_soon_as_its_holder_process_is_killed(store: SessionStore) -> None:
+    child, holder = _holder_process()
+    try:
+        assert store.acquire_lease("commit:s", holder, T0, 300)
+        assert not store.acquire_lease("commit:s", "b", T0 + 1, 10)  # a live holder keeps it
+    finally:
+        child.kill()
+        child.wait()
+    assert store.acquire_lease("commit:s", "b", T0 + 2, 10)  # long before T0 + 300
+    assert not store.acquire_lease("commit:s", "c", T0 + 3, 10)  # and "b" (not a pid) keeps it
+
+
+def test_an_owner_in_no_known_form_or_of_another_machine_waits_for_the_timeout(
+    store: SessionStore,
+) -> None:
+    assert store.acquire_lease("l", "999999999.1@elsewhere/boot#ab", T0, 10)
+    assert not store.acquire_lease("l", "b", T0 + 1, 10)
+    assert store.acquire_lease("l", "b", T0 + 10, 10)
 
 
 # -- opening stores ---------------------------------------------------------------------------

@@ -12,13 +12,13 @@ Steps, each safe to repeat (a retry after a crash anywhere yields every memory e
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from .. import validation as check
 from ..errors import Conflict
 from ..models import CommitResult, ContextItem, EventType
+from ..stores.sessions.holders import lease_owner
 from . import _convert
 from .candidates import Candidate, CommitOutcome
 from .longterm import LazyLongTerm
@@ -57,7 +57,7 @@ class CommitService:
         check.object_id(session_id, "session_id")
         threshold = check.importance(min_importance, optional=False)
         assert threshold is not None
-        owner = uuid.uuid4().hex
+        owner = lease_owner()
         self._wait_for_lease(f"commit:{session_id}", owner)
         try:
             return self._commit_locked(session_id, threshold, bool(deduplicate))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from .. import validation as check
 from ..errors import AgentMemoryError, InvalidInput
 from ..models import CommitResult, Event, EventType
 from ..stores.sessions.base import SessionRecord, session_state
+from ..stores.sessions.holders import lease_owner
 from . import _convert
 from .shared import CommitFn, Shared
 
@@ -158,7 +158,7 @@ class LifecycleService:
 
     def _sweep_one(self, session_id: str) -> CommitResult | None:
         """Under the sweep lease: re-read, note the expiry once, auto-commit once."""
-        owner = uuid.uuid4().hex
+        owner = lease_owner()
         lease = f"sweep:{session_id}"
         if not self._store.acquire_lease(lease, owner, self._shared.now(), SWEEP_LEASE_SECONDS):
             return None  # another sweeper has it
