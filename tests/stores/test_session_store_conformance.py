@@ -125,10 +125,15 @@ def test_ending_twice_changes_nothing(store: SessionStore) -> None:
     assert [e.type for e in store.list_events("w")] == ["session_started", "session_ended"]
 
 
-def test_an_expired_session_can_be_ended(store: SessionStore) -> None:
-    record = start(store, ttl=5)
-    ended = store.end_session(record.id, T0 + 100, make_event(type_="session_ended"))
-    assert (ended.status, ended.ended_at) == ("ended", T0 + 100)
+def test_ending_an_expired_session_keeps_it_expired_and_unreadable(store: SessionStore) -> None:
+    """Issue 21, defect 5: ending an expired session made its working memory readable again."""
+    record = start(store, ttl=5, workspace_id="w")
+    put(store, record.id, T0, secret="kept for the commit, never read")
+    after = store.end_session(record.id, T0 + 100, make_event("w", "session_ended", T0 + 100))
+    assert session_state(after, T0 + 100) == "expired" and after.ended_at is None
+    with pytest.raises(SessionExpired):
+        store.get_context(record.id, None, T0 + 100)
+    assert [e.type for e in store.list_events("w")] == ["session_started"]
 
 
 def test_ending_a_missing_session_raises(store: SessionStore) -> None:

@@ -20,6 +20,7 @@ from ..errors import Conflict
 from ..models import CommitResult, ContextItem, EventType
 from ..stores.sessions.holders import lease_owner
 from . import _convert
+from .boundary import boundary
 from .candidates import Candidate, CommitOutcome
 from .longterm import LazyLongTerm
 from .protocols import FactExtractor, ImportanceScorer, ScoringItem
@@ -30,6 +31,7 @@ LEASE_SECONDS = 300.0
 LEASE_WAIT_SECONDS = 60.0
 
 
+@boundary
 class CommitService:
     def __init__(
         self,

@@ -10,9 +10,11 @@ from ..errors import InvalidInput
 from ..models import ContextItem
 from ..stores.sessions.base import ContextWrite
 from . import _convert
+from .boundary import boundary
 from .shared import Shared
 
 
+@boundary
 class ContextService:
     def __init__(self, shared: Shared) -> None:
         self._shared = shared

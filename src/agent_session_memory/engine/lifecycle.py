@@ -29,6 +29,7 @@ from ..models import CommitResult, Event, EventType
 from ..stores.sessions.base import SessionRecord, session_state
 from ..stores.sessions.holders import lease_owner
 from . import _convert
+from .boundary import boundary
 from .shared import CommitFn, Shared
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def committed_since_expiry(record: SessionRecord) -> bool:
     return record.committed_at is not None and record.committed_at >= record.expires_at
 
 
+@boundary
 class LifecycleService:
     def __init__(self, shared: Shared, *, commit: CommitFn) -> None:
         self._shared = shared

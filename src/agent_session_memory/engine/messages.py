@@ -13,6 +13,7 @@ from ..models import Message
 from ..stores.sessions.base import MessageRecord
 from ..tokens import MESSAGE_OVERHEAD_TOKENS
 from . import _convert
+from .boundary import boundary
 from .shared import Shared
 from .token_window import select_window
 
@@ -20,6 +21,7 @@ _ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,31}")
 _PAGE = 256
 
 
+@boundary
 class MessageService:
     def __init__(self, shared: Shared) -> None:
         self._shared = shared

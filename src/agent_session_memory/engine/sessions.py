@@ -13,9 +13,11 @@ from .. import validation as check
 from ..models import Briefing, EventType, Session
 from ..stores.sessions.base import SessionRecord
 from . import _convert
+from .boundary import boundary
 from .shared import CommitFn, Shared, new_id
 
 
+@boundary
 class SessionService:
     def __init__(
         self,

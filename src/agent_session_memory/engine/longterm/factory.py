@@ -32,7 +32,7 @@ def open_store(settings: Settings) -> LongTermStore:
     chroma = (
         ChromaStore(url=settings.chroma_url)
         if settings.chroma_url
-        else ChromaStore(settings.home / "chroma")
+        else ChromaStore(settings.home / "chroma", lock_timeout=settings.lock_timeout_seconds)
     )
     return ChromaSqliteStore(path, chroma)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from ...errors import BackendUnavailable, ConfigurationError
 from .names import collection_name
+from .writer_lock import DEFAULT_TIMEOUT, WriterLock
 
 Metadata = Mapping[str, str | int | float | bool]
 
@@ -53,7 +54,13 @@ class _Generation:
 class ChromaStore:
     """Vectors per workspace in Chroma: embedded under ``folder`` or on a server at ``url``."""
 
-    def __init__(self, folder: Path | None = None, *, url: str | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        url: str | None = None,
+        lock_timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         if (folder is None) == (url is None):
             raise ConfigurationError("ChromaStore needs exactly one of folder= or url=")
         self.folder = folder
@@ -61,14 +68,12 @@ class ChromaStore:
         self._client: Any = None
         self._collections: dict[str, Any] = {}
         self._thread_lock = threading.RLock()
-        self._file_lock: Any = None
+        self._file_lock: WriterLock | None = None
         self._generation: _Generation | None = None
         self._seen = -1
         if folder is not None:
-            from filelock import FileLock
-
             folder.mkdir(parents=True, exist_ok=True)
-            self._file_lock = FileLock(str(folder.parent / f"{folder.name}.lock"))
+            self._file_lock = WriterLock(folder.parent / f"{folder.name}.lock", lock_timeout)
             self._generation = _Generation(folder.parent / f"{folder.name}.generation")
 
     # -- connection ---------------------------------------------------------------------------
@@ -99,7 +104,7 @@ class ChromaStore:
     def _fresh(self) -> Any:
         """The client, reopened if another process wrote since we last looked."""
         if self._generation is not None and self._generation.read() != self._seen:
-            with self._file_lock:  # never load an index another process is writing
+            with self._held():  # never load an index another process is writing
                 self._close_client()
                 self._seen = self._generation.read()
                 self._client = self._open()
@@ -113,7 +118,7 @@ class ChromaStore:
         if col is None:
             # Creating a collection writes Chroma's catalogue: under the writers' lock (it is
             # re-entrant), or two processes meeting a new workspace at once could both create it.
-            with self._file_lock if self._file_lock is not None else nullcontext():
+            with self._held():
                 col = client.get_or_create_collection(
                     collection_name(workspace_id),
                     metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
@@ -122,10 +127,13 @@ class ChromaStore:
             self._collections[workspace_id] = col
         return col
 
+    def _held(self) -> AbstractContextManager[None]:
+        """The writers' file lock (embedded), or nothing to hold (server mode)."""
+        return self._file_lock.hold() if self._file_lock is not None else nullcontext()
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        lock = self._file_lock if self._file_lock is not None else nullcontext()
-        with self._thread_lock, lock:
+        with self._thread_lock, self._held():
             self._fresh()
             yield
             if self._generation is not None:
@@ -134,8 +142,7 @@ class ChromaStore:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the cross-process writer lock around a multi-store write (commit, forget)."""
-        lock = self._file_lock if self._file_lock is not None else nullcontext()
-        with self._thread_lock, lock:
+        with self._thread_lock, self._held():
             yield
 
     # -- operations ---------------------------------------------------------------------------

@@ -108,6 +108,7 @@ class SqliteRows:
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self.fts.forget()  # a table this transaction created is gone with it
                 raise
             self._db.execute("COMMIT")
 

@@ -71,7 +71,8 @@ class SessionRecords(Protocol):
         ...
 
     def end_session(self, session_id: str, now: float, event: EventRecord) -> SessionRecord:
-        """Mark ended (an expired session may be ended too). Ending twice changes nothing."""
+        """Mark a live session ended. An expired session stays expired (ending it must not make
+        its working memory readable again); ending twice changes nothing."""
         ...
 
     def mark_committed(

@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 
 from ....errors import Conflict
+from ..liveness import LIVE, holds
 from ..records import EventRecord, SessionRecord
 from .state import MemoryState, Session
 
@@ -48,7 +49,7 @@ class MemorySessions(MemoryState):
     def end_session(self, session_id: str, now: float, event: EventRecord) -> SessionRecord:
         with self._lock:
             record = self._get(session_id).record
-            if record.status != "ended":
+            if holds(LIVE, record.status, record.expires_at, now):  # an expired one stays so
                 record.status = "ended"
                 record.ended_at = now
                 self._add_events([event])

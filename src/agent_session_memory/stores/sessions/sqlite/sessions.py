@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ....errors import Conflict
+from ..liveness import LIVE, sql
 from ..records import EventRecord, SessionRecord
 from . import schema
 from .connection import SQLiteConnection
@@ -19,7 +20,11 @@ _TOUCH = (
     "UPDATE sessions SET touched_at = ?, ttl_seconds = ?, expires_at = ? WHERE id = ?"
     f" RETURNING {_COLUMNS}"
 )
-_END = "UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'"
+# Only a live session ends: an expired one stays expired (ending it must not make its working
+# memory readable again).
+_END = (
+    f"UPDATE sessions SET status = 'ended', ended_at = ?1 WHERE id = ?2 AND {sql(LIVE, now='?1')}"
+)
 
 
 class SQLiteSessions(SQLiteConnection):
