@@ -80,6 +80,8 @@ def storage_error(exc: BaseException) -> AgentMemoryError | None:
         return _unavailable("disk_full", f"the disk is full: {text}", "free space, then retry")
     if isinstance(exc, OSError) and exc.errno == errno.EROFS:
         return _unavailable("read_only", f"the memory home is read-only: {text}", "")
+    if isinstance(exc, (sqlite3.InterfaceError, sqlite3.ProgrammingError)):
+        return None  # a value the engine should have refused: a bug to fix, not to disguise
     if isinstance(exc, sqlite3.Error):
         return _sqlite_error(exc)
     if type(exc).__module__.startswith("chromadb"):
@@ -111,15 +113,43 @@ def _unavailable(reason: str, message: str, fix: str) -> BackendUnavailable:
     return BackendUnavailable(f"{message} ({fix})" if fix else message, reason=reason)
 
 
+def _flags(method: Callable[..., Any]) -> dict[str, bool]:
+    """Parameters declared ``bool`` (False) or ``bool | None`` (True: None allowed)."""
+    out: dict[str, bool] = {}
+    for name, parameter in inspect.signature(method).parameters.items():
+        annotation = str(parameter.annotation).replace("Optional[bool]", "bool | None")
+        if annotation in {"bool", "<class 'bool'>"}:
+            out[name] = False
+        elif annotation in {"bool | None", "None | bool"}:
+            out[name] = True
+    return out
+
+
+def _check_flag(name: str, value: Any, nullable: bool) -> None:
+    """``auto_commit="no"`` must not become True: a flag is a bool, nothing else."""
+    if not isinstance(value, bool) and not (nullable and value is None):
+        raise InvalidInput(f"{name} must be true or false, not {value!r}", field=name)
+
+
+def _check_args(
+    names: list[str], flags: dict[str, bool], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    for field, value in [*zip(names, args, strict=False), *kwargs.items()]:
+        check_value(value, field)
+        if field in flags:
+            _check_flag(field, value, flags[field])
+    if len(args) > len(names):
+        for value in args[len(names) :]:
+            check_value(value, "arguments")
+
+
 def _guard(method: Callable[..., Any]) -> Callable[..., Any]:
     names = list(inspect.signature(method).parameters)[1:]  # after self
+    flags = _flags(method)
 
     @functools.wraps(method)
     def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
-        for n, value in enumerate(args):
-            check_value(value, names[n] if n < len(names) else f"argument {n}")
-        for field, value in kwargs.items():
-            check_value(value, field)
+        _check_args(names, flags, args, kwargs)
         try:
             return method(self, *args, **kwargs)
         except AgentMemoryError:

@@ -196,11 +196,13 @@ class LifecycleService:
 def _event_types(types: Sequence[str] | None) -> list[str] | None:
     if types is None:
         return None
-    if isinstance(types, str) or not isinstance(types, (list, tuple)):
-        raise InvalidInput("types must be a list of event types", field="types")
+    if isinstance(types, str):
+        types = [types]  # one type, not its characters
+    if not isinstance(types, (list, tuple)) or not types:
+        raise InvalidInput("types must be a non-empty list of event types", field="types")
     known = {t.value for t in EventType}
     for kind in types:
-        if kind not in known:
+        if not isinstance(kind, str) or kind not in known:
             raise InvalidInput(
                 f"unknown event type {kind!r}; one of {sorted(known)}", field="types"
             )

@@ -60,6 +60,7 @@ class MessageService:
         newest user message; costs O(window), not O(history). Token windows read ``active``
         messages only, whatever ``status`` says."""
         check.object_id(session_id, "session_id")
+        status = None if status is None else _status(status)
         now = self._shared.now()
         if max_tokens is not None:
             check.positive_int(max_tokens, "max_tokens", 10_000_000)
@@ -76,6 +77,7 @@ class MessageService:
 
     def count_messages(self, session_id: str, status: str | None = "active") -> int:
         check.object_id(session_id, "session_id")
+        status = None if status is None else _status(status)
         return self._store.count_messages(session_id, self._shared.now(), status)
 
     def clear_messages(self, session_id: str) -> int:
