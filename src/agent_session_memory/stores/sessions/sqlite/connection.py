@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ....errors import BackendUnavailable, ConfigurationError, SessionNotFound
+from ...sqlite_file import refuse_empty
 from ..liveness import LIVE, READABLE, check_live, check_readable, holds, state_record
 from ..records import EventRecord
 from .schema import EVENT_COLUMNS, migrate
@@ -61,6 +62,7 @@ class SQLiteConnection:
         self._registry_lock = threading.Lock()
         self._connections: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
         self._closed = False
+        refuse_empty(self.path, "sessions")
         with self._write() as db:  # another process may race us: one transaction
             migrate(db, self.path)
 
