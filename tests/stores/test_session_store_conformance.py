@@ -619,3 +619,17 @@ def test_a_locked_sqlite_file_is_backend_unavailable(tmp_path: Path) -> None:
         other.close()
     assert put(store, sid, k=1) == {"k": 1}
     store.close()
+
+
+# -- retention --------------------------------------------------------------------------------
+def test_pruning_drops_old_events_of_every_workspace_and_nothing_newer(
+    store: SessionStore,
+) -> None:
+    old = [make_event("a", at=T0 - 100), make_event("b", at=T0 - 50)]
+    kept = [make_event("a", at=T0), make_event("b", at=T0 + 1)]
+    store.append_events([*old, *kept])
+    assert store.prune_events(T0) == 2
+    assert store.list_events("a") == [kept[0]] and store.list_events("b") == [kept[1]]
+    assert store.prune_events(T0) == 0
+    store.append_events([old[0]])  # an id pruned is an id forgotten: it may come back
+    assert store.list_events("a") == [old[0], kept[0]]

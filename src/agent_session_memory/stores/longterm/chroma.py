@@ -245,6 +245,25 @@ class ChromaStore:
         with self._thread_lock:
             return list(self._collection(workspace_id).get(include=[])["ids"])
 
+    def existing_ids(self, workspace_id: str) -> list[str]:
+        """The workspace's vector ids without creating its collection (``asm doctor``)."""
+        with self._thread_lock:
+            try:
+                col = self._fresh().get_collection(collection_name(workspace_id))
+            except Exception:  # chromadb raises NotFoundError or ValueError by version
+                return []
+            return list(col.get(include=[])["ids"])
+
+    def workspaces(self) -> list[str]:
+        """Workspaces that have a collection (their ids are in the collection metadata)."""
+        with self._thread_lock:
+            out = []
+            for col in self._fresh().list_collections():
+                workspace = (col.metadata or {}).get("workspace_id")
+                if isinstance(workspace, str):
+                    out.append(workspace)
+            return sorted(out)
+
     def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
         with self._thread_lock:
             got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])

@@ -181,6 +181,10 @@ class EventLog(Protocol):
         """Oldest first (equal times by id), ``since <= at < until``."""
         ...
 
+    def prune_events(self, before: float) -> int:
+        """Retention: drop every workspace's events with ``at < before``; how many went."""
+        ...
+
 
 class Leases(Protocol):
     """Cross-process locks with a timeout (commit and sweep use them). A lease is held until
