@@ -41,6 +41,23 @@ def unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and name.startswith(_UNAVAILABLE)
 
 
+_REASONS = (
+    ("SQLITE_FULL", "disk_full"),
+    ("SQLITE_BUSY", "busy"),
+    ("SQLITE_LOCKED", "busy"),
+    ("SQLITE_READONLY", "read_only"),
+    ("SQLITE_CORRUPT", "corrupt"),
+    ("SQLITE_NOTADB", "corrupt"),
+)
+
+
+def _unavailable_error(path: Path, exc: BaseException) -> BackendUnavailable:
+    """With a ``reason`` callers can act on (``disk_full``: reads may go on without counting)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    reason = next((r for prefix, r in _REASONS if name.startswith(prefix)), "storage")
+    return BackendUnavailable(f"SQLite file {path}: {exc}", reason=reason)
+
+
 def _make_private_dirs(folder: Path) -> None:
     """Create missing folders with mode 0o700 (``mkdir(parents=True)`` gives parents 0o777)."""
     missing = []
@@ -124,7 +141,7 @@ class SQLiteConnection:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             if unavailable(exc):
-                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+                raise _unavailable_error(self.path, exc) from exc
             raise
 
     @contextmanager
@@ -145,7 +162,7 @@ class SQLiteConnection:
             return db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if unavailable(exc):
-                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+                raise _unavailable_error(self.path, exc) from exc
             raise
 
     def _live(self, db: sqlite3.Connection, session_id: str, now: float) -> int:
