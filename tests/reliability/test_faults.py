@@ -128,17 +128,14 @@ def _round(home: Path, starts: list[int], rng: random.Random) -> list[int]:
 
 
 def test_kill_9_under_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
-    """Six processes writing one home, killed one by one; then two more single kills."""
+    """Six processes writing one home, killed one by one at random moments."""
     home = tmp_path / "home"
-    rng = random.Random(21)
-    acknowledged = _round(home, [n * 100_000 for n in range(6)], rng)
-    for n in (6, 7):
-        acknowledged += _round(home, [n * 100_000], rng)
+    acknowledged = _round(home, [n * 100_000 for n in range(6)], random.Random(21))
     with MemoryClient(path=str(home)) as client:
         contents = [m.content for m in client.list_memories(limit=10_000)]
         for i in acknowledged:
             assert contents.count(f"acknowledged memory number {i}") == 1, i
         extra = sorted(set(contents) - {f"acknowledged memory number {i}" for i in acknowledged})
-        assert len(extra) <= 8, (extra, sorted(acknowledged))  # at most one per kill
+        assert len(extra) <= 6, (extra, sorted(acknowledged))  # at most one per kill
         client.remember("a write after the crashes finishes their pending rows")
     assert main(["--path", str(home), "doctor"]) == 0
