@@ -139,3 +139,53 @@ def test_kill_9_under_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
         assert len(extra) <= 6, (extra, sorted(acknowledged))  # at most one per kill
         client.remember("a write after the crashes finishes their pending rows")
     assert main(["--path", str(home), "doctor"]) == 0
+
+
+# -- Redis out of memory -----------------------------------------------------------------------
+@pytest.fixture
+def tiny_redis(tmp_path: Path) -> Iterator[str]:
+    """A private redis-server capped at 2 MiB (the shared one must not be starved)."""
+    import shutil
+    import socket
+
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed: run scripts/ensure_redis_server.sh")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_redis_out_of_memory_is_a_typed_error_and_reads_go_on(
+    tiny_redis: str, tmp_path: Path
+) -> None:
+    from agent_session_memory.config import Settings
+
+    settings = Settings(home=tmp_path / "home", session_store_url=tiny_redis)
+    with MemoryClient(settings=settings) as client:
+        session = client.create_session(ttl_seconds=3600)
+        client.set_context(session.id, "k", "before")
+        with pytest.raises(BackendUnavailable) as info:
+            for i in range(10_000):
+                client.set_context(session.id, f"big{i}", "x" * 100_000)
+        assert info.value.details["reason"] == "out_of_memory"
+        assert client.get_context(session.id, "k") == "before"
