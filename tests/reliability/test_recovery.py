@@ -163,3 +163,18 @@ def test_compaction_gives_forgotten_space_back(tmp_path: Path) -> None:
         assert [h.memory.content for h in client.recall("stays", workspace_id="kept")] == [
             "a memory that stays"
         ]
+
+
+def test_a_damaged_vector_index_stays_typed_call_after_call_and_changes_nothing(
+    home: Path,
+) -> None:
+    """chromadb left its client half-broken after the first failure: AttributeError after."""
+    path = home / "chroma" / "chroma.sqlite3"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with MemoryClient(path=str(home)) as client:
+        for _ in range(3):
+            with pytest.raises(BackendUnavailable):
+                client.recall("JWT")
+        with pytest.raises(BackendUnavailable):
+            client.remember("a memory the damaged index cannot take")
+        assert len(client.list_memories()) == 3  # the refused memory left no row behind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from typing import Any
 
 from ...errors import Conflict, MemoryNotFound
@@ -39,7 +40,11 @@ def remember(w: Writer, memory: Memory) -> Memory:
     vector = w.embed([memory.content])[0]
     with w.store.locked():
         w.repair(memory.workspace_id)
-        w.write(memory.workspace_id, [memory], {memory.id: vector})
+        try:
+            w.write(memory.workspace_id, [memory], {memory.id: vector})
+        except Exception:  # a refused vector write (not a crash): the new row goes again
+            _take_back(w, memory.workspace_id, [memory.id])
+            raise
     w.emit(
         memory.workspace_id,
         [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
@@ -156,8 +161,10 @@ def _refuse_existing(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
 
 
 def _take_back(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
-    """Best effort after a failed vector write: the import leaves nothing behind."""
-    try:
-        w.store.delete_vectors(workspace_id, ids)
-    finally:
+    """Best effort after a failed vector write: new rows (and any vector) leave nothing behind.
+    A failure here is swallowed: the caller re-raises the first one, and a row left pending is
+    finished by the next write or ``asm repair``."""
+    with suppress(Exception):
         w.store.delete_rows(workspace_id, ids)
+    with suppress(Exception):
+        w.store.delete_vectors(workspace_id, ids)
