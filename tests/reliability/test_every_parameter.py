@@ -24,7 +24,7 @@ from agent_session_memory.errors import AgentMemoryError, BackendUnavailable
 from .strategies import MISSING, param_values
 
 GROUPS = {
-    "sessions": ["sessions", "lifecycle", "briefings", "commits"],
+    "sessions": ["sessions", "lifecycle", "briefings", "commits", "workspaces"],
     "context": ["context"],
     "messages": ["messages"],
     "memories": ["memories"],
