@@ -19,7 +19,7 @@ from agent_session_memory.config import Settings
 from agent_session_memory.embeddings import MiniLMEmbedder
 from agent_session_memory.embeddings.minilm import load_tokenizer, mean_pool
 from agent_session_memory.engine.candidates import Candidate
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 
 N = 512
 

@@ -23,7 +23,7 @@ from common import write, zipf_sentences
 
 from agent_session_memory.clock import SystemClock
 from agent_session_memory.config import Settings
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.models import Memory, to_datetime
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.records import chroma_metadata, content_hash
@@ -64,10 +64,8 @@ def synthetic_fill(lt: LongTermMemory, ws: str, texts: list[str], dim: int) -> n
             )
             for i, t in enumerate(texts[start : start + 5000], start=start)
         ]
-        with lt.lexical.transaction() as db:
-            for m in chunk:
-                lt.lexical.put(db, m, pending=False)
-        lt.chroma.upsert(
+        lt.store.put_rows(ws, chunk)
+        lt.store.chroma.upsert(
             ws,
             [m.id for m in chunk],
             vecs[start : start + len(chunk)],
@@ -86,7 +84,7 @@ def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str]) -
         full.append(time.perf_counter() - t)
         qv = lt.embedder.embed([q])[0]
         t = time.perf_counter()
-        lt.chroma.query(ws, qv, 10, flt.chroma_where())
+        lt.store.chroma.query(ws, qv, 10, flt.chroma_where())
         chroma_only.append(time.perf_counter() - t)
         t = time.perf_counter()
         np.argpartition(-(vecs @ qv), 10)[:10]
@@ -117,7 +115,9 @@ def main() -> None:
         t = time.perf_counter()
         if n <= 10_000:
             lt.import_(ws, [{"id": f"m{i}", "content": x} for i, x in enumerate(texts)])
-            vecs = np.stack(list(lt.chroma.embeddings(ws, [f"m{i}" for i in range(n)]).values()))
+            vecs = np.stack(
+                list(lt.store.chroma.embeddings(ws, [f"m{i}" for i in range(n)]).values())
+            )
             kind = "embedded"
         else:
             vecs = synthetic_fill(lt, ws, texts, lt.embedder.dimension)

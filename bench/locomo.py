@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from agent_session_memory.config import Settings  # noqa: E402
-from agent_session_memory.engine.memories import LongTermMemory  # noqa: E402
+from agent_session_memory.engine.longterm import LongTermMemory  # noqa: E402
 from agent_session_memory.stores.longterm.filters import MemoryFilter  # noqa: E402
 from agent_session_memory.stores.longterm.fusion import FusionConfig, fuse  # noqa: E402
 
@@ -142,8 +142,8 @@ def run(path: Path) -> dict[str, Any]:
             scores["hybrid_recall"].add(cat, recall_at([dia_of[h.memory.id] for h in hits], gold))
             scores["bm25"].add(cat, recall_at([pairs[i][0] for i in bm25(q)], gold))
             vec = lt.embedder.embed([q])[0]
-            dense = lt.chroma.query(ws, vec, 100, flt.chroma_where())
-            lexical = lt.lexical.search(ws, q, 100, flt)
+            dense = lt.store.chroma.query(ws, vec, 100, flt.chroma_where())
+            lexical = lt.store.search_text(ws, q, 100, flt)
             scores["dense"].add(cat, recall_at([dia_of[i] for i, _ in dense], gold))
             scores["fts5"].add(cat, recall_at([dia_of[i] for i, _ in lexical], gold))
             for name, cfg in VARIANTS.items():

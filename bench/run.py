@@ -21,10 +21,12 @@ BENCHES = [
     ("B5 LoCoMo recall", "locomo.py", []),
     ("B6 recall latency", "bench_recall.py", []),
     ("B7 HTTP API", "bench_http.py", []),
+    ("B8 MCP tool round trip", "bench_mcp.py", []),
 ]
 QUICK = {
     "bench_token_window.py": ["--sizes", "100,1000,10000"],
     "bench_http.py": ["--seconds", "2", "--rounds", "1"],
+    "bench_mcp.py": ["--calls", "100", "--rounds", "1"],
 }
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from agent_session_memory import MemoryClient
+from agent_session_memory.contract import OPERATIONS
 
 
 def asm(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -73,3 +74,22 @@ def test_gc_sweeps_the_named_workspace_or_else_the_whole_home(tmp_path: Path) ->
         for ws in ("a", "b"):
             [memory] = client.list_memories(workspace_id=ws)
             assert memory.content == f"auth decision: JWT for {ws}"
+
+
+def test_asm_call_runs_any_operation_of_the_registry(tmp_path: Path) -> None:
+    def asm(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "agent_session_memory.cli", "--path", str(tmp_path), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    listed = asm("call", "--list").stdout
+    assert all(name in listed for name in OPERATIONS)
+    sid = json.loads(asm("-w", "ws", "call", "create_session", "ttl_seconds=60").stdout)["id"]
+    assert asm("call", "set_context", f"session_id={sid}", "key=task", "value=ship").stdout == "1\n"
+    body = json.dumps({"session_id": sid, "key": "n", "value": {"a": [1, 2]}})
+    assert asm("call", "set_context", "--json", body).returncode == 0
+    assert json.loads(asm("call", "get_context", f"session_id={sid}").stdout) == {
+        "task": "ship",
+        "n": {"a": [1, 2]},
+    }
+    bad = asm("call", "set_context", f"session_id={sid}", "key=n", "value=1", "expected_version=x")
+    assert bad.returncode == 2 and bad.stderr.startswith("asm: invalid_input: expected_version")

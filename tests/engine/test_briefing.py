@@ -17,6 +17,9 @@ from agent_session_memory.engine import Engine
 from agent_session_memory.engine.thread_status import CLOSED, parse_status, value_status
 from agent_session_memory.errors import InvalidInput
 from agent_session_memory.models import Briefing, SessionStatus, ThreadStatus
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+
+from ..longterm.fakes import HashingEmbedder
 
 HOUR = 3600.0
 DAY = 24 * HOUR
@@ -24,15 +27,20 @@ DAY = 24 * HOUR
 
 @pytest.fixture(scope="module")
 def embedder() -> Any:
-    from agent_session_memory.embeddings import MiniLMEmbedder
-
-    return MiniLMEmbedder()
+    return HashingEmbedder()  # briefings never search by meaning
 
 
-def make_engine(home: Path, clock: ManualClock, embedder: Any, store: str = "sqlite") -> Engine:
+def make_engine(
+    home: Path, clock: ManualClock, embedder: Any, store: str = "sqlite", **options: Any
+) -> Engine:
+    """Briefings are not about Chroma: long-term memory runs on the in-memory store."""
     url = "memory://" if store == "memory" else None
     return Engine(
-        Settings(home=home, session_store_url=url), clock=clock, embedding_function=embedder
+        Settings(home=home, session_store_url=url),
+        clock=clock,
+        embedding_function=embedder,
+        longterm_store=InMemoryLongTermStore(),
+        **options,
     )
 
 
@@ -314,11 +322,7 @@ def test_a_summarizer_writes_the_paragraph_and_a_failing_one_falls_back(
     tmp_path: Path, fail: bool
 ) -> None:
     summarizer = _Summarizer(fail)
-    e = Engine(
-        Settings(home=tmp_path, session_store_url="memory://"),
-        clock=ManualClock(),
-        summarizer=summarizer,
-    )
+    e = make_engine(tmp_path, ManualClock(), HashingEmbedder(), "memory", summarizer=summarizer)
     sid = e.sessions.create_session(workspace_id="w").id
     e.context.set_context(sid, "note", "hello")
     text = e.briefings.get_briefing(workspace_id="w").recent_activity_summary
@@ -332,7 +336,7 @@ def test_a_summarizer_writes_the_paragraph_and_a_failing_one_falls_back(
     "hours", [0, -1, -0.5, math.nan, math.inf, 24 * 367, 10**12, "24", None, True, [24]]
 )
 def test_bad_lookback_values_are_typed_errors(tmp_path: Path, hours: Any) -> None:
-    e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock())
+    e = make_engine(tmp_path, ManualClock(), HashingEmbedder(), "memory")
     with pytest.raises(InvalidInput) as info:
         e.briefings.get_briefing(lookback_hours=hours, workspace_id="w")
     assert info.value.details.get("field") == "lookback_hours"
@@ -341,14 +345,14 @@ def test_bad_lookback_values_are_typed_errors(tmp_path: Path, hours: Any) -> Non
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "3", True, 10**6])
 def test_bad_max_memories_is_a_typed_error(tmp_path: Path, bad: Any) -> None:
-    e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock())
+    e = make_engine(tmp_path, ManualClock(), HashingEmbedder(), "memory")
     with pytest.raises(InvalidInput):
         e.briefings.get_briefing(max_memories=bad, workspace_id="w")
     e.close()
 
 
 def test_bad_workspace_is_a_typed_error(tmp_path: Path) -> None:
-    e = Engine(Settings(home=tmp_path, session_store_url="memory://"), clock=ManualClock())
+    e = make_engine(tmp_path, ManualClock(), HashingEmbedder(), "memory")
     with pytest.raises(InvalidInput):
         e.briefings.get_briefing(workspace_id="../etc")
     e.close()

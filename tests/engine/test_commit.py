@@ -12,10 +12,23 @@ import pytest
 from agent_session_memory import InvalidInput, MemoryClient
 from agent_session_memory.engine.protocols import ScoringItem
 from agent_session_memory.engine.scoring import HeuristicScorer, score_item
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+
+from ..longterm.fakes import HashingEmbedder
 
 # Items whose default score is known (see docs/commit.md): topic 0.30, user_name 0.55,
 # decision 0.65 + content cues.
 SCORED = {"topic": "Python debugging", "user_name": "Alice", "decision_db": "Use Postgres"}
+
+
+def _client(path: Path, **options: Any) -> MemoryClient:
+    """Commit is not about Chroma: long-term memory in dicts, a model-free embedder."""
+    return MemoryClient(
+        path=str(path),
+        longterm_store=InMemoryLongTermStore(),
+        embedding_function=HashingEmbedder(),
+        **options,
+    )
 
 
 def _score(key: str, value: Any) -> float:
@@ -27,7 +40,7 @@ def _score(key: str, value: Any) -> float:
 def test_explicit_importance_wins_and_the_threshold_splits(
     tmp_path: Path, threshold: float, explicit: float | None
 ) -> None:
-    with MemoryClient(path=str(tmp_path)) as client:
+    with _client(tmp_path) as client:
         session = client.create_session(ttl_seconds=600)
         for key, value in SCORED.items():
             client.set_context(session.id, key, value)
@@ -45,7 +58,7 @@ def test_explicit_importance_wins_and_the_threshold_splits(
 
 
 def test_committing_twice_creates_nothing_and_a_new_value_supersedes(tmp_path: Path) -> None:
-    with MemoryClient(path=str(tmp_path)) as client:
+    with _client(tmp_path) as client:
         session = client.create_session(ttl_seconds=600)
         client.set_context(session.id, "decision_db", "We decided to use Postgres", 0.9)
         first = client.commit_session(session.id)
@@ -63,7 +76,7 @@ def test_committing_twice_creates_nothing_and_a_new_value_supersedes(tmp_path: P
 def test_a_crash_before_the_bookkeeping_then_a_retry_writes_each_memory_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with MemoryClient(path=str(tmp_path)) as client:
+    with _client(tmp_path) as client:
         session = client.create_session(ttl_seconds=600)
         client.set_contexts(
             session.id, {"decision_a": "Use JWT", "decision_b": "Use Postgres"}, importance=0.9
@@ -100,7 +113,7 @@ class _Splitter:
 
 def test_a_plugged_scorer_scores_only_items_without_explicit_importance(tmp_path: Path) -> None:
     scorer = _Constant(0.9)
-    with MemoryClient(path=str(tmp_path), scorer=scorer) as client:
+    with _client(tmp_path, scorer=scorer) as client:
         session = client.create_session(ttl_seconds=600)
         client.set_context(session.id, "scratch", "anything")
         client.set_context(session.id, "pinned", "kept low on purpose", importance=0.1)
@@ -110,7 +123,7 @@ def test_a_plugged_scorer_scores_only_items_without_explicit_importance(tmp_path
 
 
 def test_a_fact_extractor_turns_one_item_into_several_memories(tmp_path: Path) -> None:
-    with MemoryClient(path=str(tmp_path), fact_extractor=_Splitter()) as client:
+    with _client(tmp_path, fact_extractor=_Splitter()) as client:
         session = client.create_session(ttl_seconds=600)
         client.set_context(session.id, "notes", "Alice leads auth; Bob owns billing", 0.8)
         result = client.commit_session(session.id)
@@ -122,7 +135,7 @@ def test_a_fact_extractor_turns_one_item_into_several_memories(tmp_path: Path) -
 
 
 def test_end_session_with_commit_reports_the_result(tmp_path: Path) -> None:
-    with MemoryClient(path=str(tmp_path)) as client:
+    with _client(tmp_path) as client:
         session = client.create_session(ttl_seconds=600)
         client.set_context(session.id, "decision_auth", "We chose JWT", 0.9)
         ended = client.end_session(session.id, commit=True)
@@ -132,7 +145,7 @@ def test_end_session_with_commit_reports_the_result(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), "0.5", None])
 def test_bad_thresholds_are_refused(tmp_path: Path, bad: Any) -> None:
-    with MemoryClient(path=str(tmp_path)) as client:
+    with _client(tmp_path) as client:
         session = client.create_session(ttl_seconds=600)
         client.set_context(session.id, "decision", "x y z", 0.9)
         with pytest.raises(InvalidInput):

@@ -14,6 +14,9 @@ from agent_session_memory.engine import Engine
 from agent_session_memory.engine.lifecycle import LAZY_SWEEP_SECONDS
 from agent_session_memory.errors import InvalidInput
 from agent_session_memory.models import EventType
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+
+from ..longterm.fakes import HashingEmbedder
 
 HOUR = 3600.0
 START = 1_767_225_600.0
@@ -27,12 +30,15 @@ def embedder() -> Any:
 
 
 @pytest.fixture(params=["sqlite", "memory"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path, embedder: Any) -> Any:
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """Expiry is not about Chroma: long-term memory runs on the in-memory store (the
+    two-process tests below share a real home instead)."""
     url = "memory://" if request.param == "memory" else None
     eng = Engine(
         Settings(home=tmp_path, session_store_url=url),
         clock=ManualClock(START),
-        embedding_function=embedder,
+        embedding_function=HashingEmbedder(),
+        longterm_store=InMemoryLongTermStore(),
     )
     yield eng
     eng.close()

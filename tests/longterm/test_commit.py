@@ -3,11 +3,13 @@ crash-safe at every write step, and a rewritten key supersedes its old memory.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from agent_session_memory.embeddings import MiniLMEmbedder
 from agent_session_memory.engine.candidates import Candidate
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD, same_fact
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 
@@ -73,57 +75,70 @@ def test_shipped_rule_separates_paraphrases_from_near_misses(embedder: MiniLMEmb
     assert min(score(a, b) for a, b in PARAPHRASES) >= NEAR_DUPLICATE_THRESHOLD
 
 
-def test_exact_duplicate_creates_nothing(lt: LongTermMemory) -> None:
-    lt.commit(WS, "s1", [cand("s1", "db", "The database is PostgreSQL 16.")], True)
-    out = lt.commit(WS, "s2", [cand("s2", "db2", "  the DATABASE is  PostgreSQL 16. ")], True)
+def test_exact_duplicate_creates_nothing(mem_lt: LongTermMemory) -> None:
+    mem_lt.commit(WS, "s1", [cand("s1", "db", "The database is PostgreSQL 16.")], True)
+    out = mem_lt.commit(WS, "s2", [cand("s2", "db2", "  the DATABASE is  PostgreSQL 16. ")], True)
     assert out.duplicates and not out.created and not out.merged
-    assert len(live(lt)) == 1
+    assert len(live(mem_lt)) == 1
 
 
 @pytest.mark.parametrize(("old", "new"), PARAPHRASES[:4])
-def test_paraphrase_merges(lt: LongTermMemory, old: str, new: str) -> None:
-    first = lt.commit(WS, "s1", [cand("s1", "a", old, importance=0.9, tags=["x"])], True)
-    out = lt.commit(WS, "s2", [cand("s2", "b", new, importance=0.4, tags=["y"])], True)
+def test_paraphrase_merges(mem_lt: LongTermMemory, old: str, new: str) -> None:
+    first = mem_lt.commit(WS, "s1", [cand("s1", "a", old, importance=0.9, tags=["x"])], True)
+    out = mem_lt.commit(WS, "s2", [cand("s2", "b", new, importance=0.4, tags=["y"])], True)
     assert out.merged == first.created and not out.created
-    memory = lt.get(WS, first.created[0])
+    memory = mem_lt.get(WS, first.created[0])
     assert memory.content == new and memory.importance == 0.9
     assert memory.source_sessions == ["s1", "s2"] and memory.tags == ["x", "y"]
 
 
-def test_near_misses_stay_distinct(lt: LongTermMemory) -> None:
+def test_near_misses_stay_distinct(mem_lt: LongTermMemory) -> None:
     for i, (a, b) in enumerate(NEAR_MISSES):
-        lt.commit(WS, "s1", [cand("s1", f"a{i}", a)], True)
-        out = lt.commit(WS, "s2", [cand("s2", f"b{i}", b)], True)
+        mem_lt.commit(WS, "s1", [cand("s1", f"a{i}", a)], True)
+        out = mem_lt.commit(WS, "s2", [cand("s2", f"b{i}", b)], True)
         assert len(out.created) == 1 and not out.merged, (a, b)
 
 
-def test_commit_twice_gives_the_same_memories(lt: LongTermMemory, recorder: Recorder) -> None:
+def test_commit_twice_gives_the_same_memories(mem_lt: LongTermMemory, recorder: Recorder) -> None:
     batch = [
         cand("s1", f"k{i}", f"Fact number {i}: the service {i} uses queue q{i}.") for i in range(5)
     ]
-    first = lt.commit(WS, "s1", batch, True)
-    before = lt.export(WS)
-    second = lt.commit(WS, "s1", batch, True)
+    first = mem_lt.commit(WS, "s1", batch, True)
+    before = mem_lt.export(WS)
+    second = mem_lt.commit(WS, "s1", batch, True)
     assert len(first.created) == 5 and not second.created and len(second.duplicates) == 5
-    assert lt.export(WS) == before
-    assert lt.chroma.count(WS) == 5
+    assert mem_lt.export(WS) == before
+    assert mem_lt.store.count_vectors(WS) == 5
     assert recorder.types().count("memory_created") == 5
 
 
-STEPS = ["put", "upsert", "update_metadata", "mark_done"]
+STEPS = ["put", "embeddings", "upsert", "mark_done"]  # embeddings: reading superseded vectors
+MEMORY_STEPS = ["put_rows", "put_vectors", "mark_done"]
 
 
-@pytest.mark.parametrize("step", STEPS)
+def _crash_target(request: pytest.FixtureRequest, kind: str, step: str) -> tuple[Any, Any]:
+    """The long-term memory and the object whose ``step`` method will fail once."""
+    if kind == "memory":
+        lt = request.getfixturevalue("mem_lt")
+        return lt, lt.store
+    lt = request.getfixturevalue("lt")
+    return lt, {"put": lt.store.rows, "mark_done": lt.store.rows}.get(step, lt.store.chroma)
+
+
+@pytest.mark.parametrize(
+    ("kind", "step"),
+    [("sqlite+chroma", s) for s in STEPS] + [("memory", s) for s in MEMORY_STEPS],
+)
 def test_crash_at_any_step_then_retry_writes_each_memory_once(
-    lt: LongTermMemory, step: str
+    request: pytest.FixtureRequest, kind: str, step: str
 ) -> None:
+    lt, target = _crash_target(request, kind, step)
     lt.commit(WS, "s0", [cand("s0", "port", "The API listens on port 8000.")], True)
     batch = [
         cand("s1", "port", "The API listens on port 9000.", version=2),  # supersedes
         cand("s1", "lang", "The service is written in Go."),
         cand("s1", "lang2", "the service is  written in Go."),
     ]  # exact dup in the batch
-    target = {"put": lt.lexical, "mark_done": lt.lexical}.get(step, lt.chroma)
     calls = {"n": 0}
 
     def crash(*args: object, **kwargs: object) -> object:
@@ -144,26 +159,26 @@ def test_crash_at_any_step_then_retry_writes_each_memory_once(
             "The service is written in Go.",
         ]
     )
-    assert lt.chroma.count(WS) == 3
-    assert not lt.lexical.pending(WS)
+    assert lt.store.count_vectors(WS) == 3
+    assert not lt.store.pending(WS)
     hits = lt.recall(WS, "which port does the API listen on", 5, MemoryFilter())
     assert [h.memory.content for h in hits].count("The API listens on port 8000.") == 0
 
 
-def test_supersession_hides_the_old_value(lt: LongTermMemory, clock: object) -> None:
-    first = lt.commit(WS, "s1", [cand("s1", "db_port", "The database port is 5432.")], True)
-    out = lt.commit(WS, "s2", [cand("s2", "db_port", "The database port is 6543.")], True)
+def test_supersession_hides_the_old_value(mem_lt: LongTermMemory, clock: object) -> None:
+    first = mem_lt.commit(WS, "s1", [cand("s1", "db_port", "The database port is 5432.")], True)
+    out = mem_lt.commit(WS, "s2", [cand("s2", "db_port", "The database port is 6543.")], True)
     assert out.superseded == first.created and len(out.created) == 1
-    old = lt.get(WS, first.created[0])
+    old = mem_lt.get(WS, first.created[0])
     assert old.superseded_by == out.created[0] and old.valid_until is not None
-    hits = lt.recall(WS, "database port", 5, MemoryFilter())
+    hits = mem_lt.recall(WS, "database port", 5, MemoryFilter())
     assert [h.memory.id for h in hits] == out.created
-    history = lt.recall(WS, "database port", 5, MemoryFilter(include_superseded=True))
+    history = mem_lt.recall(WS, "database port", 5, MemoryFilter(include_superseded=True))
     assert {h.memory.id for h in history} == {*first.created, *out.created}
 
 
-def test_deduplicate_false_keeps_paraphrases(lt: LongTermMemory) -> None:
+def test_deduplicate_false_keeps_paraphrases(mem_lt: LongTermMemory) -> None:
     a, b = PARAPHRASES[0]
-    lt.commit(WS, "s1", [cand("s1", "a", a)], False)
-    out = lt.commit(WS, "s2", [cand("s2", "b", b)], False)
-    assert len(out.created) == 1 and len(live(lt)) == 2
+    mem_lt.commit(WS, "s1", [cand("s1", "a", a)], False)
+    out = mem_lt.commit(WS, "s2", [cand("s2", "b", b)], False)
+    assert len(out.created) == 1 and len(live(mem_lt)) == 2

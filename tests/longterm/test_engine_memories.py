@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agent_session_memory.errors import InvalidInput, LimitExceeded, MemoryNotFound
+from agent_session_memory.config import Settings
+from agent_session_memory.engine import Engine
+from agent_session_memory.errors import (
+    ConfigurationError,
+    InvalidInput,
+    LimitExceeded,
+    MemoryNotFound,
+)
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+
+from .fakes import HashingEmbedder
 
 
 def test_remember_recall_update_forget(engine: Any) -> None:
@@ -45,7 +56,6 @@ def test_remember_recall_update_forget(engine: Any) -> None:
         {"content": "x", "importance": -0.1},
         {"content": "x", "importance": math.nan},
         {"content": "x", "importance": True},
-        {"content": "x", "tags": "auth"},
         {"content": "x", "tags": [""]},
         {"content": "x", "metadata": {"bad": math.inf}},
         {"content": "x", "type": ""},
@@ -72,7 +82,6 @@ def test_huge_content_is_a_limit(engine: Any) -> None:
         {"query": "q", "k": 1.5},
         {"query": "q", "k": 10**9},
         {"query": "q" * 10_000},
-        {"query": "q", "types": "fact"},
         {"query": "q", "tags": [1]},
         {"query": "q", "min_importance": 2},
         {"query": "q", "since": "yesterday"},
@@ -108,3 +117,28 @@ def test_lexical_query_syntax_is_inert(engine: Any) -> None:
     for q in ['"', "AND OR NOT", "NEAR(", "*", "'; DROP TABLE memories; --", "???", "日本語"]:
         engine.memories.recall(q, k=3)
     assert len(engine.memories.list_memories()) == 1
+
+
+def test_an_injected_store_is_used_and_nothing_is_opened_on_disk(tmp_path: Path) -> None:
+    store = InMemoryLongTermStore()
+    home = tmp_path / "home"
+    engine = Engine(
+        Settings(home=home, session_store_url="memory://"),
+        embedding_function=HashingEmbedder(),
+        longterm_store=store,
+    )
+    memory = engine.memories.remember("The deploy key rotates monthly", workspace_id="w")
+    assert store.get_rows("w", [memory.id]) == {memory.id: memory}
+    assert store.count_vectors("w") == 1 and store.pending("w") == []
+    assert [h.memory.id for h in engine.memories.recall("deploy key", workspace_id="w")] == [
+        memory.id
+    ]
+    engine.close()
+    assert not (home / "chroma").exists() and not (home / "memories.db").exists()
+
+
+def test_a_store_that_is_not_a_longterm_store_is_refused(tmp_path: Path) -> None:
+    engine = Engine(Settings(home=tmp_path, session_store_url="memory://"), longterm_store=object())
+    with pytest.raises(ConfigurationError):
+        engine.memories.remember("anything")
+    engine.close()

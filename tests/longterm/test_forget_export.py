@@ -6,10 +6,11 @@ from pathlib import Path
 
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.embeddings import MiniLMEmbedder
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 
 from .conftest import Recorder, open_longterm
+from .fakes import fts_matches
 
 WS = "fx"
 
@@ -18,9 +19,9 @@ def test_forget_leaves_nothing(lt: LongTermMemory, recorder: Recorder) -> None:
     gone = lt.remember(WS, "The zebracorn launch code is 7731", tags=["secret"])
     kept = lt.remember(WS, "Lunch is at noon")
     assert lt.forget(WS, [gone.id]) == 1
-    assert lt.chroma.ids(WS) == [kept.id]
-    assert lt.lexical.count(WS) == 1 and lt.lexical.fts_matches("zebracorn") == 0
-    assert lt.lexical.get(WS, gone.id) is None
+    assert lt.store.chroma.ids(WS) == [kept.id]
+    assert lt.store.count_rows(WS) == 1 and fts_matches(lt.store.rows.path, "zebracorn") == 0
+    assert lt.store.get_rows(WS, [gone.id]) == {}
     assert all(h.memory.id != gone.id for h in lt.recall(WS, "zebracorn code", 5, MemoryFilter()))
     assert lt.forget(WS, [gone.id]) == 0
     assert "memory_forgotten" in recorder.types()
@@ -37,10 +38,10 @@ def test_forget_where_and_everything(lt: LongTermMemory, clock: ManualClock) -> 
         )
         == 1
     )
-    assert lt.lexical.get(WS, a.id) is None
+    assert lt.store.get_rows(WS, [a.id]) == {}
     assert lt.forget_where(WS, MemoryFilter(include_superseded=True), everything=True) == 2
-    assert lt.chroma.count(WS) == 0 and lt.lexical.count(WS) == 0
-    assert lt.lexical.fts_matches("bananas cherries apples") == 0
+    assert lt.store.count_vectors(WS) == 0 and lt.store.count_rows(WS) == 0
+    assert fts_matches(lt.store.rows.path, "bananas cherries apples") == 0
 
 
 def test_export_import_round_trip(

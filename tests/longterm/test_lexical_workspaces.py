@@ -8,8 +8,10 @@ from pathlib import Path
 
 from agent_session_memory.models import Memory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
-from agent_session_memory.stores.longterm.lexical import LexicalStore
 from agent_session_memory.stores.longterm.records import content_hash, to_json
+from agent_session_memory.stores.longterm.sqlite_rows import SqliteRows
+
+from .fakes import fts_matches
 
 
 def _memory(workspace_id: str, memory_id: str, content: str) -> Memory:
@@ -24,14 +26,14 @@ def _memory(workspace_id: str, memory_id: str, content: str) -> Memory:
     )
 
 
-def _fill(store: LexicalStore, workspace_id: str, texts: list[str]) -> None:
+def _fill(store: SqliteRows, workspace_id: str, texts: list[str]) -> None:
     with store.transaction() as db:
         for n, text in enumerate(texts):
             store.put(db, _memory(workspace_id, f"{workspace_id}-{n}", text), pending=False)
 
 
 def test_another_workspace_never_changes_a_workspaces_scores(tmp_path: Path) -> None:
-    store = LexicalStore(tmp_path / "memories.db")
+    store = SqliteRows(tmp_path / "memories.db")
     _fill(store, "a", ["postgres is our database", "deploys run on fridays", "we use redis"])
     before = store.search("a", "which database", 10, MemoryFilter())
     _fill(store, "b", [f"database note number {n}" for n in range(200)])
@@ -41,7 +43,7 @@ def test_another_workspace_never_changes_a_workspaces_scores(tmp_path: Path) -> 
 
 def test_a_home_with_the_old_shared_index_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "memories.db"
-    LexicalStore(path).close()  # the current schema, then rewound to version 1 by hand
+    SqliteRows(path).close()  # the current schema, then rewound to version 1 by hand
     db = sqlite3.connect(path)
     db.execute(
         "CREATE VIRTUAL TABLE memories_fts USING fts5(content, "
@@ -66,10 +68,10 @@ def test_a_home_with_the_old_shared_index_is_migrated(tmp_path: Path) -> None:
     db.commit()
     db.close()
 
-    store = LexicalStore(path)
+    store = SqliteRows(path)
     assert [i for i, _ in store.search("a", "postgres", 10, MemoryFilter())] == ["m1"]
     assert [i for i, _ in store.search("b", "postgres", 10, MemoryFilter())] == ["m2"]
-    assert store.fts_matches("postgres") == 2
+    assert fts_matches(path, "postgres") == 2
     with store.transaction() as db:
         assert (
             db.execute("SELECT name FROM sqlite_master WHERE name='memories_fts'").fetchone()

@@ -20,7 +20,7 @@ WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from agent_session_memory.config import Settings
-    from agent_session_memory.engine.memories import LongTermMemory
+    from agent_session_memory.engine.longterm import LongTermMemory
     from agent_session_memory.stores.longterm.filters import MemoryFilter
     home, name, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     lt = LongTermMemory(Settings(home=home), clock=type("C", (), {"now": lambda s: time.time()})(),
@@ -45,20 +45,20 @@ def test_two_writer_processes(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
     ]
     assert [p.wait(timeout=180) for p in procs] == [0, 0]
     try:
-        assert reader.chroma.count("shared") == 2 * n + 1
-        assert reader.lexical.count("shared") == 2 * n + 1
+        assert reader.store.count_vectors("shared") == 2 * n + 1
+        assert reader.store.count_rows("shared") == 2 * n + 1
         for name in ("alpha", "beta"):
             for i in (0, n - 1):
                 hits = reader.recall("shared", f"{name}{i}", 1, MemoryFilter())
                 assert hits[0].memory.content.endswith(f"topic {name}{i}")
-                vec = embedder.embed([hits[0].memory.content])[0]
-                dense = reader.chroma.query("shared", vec, 1)  # the HNSW index, not only SQLite
+                vec = embedder.embed([hits[0].memory.content])
+                [dense] = reader.store.search_vectors("shared", vec, 1)  # HNSW, not only SQLite
                 assert dense[0][0] == hits[0].memory.id
     finally:
         reader.close()
     again = open_longterm(home, embedder, clock, Recorder(clock))  # the folder reopens cleanly
     try:
-        assert again.chroma.count("shared") == 2 * n + 1
+        assert again.store.count_vectors("shared") == 2 * n + 1
         assert len(again.recall("shared", "fact number", 50, MemoryFilter())) == 2 * n + 1
     finally:
         again.close()

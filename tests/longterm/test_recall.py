@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from agent_session_memory.clock import ManualClock
-from agent_session_memory.engine.memories import LongTermMemory
+from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.fusion import fuse
 
@@ -18,8 +18,8 @@ def ids(hits: list) -> list[str]:  # type: ignore[type-arg]
     return [h.memory.id for h in hits]
 
 
-def test_every_filter(lt: LongTermMemory, clock: ManualClock) -> None:
-    a = lt.remember(
+def test_every_filter(any_lt: LongTermMemory, clock: ManualClock) -> None:
+    a = any_lt.remember(
         WS,
         "Auth uses JWT tokens signed with RS256",
         type="decision",
@@ -28,7 +28,7 @@ def test_every_filter(lt: LongTermMemory, clock: ManualClock) -> None:
         session_id="s1",
     )
     clock.advance(3600)
-    b = lt.remember(
+    b = any_lt.remember(
         WS,
         "Auth tokens expire after 15 minutes",
         type="fact",
@@ -37,7 +37,7 @@ def test_every_filter(lt: LongTermMemory, clock: ManualClock) -> None:
         session_id="s2",
     )
     clock.advance(3600)
-    c = lt.remember(
+    c = any_lt.remember(
         WS,
         "The auth service is deployed on Kubernetes",
         type="fact",
@@ -46,18 +46,21 @@ def test_every_filter(lt: LongTermMemory, clock: ManualClock) -> None:
         session_id="s2",
     )
     q = "auth tokens"
-    assert set(ids(lt.recall(WS, q, 10, MemoryFilter()))) == {a.id, b.id, c.id}
-    assert ids(lt.recall(WS, q, 10, MemoryFilter(types=("decision",)))) == [a.id]
-    assert set(ids(lt.recall(WS, q, 10, MemoryFilter(tags=("security", "ops"))))) == {a.id, c.id}
-    assert set(ids(lt.recall(WS, q, 10, MemoryFilter(min_importance=0.5)))) == {a.id, c.id}
+    assert set(ids(any_lt.recall(WS, q, 10, MemoryFilter()))) == {a.id, b.id, c.id}
+    assert ids(any_lt.recall(WS, q, 10, MemoryFilter(types=("decision",)))) == [a.id]
+    assert set(ids(any_lt.recall(WS, q, 10, MemoryFilter(tags=("security", "ops"))))) == {
+        a.id,
+        c.id,
+    }
+    assert set(ids(any_lt.recall(WS, q, 10, MemoryFilter(min_importance=0.5)))) == {a.id, c.id}
     t_b = b.created_at.timestamp()  # type: ignore[union-attr]
-    assert set(ids(lt.recall(WS, q, 10, MemoryFilter(since=t_b)))) == {b.id, c.id}
-    assert ids(lt.recall(WS, q, 10, MemoryFilter(until=t_b - 1))) == [a.id]
-    assert set(ids(lt.recall(WS, q, 10, MemoryFilter(session_id="s2")))) == {b.id, c.id}
-    assert lt.recall(WS, q, 10, MemoryFilter(tags=("nope",))) == []
-    assert len(lt.recall(WS, q, 1, MemoryFilter())) == 1
-    assert lt.recall("other-ws", q, 10, MemoryFilter()) == []  # nothing crosses workspaces
-    hit = lt.recall(WS, "RS256", 1, MemoryFilter())[0]
+    assert set(ids(any_lt.recall(WS, q, 10, MemoryFilter(since=t_b)))) == {b.id, c.id}
+    assert ids(any_lt.recall(WS, q, 10, MemoryFilter(until=t_b - 1))) == [a.id]
+    assert set(ids(any_lt.recall(WS, q, 10, MemoryFilter(session_id="s2")))) == {b.id, c.id}
+    assert any_lt.recall(WS, q, 10, MemoryFilter(tags=("nope",))) == []
+    assert len(any_lt.recall(WS, q, 1, MemoryFilter())) == 1
+    assert any_lt.recall("other-ws", q, 10, MemoryFilter()) == []  # nothing crosses workspaces
+    hit = any_lt.recall(WS, "RS256", 1, MemoryFilter())[0]
     assert hit.memory.id == a.id and hit.lexical_score and hit.semantic_score is not None
     assert datetime.fromtimestamp(t_b, UTC) == b.created_at
 
@@ -94,9 +97,8 @@ def test_hybrid_beats_either_half(lt: LongTermMemory) -> None:
     rank = {"dense": [], "lexical": [], "hybrid": []}  # type: dict[str, list[int]]
     for query, want in QUERIES:
         target = mems[want].id
-        vec = lt.embedder.embed([query])[0]
-        dense = lt.chroma.query(WS, vec, 100, MemoryFilter().chroma_where())
-        lexical = lt.lexical.search(WS, query, 100, MemoryFilter())
+        [dense] = lt.store.search_vectors(WS, lt.embedder.embed([query]), 100, MemoryFilter())
+        lexical = lt.store.search_text(WS, query, 100, MemoryFilter())
         hybrid = ids(lt.recall(WS, query, 10, MemoryFilter()))
         for name, ranked in (
             ("dense", [i for i, _ in dense]),
@@ -110,10 +112,10 @@ def test_hybrid_beats_either_half(lt: LongTermMemory) -> None:
 
 
 def test_fusion_ties_break_on_importance_then_recency(
-    lt: LongTermMemory, clock: ManualClock
+    any_lt: LongTermMemory, clock: ManualClock
 ) -> None:
-    low = lt.remember(WS, "The office wifi password is rotated monthly", importance=0.2)
+    low = any_lt.remember(WS, "The office wifi password is rotated monthly", importance=0.2)
     clock.advance(10)
-    high = lt.remember(WS, "the office wifi password is rotated monthly", importance=0.9)
-    assert ids(lt.recall(WS, "wifi password rotation", 2, MemoryFilter())) == [high.id, low.id]
-    assert fuse([("x", 0.5)], [], lt.fusion) == {"x": 1.0}
+    high = any_lt.remember(WS, "the office wifi password is rotated monthly", importance=0.9)
+    assert ids(any_lt.recall(WS, "wifi password rotation", 2, MemoryFilter())) == [high.id, low.id]
+    assert fuse([("x", 0.5)], [], any_lt.fusion) == {"x": 1.0}

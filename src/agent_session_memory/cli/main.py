@@ -1,4 +1,4 @@
-"""``asm``: demo, sessions, briefing, recall, export, import, gc, serve, keys."""
+"""``asm``: demo, sessions, briefing, recall, export, import, gc, serve, keys, mcp, hook."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from pathlib import Path
 
 from ..client.sync_client import MemoryClient
 from ..errors import AgentMemoryError
+from .call import add_parser as add_call_parser
+from .call import cmd_call
+from .mcp import add_parsers as add_mcp_parsers
+from .mcp import cmd_hook, cmd_mcp
 from .progress import progress
 from .serve import add_parsers as add_server_parsers
 from .serve import cmd_keys, cmd_serve
@@ -126,10 +130,13 @@ def _parser() -> argparse.ArgumentParser:
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )
     add_server_parsers(sub)
+    add_call_parser(sub)
+    add_mcp_parsers(sub)
     return parser
 
 
 CLIENT_COMMANDS: dict[str, Handler] = {
+    "call": cmd_call,
     "demo": cmd_demo,
     "sessions": cmd_sessions,
     "briefing": cmd_briefing,
@@ -141,6 +148,8 @@ HOME_COMMANDS: dict[str, HomeHandler] = {  # the whole home, not one workspace
     "gc": cmd_gc,
     "serve": cmd_serve,
     "keys": cmd_keys,
+    "mcp": cmd_mcp,
+    "hook": cmd_hook,
 }
 COMMANDS = (*CLIENT_COMMANDS, *HOME_COMMANDS)
 

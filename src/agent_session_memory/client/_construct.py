@@ -88,41 +88,35 @@ def _embedded_only(session_store_url: str | None, chroma_url: str | None) -> Non
         )
 
 
-def build_transport(
-    *,
-    path: str | None,
-    base_url: str | None,
-    api_key: str | None,
-    workspace_id: str | None,
-    session_store_url: str | None,
-    chroma_url: str | None,
-    **options: Any,
-) -> Transport:
+def _build(asynchronous: bool, path: str | None, base_url: str | None, api_key: str | None,
+           workspace_id: str | None, session_store_url: str | None, chroma_url: str | None,
+           options: dict[str, Any]) -> Any:  # fmt: skip
+    """The one place that picks a transport; the two public builders only say which face."""
     remote = _remote(path, base_url, api_key, options)
-    if remote is not None:
-        _embedded_only(session_store_url, chroma_url)
-        from .http_sync import HTTPTransport
-
-        url, key, remote_options = remote
-        return HTTPTransport(url, key, **remote_options)
-    return LocalTransport(_engine(path, workspace_id, session_store_url, chroma_url, options))
-
-
-def build_async_transport(
-    *,
-    path: str | None,
-    base_url: str | None,
-    api_key: str | None,
-    workspace_id: str | None,
-    session_store_url: str | None,
-    chroma_url: str | None,
-    **options: Any,
-) -> AsyncTransport:
-    remote = _remote(path, base_url, api_key, options)
-    if remote is not None:
-        _embedded_only(session_store_url, chroma_url)
+    if remote is None:
+        engine = _engine(path, workspace_id, session_store_url, chroma_url, options)
+        return AsyncLocalTransport(engine) if asynchronous else LocalTransport(engine)
+    _embedded_only(session_store_url, chroma_url)
+    url, key, remote_options = remote
+    if asynchronous:
         from .http_async import AsyncHTTPTransport
 
-        url, key, remote_options = remote
         return AsyncHTTPTransport(url, key, **remote_options)
-    return AsyncLocalTransport(_engine(path, workspace_id, session_store_url, chroma_url, options))
+    from .http_sync import HTTPTransport
+
+    return HTTPTransport(url, key, **remote_options)
+
+
+def build_transport(**kwargs: Any) -> Transport:
+    """Keyword arguments of the client constructor: path, base_url, api_key, ... options."""
+    return _build(False, **_split(kwargs))  # type: ignore[no-any-return]
+
+
+def build_async_transport(**kwargs: Any) -> AsyncTransport:
+    return _build(True, **_split(kwargs))  # type: ignore[no-any-return]
+
+
+def _split(kwargs: dict[str, Any]) -> dict[str, Any]:
+    named = ("path", "base_url", "api_key", "workspace_id", "session_store_url", "chroma_url")
+    fixed = {name: kwargs.pop(name, None) for name in named}
+    return {**fixed, "options": kwargs}

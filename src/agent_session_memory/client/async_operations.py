@@ -324,6 +324,19 @@ class AsyncOperations:
             workspace_id=self._workspace(workspace_id),
         )
 
+    async def remember_many(
+        self,
+        memories: Sequence[Mapping[str, Any]],
+        *,
+        workspace_id: str | None = None,
+    ) -> list[Memory]:
+        """Store several long-term memories at once: embedded in one batch, written all or none."""
+        return await self._transport.call(
+            "remember_many",
+            memories=memories,
+            workspace_id=self._workspace(workspace_id),
+        )
+
     async def recall(
         self,
         query: str,

@@ -392,6 +392,24 @@ def remember(
 @operation(
     service="memories",
     scope=Scope.WORKSPACE,
+    route=Route("POST", "/v1/memories/batch", 201),
+    idempotent=False,
+    params={
+        "memories": 'Memories as remember takes them: {"content": "...", "type": "decision", '
+        '"importance": 0.8, "tags": [...], "metadata": {...}, "session_id": "..."}; '
+        "at most 1,000 a call.",
+        "workspace_id": WORKSPACE_ID,
+    },
+)
+def remember_many(
+    memories: Sequence[Mapping[str, Any]], *, workspace_id: str | None = None
+) -> list[Memory]:
+    """Store several long-term memories at once: embedded in one batch, written all or none."""
+
+
+@operation(
+    service="memories",
+    scope=Scope.WORKSPACE,
     route=Route("POST", "/v1/recall"),
     idempotent=True,
     params={

@@ -30,7 +30,9 @@ from .shared import Shared
 
 # Options handed to the long-term side when it opens (it is heavy, so it opens on first use):
 # checked here so that a misspelt option fails at construction, not at the first recall.
-LONGTERM_OPTIONS = frozenset({"embedding_function", "fusion", "near_duplicate_threshold"})
+LONGTERM_OPTIONS = frozenset(
+    {"embedding_function", "fusion", "near_duplicate_threshold", "longterm_store"}
+)
 
 
 class Engine:
@@ -100,7 +102,7 @@ def _open_session_store(settings: Settings) -> SessionStore:
 
 
 def _open_longterm(shared: Shared, options: dict[str, Any]) -> Any:
-    from .memories import LongTermMemory
+    from .longterm import LongTermMemory
 
     return LongTermMemory(
         shared.settings,

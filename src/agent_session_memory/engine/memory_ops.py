@@ -46,6 +46,10 @@ def _types(values: Any) -> tuple[str, ...] | None:
     return tuple(_type(v) for v in values)
 
 
+MAX_REMEMBER_BATCH = 1000
+REMEMBER_FIELDS = frozenset({"content", "type", "importance", "tags", "metadata", "session_id"})
+
+
 def _not_empty(values: Any, field: str) -> None:
     """An empty filter list would match nothing (and ``forget_where`` everything, read wrongly)."""
     if not values:
@@ -107,6 +111,39 @@ class MemoryService:
             metadata=check.metadata(metadata, self._limits),
             session_id=self._session(workspace, session_id),
         )
+
+    def remember_many(
+        self, memories: Sequence[Mapping[str, Any]], *, workspace_id: str | None = None
+    ) -> list[Memory]:
+        workspace = self._shared.workspace(workspace_id)
+        if isinstance(memories, (str, Mapping)) or not isinstance(memories, Sequence):
+            raise InvalidInput("memories must be a list of objects", field="memories")
+        if len(memories) > MAX_REMEMBER_BATCH:
+            raise LimitExceeded(
+                f"{len(memories)} memories (limit {MAX_REMEMBER_BATCH} a call)", field="memories"
+            )
+        items = [self._remember_item(workspace, m, n) for n, m in enumerate(memories)]
+        return self.longterm.remember_many(workspace, items)  # type: ignore[no-any-return]
+
+    def _remember_item(self, workspace: str, item: Any, index: int) -> dict[str, Any]:
+        """One ``remember_many`` entry, checked like ``remember``'s arguments."""
+        if not isinstance(item, Mapping):
+            raise InvalidInput(f"memories[{index}] must be an object", field="memories")
+        unknown = set(item) - REMEMBER_FIELDS
+        if unknown or "content" not in item:
+            allowed = sorted(REMEMBER_FIELDS - {"content"})
+            message = f"memories[{index}]: needs content, may have {allowed}"
+            if unknown:
+                message += f"; unknown {sorted(unknown)}"
+            raise InvalidInput(message, field="memories")
+        return {
+            "content": self._content(item["content"]),
+            "type": _type(item.get("type", "fact")),
+            "importance": check.importance(item.get("importance")),
+            "tags": check.tags(item.get("tags"), self._limits),
+            "metadata": check.metadata(item.get("metadata"), self._limits),
+            "session_id": self._session(workspace, item.get("session_id")),
+        }
 
     def recall(
         self,

@@ -26,6 +26,7 @@ from ..contract.openapi import openapi_document
 from ..engine import Engine
 from ..errors import AgentMemoryError, InvalidInput, NotFound
 from .keys import KeyStore
+from .mcp_mount import mount_mcp
 from .readiness import check_ready
 from .routes import OperationEndpoint
 from .settings import ServerSettings
@@ -43,7 +44,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with sweep_forever(engine, settings.sweep_interval):
+        async with sweep_forever(engine, settings.sweep_interval), mcp or contextlib.nullcontext():
             yield
         await run_in_threadpool(engine.close)
 
@@ -56,6 +57,7 @@ def create_app(
         redoc_url=None,
     )
     _mount_operations(app, engine, keys, settings)
+    mcp = _mount_mcp(app, engine, keys)
     _mount_probes(app, engine)
     _mount_errors(app)
     return app
@@ -76,6 +78,18 @@ def _mount_operations(
             op, implementations[op.name], session_workspace, keys, settings
         )
         app.add_route(op.route.path, endpoint.handle, methods=[op.route.method], name=op.name)
+
+
+def _mount_mcp(
+    app: FastAPI, engine: Engine, keys: KeyStore | None
+) -> contextlib.AbstractAsyncContextManager[None] | None:
+    """``/mcp``: the MCP server under the same keys (None without the ``[mcp]`` extra)."""
+    implementations = bind_operations(engine)
+
+    def session_workspace(session_id: str) -> str:
+        return str(implementations["get_session"](session_id=session_id).workspace_id)
+
+    return mount_mcp(app, implementations, session_workspace, keys, engine.settings.workspace_id)
 
 
 def _mount_probes(app: FastAPI, engine: Engine) -> None:

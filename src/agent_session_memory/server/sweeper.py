@@ -1,7 +1,9 @@
 """The server's background auto-commit: expired sessions are committed without a caller.
 
-Every process runs the loop; the sweep itself takes a lease per session in the shared store, so
-however many processes serve one home, each expired session is committed once.
+Every process runs the loop, but a lease in the shared session store lets one process per interval
+sweep (``server-sweep``, held for most of the interval and never released), and the sweep itself
+takes a lease per session: however many processes serve one home, the home is swept once per
+interval and each expired session is committed once.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
@@ -31,10 +34,21 @@ async def sweep_forever(engine: Engine, interval: float) -> AsyncIterator[None]:
                 await task
 
 
+LEASE = "server-sweep"
+
+
+def _take_turn(engine: Engine, owner: str, interval: float) -> bool:
+    """This interval's turn, if no other process took it (held 90% of the interval)."""
+    return engine.store.acquire_lease(LEASE, owner, engine.clock.now(), interval * 0.9)
+
+
 async def _loop(engine: Engine, interval: float) -> None:
+    owner = uuid.uuid4().hex
     while True:
         await asyncio.sleep(interval)
         try:
+            if not await run_in_threadpool(_take_turn, engine, owner, interval):
+                continue
             results = await run_in_threadpool(engine.lifecycle.sweep_home)
         except Exception:  # a bad sweep must not stop the next one
             log.exception("background sweep failed")

@@ -1,7 +1,7 @@
 """The dense half of long-term memory: one Chroma collection per workspace, cosine space.
 
 We always pass our own embeddings; Chroma's embedding function is never used. The canonical
-record lives in the lexical store (``lexical.py``); Chroma holds the vector, the content and the
+record lives in SQLite (``sqlite_rows.py``); Chroma holds the vector, the content and the
 filterable metadata (type, importance, times, session, key, hash, superseded, ``tag:<t>``).
 
 Cross-process safety, measured with chromadb 1.5.9 embedded: a second process sees another's
@@ -150,24 +150,24 @@ class ChromaStore:
         if not ids:
             return
         with self._writing():
-            self._collection(workspace_id).upsert(
+            col = self._collection(workspace_id)
+            col.upsert(
                 ids=list(ids),
                 embeddings=np.asarray(embeddings, dtype=np.float32),
-                metadatas=[dict(m) for m in metadatas],
+                metadatas=self._replacing(col, ids, metadatas),
                 documents=list(documents),
             )
 
-    def update_metadata(
-        self, workspace_id: str, ids: Sequence[str], metadatas: Sequence[Metadata]
-    ) -> None:
-        if not ids:
-            return
-        with self._writing():
-            col = self._collection(workspace_id)
-            present = set(col.get(ids=list(ids), include=[])["ids"])
-            pairs = [(i, dict(m)) for i, m in zip(ids, metadatas, strict=True) if i in present]
-            if pairs:
-                col.update(ids=[p[0] for p in pairs], metadatas=[p[1] for p in pairs])
+    @staticmethod
+    def _replacing(col: Any, ids: Sequence[str], metadatas: Sequence[Metadata]) -> list[Any]:
+        """Chroma's upsert merges metadata into the old one (1.5.9); a key set to None is
+        removed. So keys the new metadata lacks (a removed tag) are set to None."""
+        old = col.get(ids=list(ids), include=["metadatas"])
+        stale = {
+            i: {k: None for k in (m or {})}
+            for i, m in zip(old["ids"], old["metadatas"], strict=True)
+        }
+        return [{**stale.get(i, {}), **m} for i, m in zip(ids, metadatas, strict=True)]
 
     def delete(self, workspace_id: str, ids: Sequence[str]) -> None:
         if not ids:

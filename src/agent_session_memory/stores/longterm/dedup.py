@@ -12,25 +12,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .lexical import STOPWORDS
+from .text import STOPWORDS, stem, words
 
 #: Cosine from which a commit candidate may merge into an existing memory (see module docstring).
 NEAR_DUPLICATE_THRESHOLD = 0.85
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_SUFFIXES = ("ments", "ment", "ings", "ing", "ed", "es", "s", "e")
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def content_words(text: str) -> list[str]:
-    return [_stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in STOPWORDS]
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
 def value_changed(a: str, b: str) -> bool:

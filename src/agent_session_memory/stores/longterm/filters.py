@@ -1,4 +1,4 @@
-"""One memory filter, three renderings: SQL (lexical store), a Chroma ``where`` and Python.
+"""One memory filter, three renderings: SQL (``sqlite_rows.py``), a Chroma ``where`` and Python.
 
 Recall re-checks every hit against the canonical record in Python, so the dense index lagging
 behind the canonical rows (a crash between the two writes) can never leak a filtered-out memory.
@@ -26,7 +26,7 @@ class MemoryFilter:
     @property
     def selective(self) -> bool:
         """Whether anything but the superseded flag filters: only then is a Chroma ``where``
-        worth its cost (it scans metadata; see ``LongTermMemory.recall``)."""
+        worth its cost (it scans metadata; see ``engine/longterm/recall.py``)."""
         return (
             self.types is not None
             or self.tags is not None

@@ -1,4 +1,4 @@
-"""Memory <-> stored forms: the JSON row of the lexical store and Chroma's flat metadata."""
+"""Memory <-> stored forms: the JSON row in SQLite and Chroma's flat metadata."""
 
 from __future__ import annotations
 

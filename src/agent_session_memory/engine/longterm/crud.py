@@ -1,0 +1,144 @@
+"""Single memories and whole workspaces: remember, get, update, forget, export, import."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ...errors import MemoryNotFound
+from ...models import EventType, Memory, replace, to_datetime
+from ...stores.longterm.base import Vector
+from ...stores.longterm.filters import MemoryFilter
+from ...stores.longterm.records import content_hash, memory_from_dict
+from .writer import Writer
+
+DEFAULT_IMPORTANCE = 0.5
+IMPORT_BATCH = 512
+
+
+def new_memory(workspace_id: str, content: str, now: float, **fields: Any) -> Memory:
+    """A fresh memory with a random id (``remember``; commits derive theirs)."""
+    session_id = fields.pop("session_id", None)
+    importance = fields.pop("importance", None)
+    return Memory(
+        id=uuid.uuid4().hex,
+        workspace_id=workspace_id,
+        content=content,
+        importance=DEFAULT_IMPORTANCE if importance is None else importance,
+        session_id=session_id,
+        source_sessions=[session_id] if session_id else [],
+        content_hash=content_hash(content),
+        created_at=to_datetime(now),
+        updated_at=to_datetime(now),
+        **fields,
+    )
+
+
+def remember(w: Writer, memory: Memory) -> Memory:
+    vector = w.embed([memory.content])[0]
+    with w.store.locked():
+        w.repair(memory.workspace_id)
+        w.write(memory.workspace_id, [memory], {memory.id: vector})
+    w.emit(
+        memory.workspace_id,
+        [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
+        memory.session_id,
+    )
+    return memory
+
+
+def remember_many(w: Writer, workspace_id: str, memories: Sequence[Memory]) -> list[Memory]:
+    """Several memories: one batched embedding, one locked write, all or none."""
+    if not memories:
+        return []
+    vectors = w.embed([m.content for m in memories])
+    by_id = {m.id: v for m, v in zip(memories, vectors, strict=True)}
+    with w.store.locked():
+        w.repair(workspace_id)
+        w.write(workspace_id, memories, by_id)
+    for memory in memories:
+        w.emit(
+            workspace_id,
+            [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
+            memory.session_id,
+        )
+    return list(memories)
+
+
+def get(w: Writer, workspace_id: str, memory_id: str) -> Memory:
+    memory = w.store.get_rows(workspace_id, [memory_id]).get(memory_id)
+    if memory is None:
+        raise MemoryNotFound(f"memory {memory_id!r} does not exist", memory_id=memory_id)
+    return memory
+
+
+def _changes(old: Memory, now: float, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields ``update`` sets: given ones (None: unchanged), content with its hash."""
+    changes: dict[str, Any] = {"updated_at": to_datetime(now)}
+    for name in ("importance", "type", "metadata"):
+        if fields.get(name) is not None:
+            changes[name] = fields[name]
+    if fields.get("tags") is not None:
+        changes["tags"] = list(fields["tags"])
+    content = fields.get("content")
+    if content is not None and content != old.content:
+        changes.update(content=content, content_hash=content_hash(content))
+    return changes
+
+
+def update(w: Writer, workspace_id: str, memory_id: str, **fields: Any) -> Memory:
+    """Change the given fields; a new content is re-embedded, else the vector is kept."""
+    with w.store.locked():
+        old = get(w, workspace_id, memory_id)
+        changes = _changes(old, w.now(), fields)
+        new = replace(old, **changes)
+        vectors: dict[str, Vector] = {}
+        if "content" in changes:
+            vectors[memory_id] = w.embed([new.content])[0]
+        else:  # tag keys may have gone: rewrite the vector with a fresh filter snapshot
+            vectors = w.store.get_vectors(workspace_id, [memory_id]) or {
+                memory_id: w.embed([new.content])[0]
+            }
+        w.write(workspace_id, [new], vectors)
+    fields_changed = sorted(k for k in changes if k != "updated_at")
+    w.emit(workspace_id, [(EventType.MEMORY_UPDATED.value, memory_id, {"fields": fields_changed})])
+    return new
+
+
+def forget(w: Writer, workspace_id: str, memory_ids: Sequence[str]) -> int:
+    """Dense index first, rows last: a crash in between leaves a row a retry can forget."""
+    if not memory_ids:
+        return 0
+    with w.store.locked():
+        w.store.delete_vectors(workspace_id, memory_ids)
+        removed = w.store.delete_rows(workspace_id, memory_ids)
+    w.emit(workspace_id, [(EventType.MEMORY_FORGOTTEN.value, m, {}) for m in memory_ids])
+    return removed
+
+
+def forget_where(w: Writer, workspace_id: str, flt: MemoryFilter, *, everything: bool) -> int:
+    ids = [m.id for m in w.store.list_rows(workspace_id, flt)]
+    if everything:
+        with w.store.locked():
+            w.store.drop_vectors(workspace_id)
+    return forget(w, workspace_id, ids)
+
+
+def export(w: Writer, workspace_id: str) -> list[dict[str, Any]]:
+    rows = w.store.list_rows(workspace_id, MemoryFilter(include_superseded=True))
+    return [m.to_dict() for m in rows]
+
+
+def import_(w: Writer, workspace_id: str, records: Iterable[dict[str, Any]]) -> int:
+    """Records (export's dicts) into ``workspace_id``, re-embedded, in batches."""
+    memories = []
+    for data in records:
+        memory = memory_from_dict({**data, "workspace_id": workspace_id})
+        memories.append(replace(memory, content_hash=content_hash(memory.content)))
+    for start in range(0, len(memories), IMPORT_BATCH):
+        chunk = memories[start : start + IMPORT_BATCH]
+        vectors = w.embed([m.content for m in chunk])
+        with w.store.locked():
+            w.write(workspace_id, chunk, {m.id: v for m, v in zip(chunk, vectors, strict=True)})
+    return len(memories)

@@ -1,0 +1,44 @@
+"""Wiring: the store and the embedder a memory home (or a Chroma server) asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...config import Settings
+from ...embeddings import Embedder, MiniLMEmbedder, as_embedder
+from ...errors import ConfigurationError
+from ...stores.longterm.base import LongTermStore
+from ...stores.longterm.chroma import ChromaStore
+from ...stores.longterm.sqlite_chroma import ChromaSqliteStore
+
+
+def lexical_path(settings: Settings) -> Path:
+    """Where the canonical rows and FTS5 index live (``<home>/memories.db`` by default)."""
+    url = settings.lexical_url
+    if url is None:
+        return settings.home / "memories.db"
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    raise ConfigurationError(
+        f"lexical_url {url!r} is not supported yet (only sqlite:///path); recall will not fall "
+        "back to dense-only silently, so fix the setting or unset AGENT_MEMORY_LEXICAL_URL"
+    )
+
+
+def open_store(settings: Settings) -> LongTermStore:
+    """Rows + FTS5 in SQLite; vectors in embedded Chroma under the home, or a Chroma server."""
+    path = lexical_path(settings)
+    chroma = (
+        ChromaStore(url=settings.chroma_url)
+        if settings.chroma_url
+        else ChromaStore(settings.home / "chroma")
+    )
+    return ChromaSqliteStore(path, chroma)
+
+
+def open_embedder(settings: Settings, embedding_function: Any = None) -> Embedder:
+    """The user's embedding function, wrapped; else MiniLM (model files found offline)."""
+    if embedding_function is not None:
+        return as_embedder(embedding_function)
+    return MiniLMEmbedder(settings.embedding_model_path)

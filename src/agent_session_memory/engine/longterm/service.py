@@ -1,0 +1,158 @@
+"""``LongTermMemory``: the long-term side as the rest of the engine calls it (``engine.longterm``).
+
+A thin facade: wiring (``factory.py``), the write protocol (``writer.py``), recall
+(``recall.py``), the commit planner (``planner.py``) and single-memory operations (``crud.py``)
+each live in their own module. Inputs arrive validated (``engine/memory_ops.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ...clock import Clock
+from ...config import Settings
+from ...errors import ConfigurationError
+from ...models import Memory, RecallHit
+from ...stores.longterm.base import LongTermStore
+from ...stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD
+from ...stores.longterm.filters import MemoryFilter
+from ...stores.longterm.fusion import FusionConfig
+from ..candidates import Candidate, CommitOutcome
+from . import crud
+from .factory import open_embedder, open_store
+from .planner import CommitPlanner
+from .recall import recall
+from .writer import Emit, MakeEvent, Writer
+
+
+class LongTermMemory:
+    """One deployment's long-term memory over a ``LongTermStore`` (default: SQLite + Chroma)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock,
+        emit: Emit,
+        event: MakeEvent,
+        embedding_function: Any = None,
+        fusion: FusionConfig | None = None,
+        near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
+        longterm_store: LongTermStore | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.fusion = fusion or FusionConfig()
+        self.threshold = near_duplicate_threshold
+        self.embedder = open_embedder(settings, embedding_function)
+        if longterm_store is not None and not isinstance(longterm_store, LongTermStore):
+            raise ConfigurationError(
+                f"longterm_store must implement LongTermStore, not {type(longterm_store).__name__}"
+            )
+        self.store = longterm_store if longterm_store is not None else open_store(settings)
+        self.writer = Writer(self.store, self.embedder, clock, emit, event)
+
+    def repair(self, workspace_id: str) -> int:
+        """Finish what a crashed writer left pending; how many rows it finished."""
+        with self.store.locked():
+            return self.writer.repair(workspace_id)
+
+    def remember(
+        self,
+        workspace_id: str,
+        content: str,
+        *,
+        type: str = "fact",
+        importance: float | None = None,
+        tags: Sequence[str] = (),
+        metadata: dict[str, Any] | None = None,
+        session_id: str | None = None,
+        key: str | None = None,
+    ) -> Memory:
+        memory = crud.new_memory(
+            workspace_id,
+            content,
+            self.clock.now(),
+            type=type,
+            importance=importance,
+            tags=list(tags),
+            metadata=dict(metadata or {}),
+            session_id=session_id,
+            key=key,
+        )
+        return crud.remember(self.writer, memory)
+
+    def remember_many(self, workspace_id: str, items: Sequence[dict[str, Any]]) -> list[Memory]:
+        """``items``: validated ``remember`` keyword arguments, one dict a memory."""
+        now = self.clock.now()
+        memories = [crud.new_memory(workspace_id, now=now, **item) for item in items]
+        return crud.remember_many(self.writer, workspace_id, memories)
+
+    def get(self, workspace_id: str, memory_id: str) -> Memory:
+        return crud.get(self.writer, workspace_id, memory_id)
+
+    def update(
+        self,
+        workspace_id: str,
+        memory_id: str,
+        *,
+        content: str | None = None,
+        importance: float | None = None,
+        tags: Sequence[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        type: str | None = None,
+    ) -> Memory:
+        return crud.update(
+            self.writer,
+            workspace_id,
+            memory_id,
+            content=content,
+            importance=importance,
+            tags=tags,
+            metadata=metadata,
+            type=type,
+        )
+
+    def forget(self, workspace_id: str, memory_ids: Sequence[str]) -> int:
+        return crud.forget(self.writer, workspace_id, memory_ids)
+
+    def forget_where(self, workspace_id: str, flt: MemoryFilter, *, everything: bool) -> int:
+        return crud.forget_where(self.writer, workspace_id, flt, everything=everything)
+
+    def export(self, workspace_id: str) -> list[dict[str, Any]]:
+        return crud.export(self.writer, workspace_id)
+
+    def import_(self, workspace_id: str, records: Iterable[dict[str, Any]]) -> int:
+        return crud.import_(self.writer, workspace_id, records)
+
+    def recall(self, workspace_id: str, query: str, k: int, flt: MemoryFilter) -> list[RecallHit]:
+        """Dense and lexical lists fused (``fusion.py``); ties broken by importance, recency."""
+        return recall(self.store, self.embedder, self.fusion, workspace_id, query, k, flt)
+
+    def commit(
+        self,
+        workspace_id: str,
+        session_id: str,
+        candidates: Sequence[Candidate],
+        deduplicate: bool = True,
+    ) -> CommitOutcome:
+        """Turn candidates into memories: skip exact duplicates, merge near ones, supersede keys."""
+        if not candidates:
+            return CommitOutcome()
+        vectors = self.writer.embed([c.content for c in candidates])
+        with self.store.locked():
+            self.writer.repair(workspace_id)
+            planner = CommitPlanner(self.store, workspace_id, self.clock.now(), self.threshold)
+            plan = planner.run(session_id, candidates, vectors, deduplicate)
+            self.writer.write(workspace_id, list(plan.rows.values()), plan.vectors, plan.aliases)
+        self.writer.emit(workspace_id, plan.events, session_id)
+        return plan.outcome
+
+    def list(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int = 100, offset: int = 0
+    ) -> list[Memory]:
+        return self.store.list_rows(workspace_id, flt, limit=limit, offset=offset)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,160 @@
+"""What the engine needs from long-term storage: the ``LongTermStore`` protocol and its contract.
+
+A store keeps three things per workspace: canonical memory rows (the truth: what ``get``,
+``list`` and export read, with merge aliases and a ``pending`` flag), a dense index (one vector
+per memory, with a snapshot of the row for filtering) and a lexical index over the rows' content.
+Embedding stays outside: the engine embeds and hands vectors in, so a store never needs a model.
+
+Contract, for every implementation (``tests/longterm/test_longterm_store_conformance.py``):
+
+- **Workspaces are isolated.** Every call names one workspace; nothing it reads, writes,
+  counts or scores (lexical term statistics included) comes from another.
+- **Batch first.** Every read and write takes a batch of ids or rows; an empty batch is a no-op,
+  and an id repeated in a batch counts once (of repeated rows, the last one wins).
+- **Missing is not an error.** A missing id is omitted from a ``dict`` result, ``None`` from a
+  single lookup, and skipped (not counted) by a delete; deleting twice is fine.
+- **Writes are idempotent.** Putting the same rows or vectors again leaves the same state, so a
+  writer may retry any step after a crash. Putting an existing id replaces it in place (its
+  position in ``list_rows`` order is kept).
+- **Scores: higher is better.** ``search_vectors`` gives cosine similarity in [-1, 1];
+  ``search_text`` gives a positive relevance (``-bm25`` for FTS5), unbounded and comparable only
+  within one result list. Results come best first, at most ``n``.
+- **Rows and indexes are written separately.** The engine's write protocol
+  (``engine/longterm/writer.py``) puts rows with ``pending=True``, then vectors, then clears the
+  flag, all under ``locked()``: a store need not make the three atomic together, only each call.
+- **``locked()``** is the writers' lock of the deployment: re-entrant, it excludes other threads
+  and, where several processes share the storage (an embedded Chroma folder), other processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from ...models import Memory
+from .filters import MemoryFilter
+
+Vector = npt.NDArray[np.float32]
+#: ``(memory id, score)``; higher scores are better.
+Scored = tuple[str, float]
+
+
+@runtime_checkable
+class LongTermStore(Protocol):
+    """Canonical memory rows, a dense index and a lexical index, per workspace."""
+
+    # -- the writers' lock ----------------------------------------------------------------------
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the writers' lock (re-entrant; across processes where storage is shared)."""
+        ...
+
+    # -- canonical rows -------------------------------------------------------------------------
+    def put_rows(
+        self,
+        workspace_id: str,
+        rows: Sequence[Memory],
+        *,
+        aliases: Sequence[tuple[str, str]] = (),
+        pending: bool = False,
+    ) -> None:
+        """Insert or replace ``rows`` (and their lexical entries) and record ``aliases``
+        (``(alias id, memory id)``: a candidate id merged into a memory), all or nothing.
+        ``pending`` flags the rows until ``mark_done``. Every row's ``workspace_id`` must be
+        ``workspace_id`` (ValueError otherwise)."""
+        ...
+
+    def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
+        """Clear the pending flag of these rows (missing ids are skipped)."""
+        ...
+
+    def pending(self, workspace_id: str) -> list[Memory]:
+        """Rows still flagged pending: their vector write may not have happened."""
+        ...
+
+    def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
+        """``id -> row`` for the ids that exist (missing ids omitted)."""
+        ...
+
+    def delete_rows(self, workspace_id: str, ids: Sequence[str]) -> int:
+        """Delete rows, their lexical entries and aliases pointing at them; how many existed."""
+        ...
+
+    def list_rows(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[Memory]:
+        """Rows matching ``flt``, oldest ``created_at`` first (ties: first inserted first)."""
+        ...
+
+    def count_rows(self, workspace_id: str) -> int:
+        """All rows of the workspace, superseded and pending ones included."""
+        ...
+
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
+        """The memory id an alias was merged into, or None."""
+        ...
+
+    def live_by_hash(self, workspace_id: str, digest: str) -> Memory | None:
+        """The newest (``updated_at``, then last inserted) non-superseded row with this hash."""
+        ...
+
+    def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
+        """The newest non-superseded row made from this working-memory key."""
+        ...
+
+    # -- dense index ----------------------------------------------------------------------------
+    def put_vectors(
+        self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]
+    ) -> None:
+        """Index ``rows``: a row with a vector in ``vectors`` is upserted with it; a row
+        without one only refreshes the filter snapshot of its existing vector (none: skipped)."""
+        ...
+
+    def get_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        """``id -> vector`` for the ids indexed (missing ids omitted)."""
+        ...
+
+    def delete_vectors(self, workspace_id: str, ids: Sequence[str]) -> None:
+        """Remove these ids from the dense index (missing ids are skipped)."""
+        ...
+
+    def drop_vectors(self, workspace_id: str) -> None:
+        """Remove the workspace's whole dense index (a fresh one is made on the next write)."""
+        ...
+
+    def count_vectors(self, workspace_id: str) -> int:
+        """How many vectors the workspace's dense index holds."""
+        ...
+
+    def search_vectors(
+        self, workspace_id: str, queries: Vector, n: int, flt: MemoryFilter | None = None
+    ) -> list[list[Scored]]:
+        """For each row of ``queries`` (2-D), up to ``n`` ``(id, cosine)`` best first, among
+        vectors whose row snapshot matches ``flt`` (None: all, superseded ones included).
+        Recall re-checks every hit against the canonical rows: an index may lag them."""
+        ...
+
+    # -- lexical index --------------------------------------------------------------------------
+    def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
+        """Up to ``n`` rows matching ``flt`` that contain any query term (``text.query_terms``),
+        best first, each with a positive score; no terms or no rows: ``[]``."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+        ...
+
+
+def check_workspace(workspace_id: str, rows: Sequence[Memory]) -> None:
+    """Refuse rows of another workspace: a store never writes across workspaces."""
+    for row in rows:
+        if row.workspace_id != workspace_id:
+            raise ValueError(
+                f"memory {row.id!r} belongs to workspace {row.workspace_id!r}, not {workspace_id!r}"
+            )
+
+
+__all__ = ["LongTermStore", "Scored", "Vector", "check_workspace"]

@@ -1,0 +1,80 @@
+"""The lexical index: one SQLite FTS5 table per workspace (porter stemming, ``bm25()``).
+
+One table per workspace, not one for all: nothing crosses workspaces, bm25's term statistics
+included, and a query never scans other workspaces' postings. A table's rowid is its memory's
+``rid`` in the canonical ``memories`` table (``sqlite_rows.py``); the caller changes a row and its
+index entry in one transaction. Table names are hashes of the workspace id, never input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Any
+
+from .text import match_expression
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
+def fts_table(workspace_id: str) -> str:
+    return "fts_" + hashlib.sha256(workspace_id.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+class FtsIndex:
+    """Creates tables on first write, remembers which exist; reads never create one."""
+
+    def __init__(self) -> None:
+        self._known: set[str] = set()
+
+    def table(self, db: sqlite3.Connection, workspace_id: str) -> str:
+        """The workspace's FTS5 table, created on first use."""
+        table = fts_table(workspace_id)
+        if table not in self._known:
+            db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+                f"content, tokenize = '{FTS_TOKENIZER}')"
+            )
+            self._known.add(table)
+        return table
+
+    def exists(self, db: sqlite3.Connection, workspace_id: str) -> bool:
+        table = fts_table(workspace_id)
+        if table not in self._known:
+            found = db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone()
+            if found is None:
+                return False
+            self._known.add(table)
+        return True
+
+    def put(self, db: sqlite3.Connection, workspace_id: str, rid: int, content: str) -> None:
+        table = self.table(db, workspace_id)
+        db.execute(f"DELETE FROM {table} WHERE rowid=?", (rid,))
+        db.execute(f"INSERT INTO {table} (rowid, content) VALUES (?, ?)", (rid, content))
+
+    def remove(self, db: sqlite3.Connection, workspace_id: str, rid: int) -> None:
+        if self.exists(db, workspace_id):
+            db.execute(f"DELETE FROM {fts_table(workspace_id)} WHERE rowid=?", (rid,))
+
+    def search(
+        self,
+        db: sqlite3.Connection,
+        workspace_id: str,
+        query: str,
+        n: int,
+        where: tuple[str, list[Any]],
+    ) -> list[tuple[str, float]]:
+        """``(id, -bm25)`` best first, at most ``n``, among rows of ``memories m`` matching
+        ``where`` (``MemoryFilter.sql()``)."""
+        expr = match_expression(query)
+        if expr is None or not self.exists(db, workspace_id):
+            return []  # no words, or nothing remembered in this workspace yet
+        cond, params = where
+        table = fts_table(workspace_id)
+        rows = db.execute(
+            f"SELECT m.id, bm25({table}) AS s FROM {table} "
+            f"JOIN memories m ON m.rid = {table}.rowid "
+            f"WHERE {table} MATCH ? AND m.workspace_id=? AND {cond} ORDER BY s LIMIT ?",
+            (expr, workspace_id, *params, n),
+        ).fetchall()
+        return [(str(i), -float(s)) for i, s in rows]

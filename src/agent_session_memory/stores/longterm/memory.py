@@ -1,0 +1,234 @@
+"""The reference ``LongTermStore``: plain Python dicts, exact cosine, textbook BM25.
+
+Obviously correct rather than fast (every search scans the workspace), and process-local: what
+engine tests run on, and what the conformance suite holds the Chroma + SQLite store to. The
+lexical half scores BM25 (k1 1.2, b 0.75, term statistics over the workspace's rows) on words
+cut by ``text.stem``; FTS5 uses Porter stemming, so the two agree on plain words, not on every
+inflection.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...models import Memory, to_timestamp
+from .base import LongTermStore, Scored, Vector, check_workspace
+from .filters import MemoryFilter
+from .text import query_terms, stem, words
+
+K1 = 1.2
+B = 0.75
+
+
+@dataclass(slots=True)
+class _Row:
+    memory: Memory
+    seq: int  # insertion order, kept when a row is replaced
+    pending: bool
+    terms: Counter[str]
+
+
+@dataclass(slots=True)
+class _Workspace:
+    rows: dict[str, _Row] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    vectors: dict[str, tuple[Vector, Memory]] = field(default_factory=dict)
+
+
+def _terms(text: str) -> Counter[str]:
+    return Counter(stem(w) for w in words(text))
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b)) / denominator if denominator > 0 else 0.0
+
+
+class InMemoryLongTermStore:
+    """Everything in dicts, guarded by one re-entrant lock (which is also the writers' lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._spaces: dict[str, _Workspace] = {}
+        self._seq = 0
+
+    def _space(self, workspace_id: str) -> _Workspace:
+        return self._spaces.setdefault(workspace_id, _Workspace())
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        with self._lock:
+            yield
+
+    # -- canonical rows -------------------------------------------------------------------------
+    def put_rows(
+        self,
+        workspace_id: str,
+        rows: Sequence[Memory],
+        *,
+        aliases: Sequence[tuple[str, str]] = (),
+        pending: bool = False,
+    ) -> None:
+        check_workspace(workspace_id, rows)
+        with self._lock:
+            space = self._space(workspace_id)
+            for memory in rows:
+                old = space.rows.get(memory.id)
+                if old is None:
+                    self._seq += 1
+                seq = self._seq if old is None else old.seq
+                space.rows[memory.id] = _Row(memory, seq, pending, _terms(memory.content))
+            space.aliases.update(dict(aliases))
+
+    def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
+        with self._lock:
+            rows = self._space(workspace_id).rows
+            for memory_id in ids:
+                if memory_id in rows:
+                    rows[memory_id].pending = False
+
+    def pending(self, workspace_id: str) -> list[Memory]:
+        with self._lock:
+            return [r.memory for r in self._space(workspace_id).rows.values() if r.pending]
+
+    def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
+        with self._lock:
+            rows = self._space(workspace_id).rows
+            return {i: rows[i].memory for i in ids if i in rows}
+
+    def delete_rows(self, workspace_id: str, ids: Sequence[str]) -> int:
+        with self._lock:
+            space = self._space(workspace_id)
+            gone = set(ids)
+            space.aliases = {a: m for a, m in space.aliases.items() if m not in gone}
+            return sum(space.rows.pop(i, None) is not None for i in gone)
+
+    def _ordered(self, workspace_id: str) -> list[_Row]:
+        rows = self._space(workspace_id).rows.values()
+        return sorted(rows, key=lambda r: (to_timestamp(r.memory.created_at) or 0.0, r.seq))
+
+    def list_rows(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[Memory]:
+        with self._lock:
+            found = [r.memory for r in self._ordered(workspace_id) if flt.matches(r.memory)]
+        return found[offset:] if limit is None else found[offset : offset + limit]
+
+    def count_rows(self, workspace_id: str) -> int:
+        with self._lock:
+            return len(self._space(workspace_id).rows)
+
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
+        with self._lock:
+            return self._space(workspace_id).aliases.get(alias)
+
+    def _newest_live(self, workspace_id: str, field_name: str, value: str) -> Memory | None:
+        with self._lock:
+            found = [
+                r
+                for r in self._space(workspace_id).rows.values()
+                if getattr(r.memory, field_name) == value and r.memory.superseded_by is None
+            ]
+        if not found:
+            return None
+        return max(found, key=lambda r: (to_timestamp(r.memory.updated_at) or 0.0, r.seq)).memory
+
+    def live_by_hash(self, workspace_id: str, digest: str) -> Memory | None:
+        return self._newest_live(workspace_id, "content_hash", digest)
+
+    def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
+        return self._newest_live(workspace_id, "key", key)
+
+    # -- dense index ----------------------------------------------------------------------------
+    def put_vectors(
+        self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]
+    ) -> None:
+        check_workspace(workspace_id, rows)
+        with self._lock:
+            index = self._space(workspace_id).vectors
+            for memory in rows:
+                if memory.id in vectors:
+                    vector = np.array(vectors[memory.id], dtype=np.float32)
+                    index[memory.id] = (vector, memory)
+                elif memory.id in index:
+                    index[memory.id] = (index[memory.id][0], memory)
+
+    def get_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        with self._lock:
+            index = self._space(workspace_id).vectors
+            return {i: index[i][0].copy() for i in ids if i in index}
+
+    def delete_vectors(self, workspace_id: str, ids: Sequence[str]) -> None:
+        with self._lock:
+            index = self._space(workspace_id).vectors
+            for memory_id in ids:
+                index.pop(memory_id, None)
+
+    def drop_vectors(self, workspace_id: str) -> None:
+        with self._lock:
+            self._space(workspace_id).vectors.clear()
+
+    def count_vectors(self, workspace_id: str) -> int:
+        with self._lock:
+            return len(self._space(workspace_id).vectors)
+
+    def search_vectors(
+        self, workspace_id: str, queries: Vector, n: int, flt: MemoryFilter | None = None
+    ) -> list[list[Scored]]:
+        with self._lock:
+            index = list(self._space(workspace_id).vectors.items())
+        candidates = [(i, v) for i, (v, m) in index if flt is None or flt.matches(m)]
+        out = []
+        for query in np.atleast_2d(queries):
+            scored = [(i, _cosine(query, v)) for i, v in candidates]
+            scored.sort(key=lambda s: (-s[1], s[0]))
+            out.append(scored[:n])
+        return out
+
+    # -- lexical index --------------------------------------------------------------------------
+    def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
+        terms = list(dict.fromkeys(stem(t) for t in query_terms(query)))
+        with self._lock:
+            rows = list(self._space(workspace_id).rows.values())
+        if not terms or not rows:
+            return []
+        average = sum(r.terms.total() for r in rows) / len(rows)
+        idf = {t: self._idf(t, rows) for t in terms}
+        scored = []
+        for row in rows:
+            if flt.matches(row.memory) and any(row.terms[t] for t in terms):
+                scored.append((row.memory.id, self._bm25(row, terms, idf, average)))
+        scored.sort(key=lambda s: (-s[1], s[0]))
+        return scored[:n]
+
+    @staticmethod
+    def _idf(term: str, rows: Sequence[_Row]) -> float:
+        df = sum(1 for r in rows if r.terms[term])
+        return math.log(1 + (len(rows) - df + 0.5) / (df + 0.5))
+
+    @staticmethod
+    def _bm25(row: _Row, terms: Sequence[str], idf: Mapping[str, float], average: float) -> float:
+        length = row.terms.total()
+        score = 0.0
+        for term in terms:
+            tf = row.terms[term]
+            norm = tf + K1 * (1 - B + B * length / (average or 1.0))
+            score += idf[term] * tf * (K1 + 1) / norm
+        return score
+
+    def close(self) -> None:
+        """Nothing to release; the data stays readable (tests reopen nothing)."""
+
+
+if TYPE_CHECKING:  # mypy checks that the reference implements the whole protocol
+    _conforms: type[LongTermStore] = InMemoryLongTermStore
+
+__all__ = ["InMemoryLongTermStore"]

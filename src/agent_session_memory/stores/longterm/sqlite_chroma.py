@@ -1,0 +1,141 @@
+"""The embedded (and server-mode dense) ``LongTermStore``: rows + FTS5 in SQLite, vectors in Chroma.
+
+Canonical rows and the lexical index live in one SQLite file (``sqlite_rows.py``, ``fts.py``),
+vectors with a flat metadata snapshot of their row in one Chroma collection per workspace
+(``chroma.py``). Two stores cannot change atomically together: the engine's write protocol
+(rows pending, vectors, flag cleared; ``engine/longterm/writer.py``) makes a crash between them
+safe to retry. ``locked()`` is Chroma's cross-process writers' lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...models import Memory
+from .base import LongTermStore, Scored, Vector, check_workspace
+from .chroma import ChromaStore
+from .filters import MemoryFilter
+from .records import chroma_metadata
+from .sqlite_rows import SqliteRows
+
+
+class ChromaSqliteStore:
+    """``LongTermStore`` over ``SqliteRows`` (rows, FTS5) and ``ChromaStore`` (vectors)."""
+
+    def __init__(self, rows: SqliteRows | Path, chroma: ChromaStore | Path) -> None:
+        self.rows = rows if isinstance(rows, SqliteRows) else SqliteRows(rows)
+        self.chroma = chroma if isinstance(chroma, ChromaStore) else ChromaStore(chroma)
+
+    def locked(self) -> AbstractContextManager[None]:
+        return self.chroma.locked()
+
+    # -- canonical rows -------------------------------------------------------------------------
+    def put_rows(
+        self,
+        workspace_id: str,
+        rows: Sequence[Memory],
+        *,
+        aliases: Sequence[tuple[str, str]] = (),
+        pending: bool = False,
+    ) -> None:
+        check_workspace(workspace_id, rows)
+        rows = list({m.id: m for m in rows}.values())
+        if not rows and not aliases:
+            return
+        with self.rows.transaction() as db:
+            for memory in rows:
+                self.rows.put(db, memory, pending=pending)
+            for alias, target in aliases:
+                self.rows.add_alias(db, workspace_id, alias, target)
+
+    def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
+        self.rows.mark_done(workspace_id, ids)
+
+    def pending(self, workspace_id: str) -> list[Memory]:
+        return self.rows.pending(workspace_id)
+
+    def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
+        return self.rows.get_many(workspace_id, ids)
+
+    def delete_rows(self, workspace_id: str, ids: Sequence[str]) -> int:
+        if not ids:
+            return 0
+        with self.rows.transaction() as db:
+            return self.rows.remove(db, workspace_id, ids)
+
+    def list_rows(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[Memory]:
+        return self.rows.select(workspace_id, flt, limit=limit, offset=offset)
+
+    def count_rows(self, workspace_id: str) -> int:
+        return self.rows.count(workspace_id)
+
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
+        return self.rows.resolve_alias(workspace_id, alias)
+
+    def live_by_hash(self, workspace_id: str, digest: str) -> Memory | None:
+        return self.rows.newest_live(workspace_id, "content_hash", digest)
+
+    def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
+        return self.rows.newest_live(workspace_id, "key", key)
+
+    # -- dense index ----------------------------------------------------------------------------
+    def put_vectors(
+        self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]
+    ) -> None:
+        """Rows without a new vector are re-upserted with their stored one: Chroma's ``update``
+        merges metadata, so a removed tag's key would otherwise stay behind."""
+        check_workspace(workspace_id, rows)
+        rows = list({m.id: m for m in rows}.values())  # Chroma refuses a repeated id
+        refresh = [m.id for m in rows if m.id not in vectors]
+        full = {**self.chroma.embeddings(workspace_id, refresh), **vectors} if refresh else vectors
+        indexed = [m for m in rows if m.id in full]
+        if indexed:
+            self.chroma.upsert(
+                workspace_id,
+                [m.id for m in indexed],
+                np.stack([full[m.id] for m in indexed]),
+                [chroma_metadata(m) for m in indexed],
+                [m.content for m in indexed],
+            )
+
+    def get_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        return self.chroma.embeddings(workspace_id, list(dict.fromkeys(ids))) if ids else {}
+
+    def delete_vectors(self, workspace_id: str, ids: Sequence[str]) -> None:
+        self.chroma.delete(workspace_id, list(dict.fromkeys(ids)))
+
+    def drop_vectors(self, workspace_id: str) -> None:
+        self.chroma.drop(workspace_id)
+
+    def count_vectors(self, workspace_id: str) -> int:
+        return self.chroma.count(workspace_id)
+
+    def search_vectors(
+        self, workspace_id: str, queries: Vector, n: int, flt: MemoryFilter | None = None
+    ) -> list[list[Scored]]:
+        where = None if flt is None else flt.chroma_where()
+        matrix = np.atleast_2d(queries)
+        if len(matrix) == 1:  # recall's path: no count() first (see ChromaStore.query)
+            return [self.chroma.query(workspace_id, matrix[0], n, where)]
+        return self.chroma.nearest(workspace_id, matrix, where, n)
+
+    # -- lexical index --------------------------------------------------------------------------
+    def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
+        return self.rows.search(workspace_id, query, n, flt)
+
+    def close(self) -> None:
+        self.chroma.close()
+        self.rows.close()
+
+
+if TYPE_CHECKING:  # mypy checks that the store implements the whole protocol
+    _conforms: type[LongTermStore] = ChromaSqliteStore
+
+__all__ = ["ChromaSqliteStore"]

@@ -1,0 +1,251 @@
+"""Canonical memory rows in one SQLite file (WAL): the records, tags, merge aliases, migrations.
+
+Each memory is stored as JSON (what export reads and recall hydrates from) beside the columns
+filters need, a tag table, and merge aliases. A row and its lexical index entry (``fts.py``)
+change in one transaction. ``pending`` marks a row whose dense-index write may not have
+happened yet (see ``engine/longterm/writer.py``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ...models import Memory, to_timestamp
+from .filters import MemoryFilter
+from .fts import FtsIndex
+from .records import from_json, to_json
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS memories (
+    rid INTEGER PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    record TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    key TEXT,
+    session_id TEXT,
+    type TEXT NOT NULL,
+    importance REAL NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0,
+    pending INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (workspace_id, id)
+);
+CREATE INDEX IF NOT EXISTS memories_hash ON memories (workspace_id, content_hash);
+CREATE INDEX IF NOT EXISTS memories_key ON memories (workspace_id, key);
+CREATE INDEX IF NOT EXISTS memories_pending ON memories (pending) WHERE pending = 1;
+CREATE TABLE IF NOT EXISTS memory_tags (
+    rid INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (rid, tag)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS memory_aliases (
+    workspace_id TEXT NOT NULL, alias TEXT NOT NULL, memory_id TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, alias)
+) WITHOUT ROWID;
+"""
+SCHEMA_VERSION = 2
+_UPDATE = (
+    "UPDATE memories SET record=?, content_hash=?, key=?, session_id=?, type=?, importance=?, "
+    "created_at=?, updated_at=?, superseded=?, pending=? WHERE rid=?"
+)
+_INSERT = (
+    "INSERT INTO memories (record, content_hash, key, session_id, type, importance, created_at, "
+    "updated_at, superseded, pending, workspace_id, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+class SqliteRows:
+    """Canonical rows + the FTS index beside them. Thread-safe; multi-process via SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.fts = FtsIndex()
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        with self.transaction() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._split_shared_index(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _split_shared_index(self, db: sqlite3.Connection) -> None:
+        """Migration 1 -> 2: the one FTS table of every workspace becomes one per workspace."""
+        shared = db.execute("SELECT 1 FROM sqlite_master WHERE name='memories_fts'").fetchone()
+        if shared is None:
+            return
+        for (workspace_id,) in db.execute("SELECT DISTINCT workspace_id FROM memories").fetchall():
+            table = self.fts.table(db, workspace_id)
+            db.execute(
+                f"INSERT INTO {table} (rowid, content) SELECT rid, json_extract(record, "
+                "'$.content') FROM memories WHERE workspace_id=?",
+                (workspace_id,),
+            )
+        db.execute("DROP TABLE memories_fts")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``: all of a change or none of it."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- writes ---------------------------------------------------------------------------------
+    def put(self, db: sqlite3.Connection, memory: Memory, *, pending: bool) -> None:
+        """Insert or replace one memory with its tags and index entry (inside a transaction)."""
+        row = db.execute(
+            "SELECT rid FROM memories WHERE workspace_id=? AND id=?",
+            (memory.workspace_id, memory.id),
+        ).fetchone()
+        values = (
+            to_json(memory),
+            memory.content_hash,
+            memory.key,
+            memory.session_id,
+            memory.type,
+            memory.importance,
+            to_timestamp(memory.created_at) or 0.0,
+            to_timestamp(memory.updated_at) or 0.0,
+            int(memory.superseded_by is not None),
+            int(pending),
+        )
+        if row is None:
+            rid = int(db.execute(_INSERT, (*values, memory.workspace_id, memory.id)).lastrowid or 0)
+        else:
+            rid = int(row[0])
+            db.execute(_UPDATE, (*values, rid))
+            db.execute("DELETE FROM memory_tags WHERE rid=?", (rid,))
+        self.fts.put(db, memory.workspace_id, rid, memory.content)
+        db.executemany(
+            "INSERT INTO memory_tags (rid, tag) VALUES (?, ?)", [(rid, t) for t in memory.tags]
+        )
+
+    @staticmethod
+    def add_alias(db: sqlite3.Connection, workspace_id: str, alias: str, memory_id: str) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO memory_aliases VALUES (?, ?, ?)",
+            (workspace_id, alias, memory_id),
+        )
+
+    def remove(self, db: sqlite3.Connection, workspace_id: str, ids: Sequence[str]) -> int:
+        """Delete rows, their tags, index entries and aliases (inside a transaction)."""
+        removed = 0
+        for memory_id in dict.fromkeys(ids):
+            row = db.execute(
+                "SELECT rid FROM memories WHERE workspace_id=? AND id=?", (workspace_id, memory_id)
+            ).fetchone()
+            db.execute(
+                "DELETE FROM memory_aliases WHERE workspace_id=? AND memory_id=?",
+                (workspace_id, memory_id),
+            )
+            if row is None:
+                continue
+            self.fts.remove(db, workspace_id, int(row[0]))
+            db.execute("DELETE FROM memory_tags WHERE rid=?", (row[0],))
+            db.execute("DELETE FROM memories WHERE rid=?", (row[0],))
+            removed += 1
+        return removed
+
+    def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE memories SET pending=0 WHERE workspace_id=? AND id=?",
+                [(workspace_id, i) for i in ids],
+            )
+
+    # -- reads ----------------------------------------------------------------------------------
+    def get_many(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
+        out: dict[str, Memory] = {}
+        with self.reading() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                rows = db.execute(
+                    f"SELECT record FROM memories WHERE workspace_id=? AND id IN "
+                    f"({','.join('?' * len(chunk))})",
+                    (workspace_id, *chunk),
+                ).fetchall()
+                for (record,) in rows:
+                    memory = from_json(record)
+                    out[memory.id] = memory
+        return out
+
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
+        with self.reading() as db:
+            row = db.execute(
+                "SELECT memory_id FROM memory_aliases WHERE workspace_id=? AND alias=?",
+                (workspace_id, alias),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def newest_live(self, workspace_id: str, column: str, value: str) -> Memory | None:
+        """The newest non-superseded row whose ``column`` (``content_hash`` or ``key``) is value."""
+        if column not in {"content_hash", "key"}:
+            raise ValueError(f"not a lookup column: {column!r}")
+        with self.reading() as db:
+            row = db.execute(
+                f"SELECT record FROM memories WHERE workspace_id=? AND {column}=? AND "
+                "superseded=0 ORDER BY updated_at DESC, rid DESC LIMIT 1",
+                (workspace_id, value),
+            ).fetchone()
+        return None if row is None else from_json(row[0])
+
+    def select(
+        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+    ) -> list[Memory]:
+        where, params = flt.sql()
+        sql = (
+            f"SELECT m.record FROM memories m WHERE m.workspace_id=? AND {where} "
+            "ORDER BY m.created_at, m.rid LIMIT ? OFFSET ?"
+        )
+        with self.reading() as db:
+            rows = db.execute(
+                sql, (workspace_id, *params, -1 if limit is None else limit, offset)
+            ).fetchall()
+        return [from_json(r[0]) for r in rows]
+
+    def pending(self, workspace_id: str) -> list[Memory]:
+        with self.reading() as db:
+            rows = db.execute(
+                "SELECT record FROM memories WHERE pending=1 AND workspace_id=?", (workspace_id,)
+            ).fetchall()
+        return [from_json(r[0]) for r in rows]
+
+    def search(
+        self, workspace_id: str, query: str, n: int, flt: MemoryFilter
+    ) -> list[tuple[str, float]]:
+        """``(id, -bm25)`` best first (higher is better), at most ``n``."""
+        with self.reading() as db:
+            return self.fts.search(db, workspace_id, query, n, flt.sql())
+
+    def count(self, workspace_id: str) -> int:
+        with self.reading() as db:
+            return int(
+                db.execute(
+                    "SELECT count(*) FROM memories WHERE workspace_id=?", (workspace_id,)
+                ).fetchone()[0]
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

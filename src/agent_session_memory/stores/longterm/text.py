@@ -1,0 +1,49 @@
+"""Text normalisation shared by the lexical indexes and the duplicate guard: words, stopwords.
+
+One definition of "a word" and of the stopwords, so the FTS5 query, the in-memory index and
+``dedup.value_changed`` agree on what a query term is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STOPWORDS = """
+    a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    s t d ll m re ve
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SUFFIXES = ("ments", "ment", "ings", "ing", "ed", "es", "s", "e")
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lower-cased, in order (``\\w+`` runs, as FTS5's unicode61 splits)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A crude suffix strip ("deploys", "deployed", "deploying" -> "deploy"), not Porter."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def query_terms(query: str) -> list[str]:
+    """A query's distinct words without stopwords (all of its words if only stopwords)."""
+    found = words(query)
+    kept = [w for w in found if w not in STOPWORDS] or found
+    return list(dict.fromkeys(kept))
+
+
+def match_expression(query: str) -> str | None:
+    """Query text -> FTS5 MATCH: the terms quoted and OR-ed (None: no words)."""
+    terms = query_terms(query)
+    return " OR ".join(f'"{w}"' for w in terms) if terms else None

@@ -1,0 +1,64 @@
+"""Test helpers for long-term memory: a model-free embedder, and a look inside the FTS5 file."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from agent_session_memory.stores.longterm.text import match_expression, stem, words
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words vectors: each (stemmed) word hashed into one of ``dimension``
+    buckets, then unit length. Texts sharing words get a positive cosine, identical word bags
+    get 1.0; no model, no ONNX, microseconds a text. Not a semantic model: tests about recall
+    quality or paraphrase merging use MiniLM."""
+
+    name = "hashing-bow"
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+
+    def _bucket(self, word: str) -> int:
+        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "little") % self.dimension
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        matrix = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in words(text):
+                matrix[row, self._bucket(stem(word))] += 1.0
+            norm = float(np.linalg.norm(matrix[row]))
+            if norm == 0:
+                matrix[row, 0] = 1.0  # no words: one fixed unit vector
+            else:
+                matrix[row] /= norm
+        return matrix
+
+
+def fts_matches(path: Path, text: str) -> int:
+    """FTS5 index entries matching ``text`` in every workspace of the SQLite file at ``path``
+    (forgetting must leave nothing behind in any index)."""
+    expr = match_expression(text)
+    if expr is None:
+        return 0
+    db = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name GLOB 'fts_*' "
+                "AND name NOT GLOB 'fts_*_*'"
+            )
+        ]
+        return sum(
+            int(db.execute(f"SELECT count(*) FROM {t} WHERE {t} MATCH ?", (expr,)).fetchone()[0])
+            for t in tables
+        )
+    finally:
+        db.close()

@@ -1,0 +1,331 @@
+"""The long-term store contract (``stores/longterm/base.py``), run against every implementation:
+the in-memory reference, SQLite + embedded Chroma, and SQLite + a real ``chroma run`` server."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from agent_session_memory.models import Memory, replace
+from agent_session_memory.stores.longterm.base import LongTermStore
+from agent_session_memory.stores.longterm.chroma import ChromaStore
+from agent_session_memory.stores.longterm.filters import MemoryFilter
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+from agent_session_memory.stores.longterm.records import content_hash
+from agent_session_memory.stores.longterm.sqlite_chroma import ChromaSqliteStore
+
+KINDS = ["memory", "sqlite+chroma", "sqlite+chroma-server"]
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+DIM = 8
+LIVE = MemoryFilter()
+ALL = MemoryFilter(include_superseded=True)
+
+
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LongTermStore]:
+    if request.param == "memory":
+        s: LongTermStore = InMemoryLongTermStore()
+    elif request.param == "sqlite+chroma":
+        s = ChromaSqliteStore(tmp_path / "memories.db", tmp_path / "chroma")
+    else:
+        chroma = ChromaStore(url=request.getfixturevalue("chroma_server"))
+        s = ChromaSqliteStore(tmp_path / "memories.db", chroma)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ws() -> str:
+    """A fresh workspace id: the server's collections outlive a test."""
+    return f"ws-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def other() -> str:
+    return f"other-{uuid.uuid4().hex[:10]}"
+
+
+def mem(ws: str, memory_id: str, content: str, minute: int = 0, **fields: Any) -> Memory:
+    at = T0 + timedelta(minutes=minute)
+    return Memory(
+        id=memory_id,
+        workspace_id=ws,
+        content=content,
+        content_hash=content_hash(content),
+        created_at=at,
+        updated_at=fields.pop("updated_at", at),
+        **fields,
+    )
+
+
+def vec(*hot: int) -> np.ndarray:
+    """A unit vector with equal weight on the given axes."""
+    v = np.zeros(DIM, dtype=np.float32)
+    v[list(hot)] = 1.0
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def ids(found: list[tuple[str, float]]) -> list[str]:
+    return [i for i, _ in found]
+
+
+def write(store: LongTermStore, ws: str, *rows: Memory, axis: dict[str, int] | None = None) -> None:
+    """Rows with vectors (row n on axis n % DIM unless ``axis`` says otherwise)."""
+    store.put_rows(ws, rows)
+    where = axis or {}
+    store.put_vectors(ws, rows, {m.id: vec(where.get(m.id, n % DIM)) for n, m in enumerate(rows)})
+
+
+def test_every_implementation_satisfies_the_protocol(store: LongTermStore) -> None:
+    assert isinstance(store, LongTermStore)
+
+
+# -- canonical rows -----------------------------------------------------------------------------
+def test_rows_read_back_field_for_field_and_missing_ids_are_omitted(
+    store: LongTermStore, ws: str
+) -> None:
+    row = mem(ws, "a", "We chose JWT for auth", type="decision", importance=0.8, tags=["auth"],
+              metadata={"src": "adr-7", "n": [1, 2]}, session_id="s1", source_sessions=["s1"],
+              key="auth")  # fmt: skip
+    store.put_rows(ws, [row])
+    assert store.get_rows(ws, ["a", "missing"]) == {"a": row}
+    assert store.get_rows(ws, []) == {}
+    assert store.get_rows(ws, ["missing"]) == {}
+
+
+def test_putting_again_is_idempotent_and_replaces_in_place(store: LongTermStore, ws: str) -> None:
+    rows = [mem(ws, f"m{n}", f"note {n}") for n in range(3)]  # same created_at: insertion order
+    store.put_rows(ws, rows)
+    store.put_rows(ws, rows)
+    changed = replace(rows[0], content="note zero, rewritten", importance=0.9)
+    store.put_rows(ws, [changed])
+    assert store.count_rows(ws) == 3
+    assert store.list_rows(ws, LIVE) == [changed, rows[1], rows[2]]
+
+
+def test_an_id_repeated_in_a_batch_counts_once(store: LongTermStore, ws: str) -> None:
+    first, last = mem(ws, "a", "first version"), mem(ws, "a", "last version")
+    store.put_rows(ws, [first, mem(ws, "b", "other"), last])
+    assert store.list_rows(ws, LIVE) == [last, mem(ws, "b", "other")]
+    store.put_vectors(ws, [first, last], {"a": vec(1)})
+    assert store.count_vectors(ws) == 1 and list(store.get_vectors(ws, ["a", "a"])) == ["a"]
+    assert list(store.get_rows(ws, ["a", "a"])) == ["a"]
+    store.delete_vectors(ws, ["a", "a"])
+    assert store.delete_rows(ws, ["a", "a"]) == 1
+    assert store.count_vectors(ws) == 0 and store.count_rows(ws) == 1
+
+
+def test_rows_of_another_workspace_are_refused(store: LongTermStore, ws: str, other: str) -> None:
+    with pytest.raises(ValueError):
+        store.put_rows(ws, [mem(other, "x", "elsewhere")])
+    with pytest.raises(ValueError):
+        store.put_vectors(ws, [mem(other, "x", "elsewhere")], {"x": vec(0)})
+    assert store.count_rows(ws) == store.count_rows(other) == 0
+
+
+def test_workspaces_share_nothing(store: LongTermStore, ws: str, other: str) -> None:
+    write(store, ws, mem(ws, "a", "postgres is our database"))
+    write(store, other, mem(other, "a", "redis is our cache"))
+    assert store.get_rows(ws, ["a"])["a"].content == "postgres is our database"
+    assert ids(store.search_text(other, "postgres", 10, LIVE)) == []
+    assert store.delete_rows(other, ["a"]) == 1
+    store.delete_vectors(other, ["a"])
+    assert store.count_rows(ws) == 1 and store.count_vectors(ws) == 1
+    assert ids(store.search_vectors(ws, vec(0)[None, :], 5)[0]) == ["a"]
+    assert store.search_vectors(other, vec(0)[None, :], 5) == [[]]
+
+
+def test_lexical_scores_ignore_other_workspaces(store: LongTermStore, ws: str, other: str) -> None:
+    store.put_rows(ws, [mem(ws, "a", "postgres is our database"), mem(ws, "b", "we use redis")])
+    before = store.search_text(ws, "which database", 10, LIVE)
+    store.put_rows(other, [mem(other, f"o{n}", f"database note {n}") for n in range(50)])
+    assert store.search_text(ws, "which database", 10, LIVE) == before
+    assert ids(before) == ["a"]
+
+
+def test_delete_counts_only_existing_rows_and_removes_their_traces(
+    store: LongTermStore, ws: str
+) -> None:
+    write(
+        store, ws, mem(ws, "a", "The zebracorn launch code is 7731"), mem(ws, "b", "Lunch at noon")
+    )
+    store.put_rows(ws, [], aliases=[("cand-1", "a"), ("cand-2", "b")])
+    assert store.delete_rows(ws, ["a", "missing"]) == 1
+    assert store.delete_rows(ws, ["a"]) == 0
+    assert store.delete_rows(ws, []) == 0
+    assert store.get_rows(ws, ["a"]) == {} and store.count_rows(ws) == 1
+    assert store.search_text(ws, "zebracorn", 10, ALL) == []
+    assert store.resolve_alias(ws, "cand-1") is None
+    assert store.resolve_alias(ws, "cand-2") == "b"
+
+
+def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:
+    rows = [
+        mem(ws, "n1", "old note", minute=0, type="note", importance=0.2, session_id="s1"),
+        mem(ws, "f1", "a fact", minute=10, tags=["auth", "x"], importance=0.9, session_id="s2"),
+        mem(ws, "f0", "earlier fact", minute=5, tags=["db"], importance=0.5),
+        mem(ws, "old", "stale fact", minute=1, superseded_by="f1"),
+    ]
+    store.put_rows(ws, rows)
+    at = [(T0 + timedelta(minutes=m)).timestamp() for m in (0, 5, 10)]
+
+    def listed(flt: MemoryFilter, **page: int) -> list[str]:
+        return [m.id for m in store.list_rows(ws, flt, **page)]
+
+    assert listed(LIVE) == ["n1", "f0", "f1"]
+    assert listed(ALL) == ["n1", "old", "f0", "f1"]
+    assert listed(MemoryFilter(types=("note",))) == ["n1"]
+    assert listed(MemoryFilter(tags=("auth", "db"))) == ["f0", "f1"]
+    assert listed(MemoryFilter(min_importance=0.5)) == ["f0", "f1"]
+    assert listed(MemoryFilter(since=at[1], until=at[2])) == ["f0", "f1"]
+    assert listed(MemoryFilter(before=at[1], include_superseded=True)) == ["n1", "old"]
+    assert listed(MemoryFilter(session_id="s2")) == ["f1"]
+    assert listed(ALL, limit=2) == ["n1", "old"]
+    assert listed(ALL, limit=2, offset=3) == ["f1"]
+    assert listed(ALL, offset=1) == ["old", "f0", "f1"]
+
+
+def test_pending_until_marked_done(store: LongTermStore, ws: str) -> None:
+    store.put_rows(ws, [mem(ws, "a", "first")], pending=True)
+    store.put_rows(ws, [mem(ws, "b", "second")])
+    assert [m.id for m in store.pending(ws)] == ["a"]
+    store.mark_done(ws, ["a", "missing"])
+    assert store.pending(ws) == []
+    store.put_rows(ws, [mem(ws, "b", "second, again")], pending=True)  # rewriting re-flags
+    assert [m.id for m in store.pending(ws)] == ["b"]
+
+
+def test_aliases_resolve_and_missing_ones_are_none(store: LongTermStore, ws: str) -> None:
+    store.put_rows(ws, [mem(ws, "target", "merged memory")], aliases=[("cand", "target")])
+    assert store.resolve_alias(ws, "cand") == "target"
+    assert store.resolve_alias(ws, "nobody") is None
+
+
+def test_live_lookups_find_the_newest_live_row(store: LongTermStore, ws: str) -> None:
+    text = "The database port is 5432"
+    older = mem(ws, "a", text, minute=0, key="db_port")
+    newer = mem(ws, "b", text, minute=1, key="db_port")
+    gone = mem(ws, "c", text, minute=2, key="db_port", superseded_by="b")
+    store.put_rows(ws, [older, newer, gone])
+    assert store.live_by_hash(ws, content_hash(text)) == newer
+    assert store.live_by_key(ws, "db_port") == newer
+    assert store.live_by_hash(ws, content_hash("nothing like it")) is None
+    assert store.live_by_key(ws, "other_key") is None
+
+
+# -- dense index --------------------------------------------------------------------------------
+def test_vectors_round_trip_idempotently(store: LongTermStore, ws: str) -> None:
+    a = mem(ws, "a", "alpha")
+    write(store, ws, a)
+    write(store, ws, a)
+    got = store.get_vectors(ws, ["a", "missing"])
+    assert list(got) == ["a"] and np.allclose(got["a"], vec(0), atol=1e-6)
+    assert store.count_vectors(ws) == 1
+    assert store.get_vectors(ws, []) == {}
+
+
+def test_cosine_scores_best_first_within_range(store: LongTermStore, ws: str) -> None:
+    rows = [mem(ws, i, i) for i in ("same", "close", "orthogonal", "opposite")]
+    store.put_rows(ws, rows)
+    vectors = {"same": vec(0), "close": vec(0, 1), "orthogonal": vec(2), "opposite": -vec(0)}
+    store.put_vectors(ws, rows, vectors)
+    [found] = store.search_vectors(ws, vec(0)[None, :], 10)
+    assert ids(found) == ["same", "close", "orthogonal", "opposite"]
+    scores = [s for _, s in found]
+    assert scores == pytest.approx([1.0, 2**-0.5, 0.0, -1.0], abs=1e-4)
+    assert ids(store.search_vectors(ws, vec(0)[None, :], 2)[0]) == ["same", "close"]
+
+
+def test_a_batch_of_queries_gets_one_list_each(store: LongTermStore, ws: str) -> None:
+    write(store, ws, *[mem(ws, f"m{n}", f"text {n}") for n in range(3)])
+    found = store.search_vectors(ws, np.stack([vec(2), vec(0), vec(1)]), 1)
+    assert [ids(f) for f in found] == [["m2"], ["m0"], ["m1"]]
+    assert store.search_vectors(f"{ws}-empty", np.stack([vec(0), vec(1)]), 3) == [[], []]
+
+
+def test_vector_filters_use_the_rows_snapshot(store: LongTermStore, ws: str) -> None:
+    live = mem(ws, "live", "current", tags=["auth"])
+    old = mem(ws, "old", "history", superseded_by="live")
+    write(store, ws, live, old, axis={"live": 0, "old": 0})
+    query = vec(0)[None, :]
+    assert sorted(ids(store.search_vectors(ws, query, 5)[0])) == ["live", "old"]
+    assert ids(store.search_vectors(ws, query, 5, LIVE)[0]) == ["live"]
+    assert ids(store.search_vectors(ws, query, 5, MemoryFilter(tags=("auth",)))[0]) == ["live"]
+    retagged = replace(live, tags=["other"])
+    store.put_vectors(ws, [retagged], {})  # no vector: only the snapshot changes
+    assert store.search_vectors(ws, query, 5, MemoryFilter(tags=("auth",))) == [[]]
+    assert np.allclose(store.get_vectors(ws, ["live"])["live"], vec(0), atol=1e-6)
+    store.put_vectors(ws, [mem(ws, "never", "not indexed")], {})  # nothing to refresh
+    assert store.count_vectors(ws) == 2
+
+
+def test_deleting_and_dropping_vectors(store: LongTermStore, ws: str) -> None:
+    write(store, ws, *[mem(ws, f"m{n}", f"text {n}") for n in range(3)])
+    store.delete_vectors(ws, ["m0", "missing"])
+    store.delete_vectors(ws, ["m0"])
+    assert store.count_vectors(ws) == 2 and store.get_vectors(ws, ["m0"]) == {}
+    store.drop_vectors(ws)
+    assert store.count_vectors(ws) == 0
+    assert store.count_rows(ws) == 3  # rows are the engine's to delete
+    write(store, ws, mem(ws, "m9", "after the drop"))
+    assert store.count_vectors(ws) == 1
+
+
+# -- lexical index ------------------------------------------------------------------------------
+def test_text_search_ranks_matching_rows_with_positive_scores(
+    store: LongTermStore, ws: str
+) -> None:
+    store.put_rows(ws, [
+        mem(ws, "dense", "postgres postgres replication"),
+        mem(ws, "sparse", "we once considered postgres among many other options for the project"),
+        mem(ws, "none", "redis holds the sessions"),
+    ])  # fmt: skip
+    found = store.search_text(ws, "postgres", 10, LIVE)
+    assert ids(found) == ["dense", "sparse"]
+    assert all(s > 0 for _, s in found) and found[0][1] > found[1][1]
+    assert ids(store.search_text(ws, "postgres", 1, LIVE)) == ["dense"]
+    assert ids(store.search_text(ws, "the postgres REPLICATION?", 10, LIVE))[0] == "dense"
+
+
+def test_text_search_without_words_or_rows_is_empty(store: LongTermStore, ws: str) -> None:
+    assert store.search_text(ws, "postgres", 10, LIVE) == []  # nothing written yet
+    store.put_rows(ws, [mem(ws, "a", "postgres is the database")])
+    assert store.search_text(ws, "", 10, LIVE) == []
+    assert store.search_text(ws, "?! ...", 10, LIVE) == []
+    [(found, score)] = store.search_text(ws, "the", 10, LIVE)  # only stopwords: kept as words
+    assert found == "a" and score > 0
+
+
+def test_text_search_applies_the_filter_and_follows_rewrites(store: LongTermStore, ws: str) -> None:
+    a = mem(ws, "a", "deploys happen on tuesday", type="note")
+    b = mem(ws, "b", "deploys are automated", superseded_by="a")
+    store.put_rows(ws, [a, b])
+    assert ids(store.search_text(ws, "deploys", 10, LIVE)) == ["a"]
+    assert sorted(ids(store.search_text(ws, "deploys", 10, ALL))) == ["a", "b"]
+    assert store.search_text(ws, "deploys", 10, MemoryFilter(types=("fact",))) == []
+    store.put_rows(ws, [replace(a, content="releases happen on thursday")])
+    assert store.search_text(ws, "tuesday", 10, LIVE) == []
+    assert ids(store.search_text(ws, "thursday", 10, LIVE)) == ["a"]
+
+
+# -- the writers' lock --------------------------------------------------------------------------
+def test_the_lock_is_reentrant_and_excludes_other_threads(store: LongTermStore) -> None:
+    entered = threading.Event()
+
+    def other_writer() -> None:
+        with store.locked():
+            entered.set()
+
+    with store.locked(), store.locked():
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        assert not entered.wait(0.2)
+    assert entered.wait(5)
+    thread.join()
