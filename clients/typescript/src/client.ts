@@ -68,6 +68,9 @@ export type ListEventsOptions = OptionsOf<"list_events">;
 /** A message to append: `role` and `content`, optionally `name`, `tool_calls`, `tool_call_id`, `data`. */
 export type NewMessage = Params<"add_messages">["messages"][number];
 
+/** A memory for `rememberMany`: `content`, optionally `type`, `importance`, `tags`, `metadata`, `session_id`. */
+export type NewMemory = Params<"remember_many">["memories"][number];
+
 /** How many times `updateWorkingMemory` tries before it gives up (as the Python client). */
 export const UPDATE_RETRIES = 64;
 
@@ -347,6 +350,15 @@ export class MemoryClient {
   /** Store one long-term memory now (never retried: it is not idempotent). */
   remember(content: string, options: RememberOptions = {}, call?: CallOptions): Promise<Memory> {
     return this.#op("remember", { content }, options, call);
+  }
+
+  /** Store several memories at once, all or none (never retried: it is not idempotent). */
+  rememberMany(
+    memories: readonly NewMemory[],
+    options: OptionsOf<"remember_many", "memories"> = {},
+    call?: CallOptions,
+  ): Promise<Memory[]> {
+    return this.#op("remember_many", { memories: [...memories] }, options, call);
   }
 
   /** Hybrid (semantic + lexical) search over long-term memories, best first. */

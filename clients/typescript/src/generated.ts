@@ -372,6 +372,14 @@ export interface ListMemoriesParams {
   workspace_id?: string;
 }
 
+/** Parameters of `remember_many`: Store several long-term memories at once: embedded in one batch, written all or none. */
+export interface RememberManyParams {
+  /** Memories as remember takes them: {"content": "...", "type": "decision", "importance": 0.8, "tags": [...], "metadata": {...}, "session_id": "..."}; at most 1,000 a call. */
+  memories: Array<Record<string, unknown>>;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string | null;
+}
+
 /** Parameters of `recall`: Find long-term memories by meaning and by words (hybrid search), best first. */
 export interface RecallParams {
   /** What to look for, in plain words. */
@@ -504,6 +512,7 @@ export interface Operations {
   set_message_status: { params: SetMessageStatusParams; result: number };
   remember: { params: RememberParams; result: Memory };
   list_memories: { params: ListMemoriesParams; result: Memory[] };
+  remember_many: { params: RememberManyParams; result: Memory[] };
   recall: { params: RecallParams; result: RecallHit[] };
   get_memory: { params: GetMemoryParams; result: Memory };
   update_memory: { params: UpdateMemoryParams; result: Memory };
@@ -539,6 +548,7 @@ export const ROUTES = {
   set_message_status: {"method": "POST", "path": "/v1/sessions/{session_id}/messages/status", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
   remember: {"method": "POST", "path": "/v1/memories", "status": 201, "pathParams": [], "query": false, "idempotent": false, "workspace": true},
   list_memories: {"method": "GET", "path": "/v1/memories", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
+  remember_many: {"method": "POST", "path": "/v1/memories/batch", "status": 201, "pathParams": [], "query": false, "idempotent": false, "workspace": true},
   recall: {"method": "POST", "path": "/v1/recall", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
   get_memory: {"method": "GET", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
   update_memory: {"method": "PATCH", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": false, "idempotent": true, "workspace": true},

@@ -106,6 +106,7 @@ const WITH_CALL_OPTIONS = {
   countMessages: (c, o) => c.countMessages("s", {}, o),
   clearMessages: (c, o) => c.clearMessages("s", o),
   remember: (c, o) => c.remember("x", {}, o),
+  rememberMany: (c, o) => c.rememberMany([{ content: "x" }], {}, o),
   recall: (c, o) => c.recall("x", {}, o),
   getMemory: (c, o) => c.getMemory("m", {}, o),
   updateMemory: (c, o) => c.updateMemory("m", {}, o),

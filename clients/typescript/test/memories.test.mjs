@@ -28,6 +28,27 @@ test("remember then recall finds it, with its tags and metadata", async () => {
   );
 });
 
+test("rememberMany stores all of them, or none when one is bad", async () => {
+  const client = freshClient();
+  const stored = await client.rememberMany([
+    { content: "We deploy with Helm", type: "decision", tags: ["ops"] },
+    { content: "Staging lives in eu-west-1", importance: 0.7 },
+  ]);
+  assert.deepEqual(
+    stored.map((m) => [m.content, m.type]),
+    [
+      ["We deploy with Helm", "decision"],
+      ["Staging lives in eu-west-1", "fact"],
+    ],
+  );
+  await assert.rejects(
+    client.rememberMany([{ content: "fine" }, { content: "" }]),
+    (error) => error instanceof InvalidInput,
+  );
+  const hits = await client.recall("fine", { k: 10 });
+  assert.ok(!hits.some((h) => h.memory.content === "fine"), "all or none");
+});
+
 test("getMemory, updateMemory, forget", async () => {
   const client = freshClient();
   const memory = await client.remember("Deploys happen on Tuesdays");
