@@ -22,6 +22,8 @@ demo: setup
 
 test: setup
 	scripts/ensure_redis.sh
+	scripts/ensure_node_deps.sh
+	scripts/ensure_chromium.sh
 	$(PY) scripts/generate.py --check
 	$(VENV)/bin/ruff check src tests scripts bench examples
 	$(VENV)/bin/mypy

@@ -89,7 +89,10 @@ def _imports() -> str:
     from agent_session_memory import models
 
     model_names = sorted(n for n in used if n in models.__all__)
-    return "\n".join([*sorted(lines), "", "from ..models import " + ", ".join(model_names)])
+    line = "from ..models import " + ", ".join(model_names)
+    if len(line) > 100:  # wrapped as ruff's isort would
+        line = "from ..models import (\n" + "".join(f"    {n},\n" for n in model_names) + ")"
+    return "\n".join([*sorted(lines), "", line])
 
 
 def _parameters(op: Operation) -> list[str]:

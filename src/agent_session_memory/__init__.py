@@ -33,12 +33,14 @@ from .models import (
     Event,
     EventType,
     Memory,
+    MemoryHistory,
     Message,
     OpenThread,
     RecallHit,
     Session,
     SessionStatus,
     ThreadStatus,
+    WorkspaceSummary,
 )
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "Limits",
     "Memory",
     "MemoryClient",
+    "MemoryHistory",
     "MemoryNotFound",
     "Message",
     "MissingExtra",
@@ -73,5 +76,6 @@ __all__ = [
     "Settings",
     "ThreadStatus",
     "Unauthenticated",
+    "WorkspaceSummary",
     "__version__",
 ]

@@ -240,6 +240,31 @@ class Session(_Wire):
     auto_commit: bool = True
     briefing: Briefing | None = None
     commit_result: CommitResult | None = None
+    last_activity: datetime | None = None  # the last touch or working-memory/message change
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceSummary(_Wire):
+    """A workspace at a glance: what an inspector lists before opening one."""
+
+    id: str
+    sessions: int = 0
+    active_sessions: int = 0
+    memories: int = 0
+    last_activity: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryHistory(_Wire):
+    """Where a memory comes from and what became of it: its supersession chain, the commits
+    merged into it (``merged_from``: the merged candidates' ids) and its events, oldest first."""
+
+    memory: Memory
+    supersedes: list[Memory] = field(default_factory=list)
+    superseded_by: Memory | None = None
+    merged_from: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 def replace(obj: T, **changes: Any) -> T:
@@ -254,10 +279,12 @@ __all__ = [
     "Event",
     "EventType",
     "Memory",
+    "MemoryHistory",
     "Message",
     "OpenThread",
     "RecallHit",
     "Session",
     "SessionStatus",
     "ThreadStatus",
+    "WorkspaceSummary",
 ]

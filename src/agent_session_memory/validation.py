@@ -53,6 +53,19 @@ def key(value: Any, limits: Limits) -> str:
     return value
 
 
+def session_name(value: Any, limits: Limits) -> str:
+    """A session name follows the rules of a key (1-256 characters, no NUL)."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"name must be a string, not {type(value).__name__}", field="name")
+    if not value:
+        raise InvalidInput("name must not be empty", field="name")
+    if len(value) > limits.max_key_chars:
+        raise LimitExceeded(f"name is {len(value)} characters (limit {limits.max_key_chars})")
+    if "\x00" in value:
+        raise InvalidInput("name must not contain NUL (the character \\x00)", field="name")
+    return value
+
+
 def keys(values: str | Sequence[str], limits: Limits) -> list[str]:
     if isinstance(values, str):
         return [key(values, limits)]
@@ -130,10 +143,16 @@ def text(value: Any, what: str, max_bytes: int, *, allow_empty: bool = False) ->
         raise InvalidInput(f"{what} must be a string, not {type(value).__name__}", field=what)
     if not allow_empty and not value.strip():
         raise InvalidInput(f"{what} must not be empty", field=what)
-    if len(value) > max_bytes // 4 and len(value.encode()) > max_bytes:
-        raise LimitExceeded(
-            f"{what} is {len(value.encode())} bytes (limit {max_bytes})", field=what
-        )
+    try:
+        size = len(value.encode())
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(
+            f"{what} is not valid Unicode: a lone surrogate U+{ord(value[exc.start]):04X} at "
+            f"index {exc.start}",
+            field=what,
+        ) from None
+    if size > max_bytes:
+        raise LimitExceeded(f"{what} is {size} bytes (limit {max_bytes})", field=what)
     return value
 
 

@@ -76,7 +76,11 @@ def test_each_operation_is_described_for_people_and_models(op: Operation) -> Non
 @pytest.mark.parametrize("op", ALL, ids=lambda op: op.name)
 def test_scope_is_named_by_the_parameters(op: Operation) -> None:
     names = set(op.signature.parameters)
-    expected = "session_id" if op.scope is Scope.SESSION else "workspace_id"
+    expected = {
+        Scope.SESSION: "session_id",
+        Scope.WORKSPACE: "workspace_id",
+        Scope.WORKSPACES: "workspace_ids",
+    }[op.scope]
     assert expected in names
     if op.scope is Scope.SESSION:
         assert "workspace_id" not in names, "a session names its own workspace"

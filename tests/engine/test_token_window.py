@@ -41,8 +41,11 @@ def test_never_splits_a_tool_call_from_its_results() -> None:
         _m(7, "user", 5),
     ]
     # 5 (system) + 5 + 5 = 15 fits; adding the 30-token tool unit would not: drop it whole.
-    assert _window(history, 40) == [1, 6, 7]
-    assert _window(history, 45) == [1, 3, 4, 5, 6, 7]
+    # The window then starts at a user message (issue 19: never an assistant turn right after
+    # the system message), so with no room for user 2, the newest user turn alone is left.
+    assert _window(history, 40) == [1, 7]
+    assert _window(history, 45) == [1, 7]
+    assert _window(history, 50) == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_always_keeps_the_newest_user_message() -> None:
@@ -85,3 +88,34 @@ def test_client_windows_fit_the_budget_counted_with_the_same_tokenizer(
         assert sum(m.token_count for m in window) <= budget
         assert window[-1].content.startswith("message number 300")
         assert [m.seq for m in window[1:]] == sorted(m.seq for m in window[1:])
+
+
+def test_a_token_window_never_starts_with_an_assistant_turn() -> None:
+    history = [
+        _m(1, "system", 5),
+        _m(2, "user", 5),
+        _m(3, "assistant", 5),
+        _m(4, "user", 5),
+        _m(5, "assistant", 5),
+    ]
+    assert _window(history, 20) == [1, 4, 5]  # 3 would fit, but it would start the window
+
+
+def test_last_n_never_starts_with_an_orphan_tool_result(tmp_path: Path) -> None:
+    with MemoryClient(path=str(tmp_path / "home")) as client:
+        session = client.create_session(600)
+        call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+        client.add_messages(
+            session.id,
+            [
+                {"role": "user", "content": "go"},
+                {"role": "assistant", "content": "", "tool_calls": [call]},
+                {"role": "tool", "content": "r1", "tool_call_id": "c1"},
+                {"role": "tool", "content": "r2", "tool_call_id": "c1"},
+                {"role": "assistant", "content": "done"},
+            ],
+        )
+        roles = [m.role for m in client.get_messages(session.id, last_n=3)]
+        assert roles == ["assistant"]  # the two results lost their call: not sent alone
+        roles = [m.role for m in client.get_messages(session.id, last_n=4)]
+        assert roles == ["assistant", "tool", "tool", "assistant"]

@@ -176,7 +176,7 @@ def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:
     store.put_rows(ws, rows)
     at = [(T0 + timedelta(minutes=m)).timestamp() for m in (0, 5, 10)]
 
-    def listed(flt: MemoryFilter, **page: int) -> list[str]:
+    def listed(flt: MemoryFilter, **page: Any) -> list[str]:
         return [m.id for m in store.list_rows(ws, flt, **page)]
 
     assert listed(LIVE) == ["n1", "f0", "f1"]
@@ -190,6 +190,20 @@ def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:
     assert listed(ALL, limit=2) == ["n1", "old"]
     assert listed(ALL, limit=2, offset=3) == ["f1"]
     assert listed(ALL, offset=1) == ["old", "f0", "f1"]
+    assert listed(ALL, newest_first=True) == ["f1", "f0", "old", "n1"]
+    assert listed(LIVE, newest_first=True, limit=2, offset=1) == ["f0", "n1"]
+
+
+def test_workspace_stats_count_live_rows_per_workspace(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    store.put_rows(ws, [mem(ws, "a", "one", minute=1), mem(ws, "b", "two", minute=7)])
+    store.put_rows(ws, [mem(ws, "c", "three", minute=3, superseded_by="b")])
+    store.put_rows(other, [mem(other, "d", "four", minute=2)])
+    stats = store.workspace_stats()
+    newest = max(m.updated_at for m in store.get_rows(ws, ["a", "b", "c"]).values())
+    assert stats[ws] == (2, newest.timestamp())
+    assert stats[other][0] == 1
 
 
 def test_pending_until_marked_done(store: LongTermStore, ws: str) -> None:

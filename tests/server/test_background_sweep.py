@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,10 @@ def test_two_processes_sweep_the_home_once_per_interval(tmp_path: Path) -> None:
         async with sweep_forever(engines[0], 0.25), sweep_forever(engines[1], 0.25):
             await asyncio.sleep(1.4)
 
-    asyncio.run(run_both())
+    # In a thread of its own: a browser test's event loop may still be set on this one.
+    runner = threading.Thread(target=asyncio.run, args=(run_both(),))
+    runner.start()
+    runner.join()
     for engine in engines:
         engine.close()
     assert 3 <= len(sweeps) <= 6, sweeps  # ~5 intervals: one sweep each, not one per process

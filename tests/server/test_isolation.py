@@ -73,7 +73,9 @@ def test_a_key_for_a_reaches_nothing_of_b(
     with MemoryClient(base_url=server.url, api_key=server.key_b) as b:
         before = _state(b, sid)
     intruder = HTTPTransport(server.url, server.key_a)
-    attempts = [dict(session_id=sid, memory_id=mid, workspace_id="b")]
+    attempts: list[dict[str, Any]] = [dict(session_id=sid, memory_id=mid, workspace_id="b")]
+    if op.scope is Scope.WORKSPACES:  # B named, alone or beside A's own
+        attempts = [dict(workspace_ids=["b"]), dict(workspace_ids=["a", "b"])]
     if op.scope is Scope.WORKSPACE and "session_id" in op.params:
         attempts.append(dict(session_id=sid, workspace_id="a"))  # B's session as a filter in A
     if "memory_id" in op.params:
@@ -118,3 +120,13 @@ def test_a_key_for_one_workspace_defaults_to_it(server: Server) -> None:
         with pytest.raises(ValueError, match="workspace_id is required"):
             ab.create_session()
         assert ab.create_session(workspace_id="b").workspace_id == "b"
+
+
+def test_a_key_lists_exactly_its_own_workspaces(server: Server, workspace_b: Any) -> None:
+    with MemoryClient(base_url=server.url, api_key=server.key_a) as a:
+        assert [w.id for w in a.list_workspaces()] == ["a"]
+    with MemoryClient(base_url=server.url, api_key=server.key_ab) as ab:
+        listed = {w.id: w for w in ab.list_workspaces()}
+    assert set(listed) == {"a", "b"}
+    assert (listed["b"].sessions, listed["b"].active_sessions, listed["b"].memories) == (1, 1, 1)
+    assert listed["a"].last_activity is None

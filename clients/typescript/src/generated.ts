@@ -104,6 +104,8 @@ export interface Session {
   auto_commit: boolean;
   briefing: Briefing | null;
   commit_result: CommitResult | null;
+  last_activity: string | null;
+  name: string | null;
 }
 
 /** One working-memory entry with the bookkeeping the commit scorer reads. */
@@ -152,6 +154,15 @@ export interface Event {
 
 export type EventType = "session_started" | "session_touched" | "session_ended" | "session_expired" | "session_deleted" | "session_committed" | "memory_created" | "memory_merged" | "memory_updated" | "memory_superseded" | "memory_forgotten";
 
+/** A workspace at a glance: what an inspector lists before opening one. */
+export interface WorkspaceSummary {
+  id: string;
+  sessions: number;
+  active_sessions: number;
+  memories: number;
+  last_activity: string | null;
+}
+
 /** Parameters of `create_session`: Start a session: a span of work with a TTL and its own working memory. */
 export interface CreateSessionParams {
   /** Seconds without a touch before the session expires (default 3600). */
@@ -176,6 +187,28 @@ export interface ListSessionsParams {
   include_expired?: boolean;
   /** At most this many sessions, newest first. */
   limit?: number;
+}
+
+/** Parameters of `open_session`: The live session with this name, touched; or, atomically, a new one under the name. */
+export interface OpenSessionParams {
+  /** The session's name, unique among the workspace's live sessions (1-256 characters), e.g. a LangGraph thread id or a chat-store key. */
+  name: string;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string | null;
+  /** TTL of a new session (default 3600); an existing one keeps its own unless this is given. */
+  ttl_seconds?: number | null;
+  /** Free JSON metadata kept with a new session. */
+  metadata?: Record<string, unknown> | null;
+  /** Commit a new session's working memory when it expires (default on). */
+  auto_commit?: boolean | null;
+}
+
+/** Parameters of `find_session`: The live session with this name, or null when it has none (or it ended or expired). */
+export interface FindSessionParams {
+  /** The session's name. */
+  name: string;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string;
 }
 
 /** Parameters of `get_session`: A session's status, whatever it is (`active`, `ended` or `expired`). */
@@ -266,6 +299,8 @@ export interface GetContextItemsParams {
   session_id: string;
   /** One key, a list of keys, or none for every key. */
   keys?: string[];
+  /** Do not count this as a read (an inspector looking changes no read count). */
+  peek?: boolean;
 }
 
 /** Parameters of `list_context_keys`: Sorted keys (optionally only those starting with `prefix`); not counted as reads. */
@@ -289,6 +324,14 @@ export interface AddMessagesParams {
   /** The session's id, as returned by create_session. */
   session_id: string;
   /** Messages such as {"role": "user", "content": "..."}, oldest first; optional: name, tool_calls, tool_call_id, data, status. */
+  messages: Array<Message | Record<string, unknown>>;
+}
+
+/** Parameters of `replace_messages`: Replace every message of the session: all validated first, then swapped atomically. */
+export interface ReplaceMessagesParams {
+  /** The session's id, as returned by create_session. */
+  session_id: string;
+  /** The new history, oldest first (same form as add_messages). */
   messages: Array<Message | Record<string, unknown>>;
 }
 
@@ -370,6 +413,12 @@ export interface ListMemoriesParams {
   offset?: number;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string;
+  /** Only memories at least this important (0-1). */
+  min_importance?: number;
+  /** Only memories created at or after this time (ISO 8601 or epoch seconds). */
+  since?: string | number;
+  /** Only memories created at or before this time (ISO 8601 or epoch seconds). */
+  until?: string | number;
 }
 
 /** Parameters of `remember_many`: Store several long-term memories at once: embedded in one batch, written all or none. */
@@ -438,6 +487,14 @@ export interface ForgetParams {
   workspace_id?: string;
 }
 
+/** Parameters of `get_memory_history`: A memory with what it replaced, what replaced it, what was merged into it and its events. */
+export interface GetMemoryHistoryParams {
+  /** The memory's id. */
+  memory_id: string;
+  /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
+  workspace_id?: string;
+}
+
 /** Parameters of `forget_where`: Forget every memory matching the filter (`everything=True`: the whole workspace). */
 export interface ForgetWhereParams {
   /** Only memories of this type or these types (e.g. fact, decision, preference). */
@@ -488,10 +545,18 @@ export interface SweepParams {
   workspace_id?: string | null;
 }
 
+/** Parameters of `list_workspaces`: The workspaces with their session and memory counts and last activity (an overview). */
+export interface ListWorkspacesParams {
+  /** Only these workspaces, listed even when empty (default: every one the caller reaches: an API key's own, or all of the home's). */
+  workspace_ids?: string[];
+}
+
 /** Each operation's parameters (wire names) and result. */
 export interface Operations {
   create_session: { params: CreateSessionParams; result: Session };
   list_sessions: { params: ListSessionsParams; result: Session[] };
+  open_session: { params: OpenSessionParams; result: Session };
+  find_session: { params: FindSessionParams; result: Session | null };
   get_session: { params: GetSessionParams; result: Session };
   delete_session: { params: DeleteSessionParams; result: boolean };
   touch_session: { params: TouchSessionParams; result: Session };
@@ -505,6 +570,7 @@ export interface Operations {
   list_context_keys: { params: ListContextKeysParams; result: string[] };
   delete_context: { params: DeleteContextParams; result: number };
   add_messages: { params: AddMessagesParams; result: Message[] };
+  replace_messages: { params: ReplaceMessagesParams; result: Message[] };
   get_messages: { params: GetMessagesParams; result: Message[] };
   clear_messages: { params: ClearMessagesParams; result: number };
   count_messages: { params: CountMessagesParams; result: number };
@@ -517,10 +583,18 @@ export interface Operations {
   get_memory: { params: GetMemoryParams; result: Memory };
   update_memory: { params: UpdateMemoryParams; result: Memory };
   forget: { params: ForgetParams; result: boolean };
+  get_memory_history: { params: GetMemoryHistoryParams; result: {
+  memory: Memory;
+  supersedes: Memory[];
+  superseded_by: Memory | null;
+  merged_from: string[];
+  events: Event[];
+} };
   forget_where: { params: ForgetWhereParams; result: number };
   get_briefing: { params: GetBriefingParams; result: Briefing };
   list_events: { params: ListEventsParams; result: Event[] };
   sweep: { params: SweepParams; result: CommitResult[] };
+  list_workspaces: { params: ListWorkspacesParams; result: WorkspaceSummary[] };
 }
 export type OperationName = keyof Operations;
 
@@ -528,6 +602,8 @@ export type OperationName = keyof Operations;
 export const ROUTES = {
   create_session: {"method": "POST", "path": "/v1/sessions", "status": 201, "pathParams": [], "query": false, "idempotent": false, "workspace": true},
   list_sessions: {"method": "GET", "path": "/v1/sessions", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
+  open_session: {"method": "POST", "path": "/v1/named-sessions", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
+  find_session: {"method": "GET", "path": "/v1/named-sessions", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
   get_session: {"method": "GET", "path": "/v1/sessions/{session_id}", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   delete_session: {"method": "DELETE", "path": "/v1/sessions/{session_id}", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   touch_session: {"method": "POST", "path": "/v1/sessions/{session_id}/touch", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
@@ -541,6 +617,7 @@ export const ROUTES = {
   list_context_keys: {"method": "GET", "path": "/v1/sessions/{session_id}/memory/keys", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   delete_context: {"method": "POST", "path": "/v1/sessions/{session_id}/memory/delete", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
   add_messages: {"method": "POST", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": false, "workspace": false},
+  replace_messages: {"method": "PUT", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": false, "idempotent": true, "workspace": false},
   get_messages: {"method": "GET", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   clear_messages: {"method": "DELETE", "path": "/v1/sessions/{session_id}/messages", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
   count_messages: {"method": "GET", "path": "/v1/sessions/{session_id}/messages/count", "status": 200, "pathParams": ["session_id"], "query": true, "idempotent": true, "workspace": false},
@@ -553,8 +630,10 @@ export const ROUTES = {
   get_memory: {"method": "GET", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
   update_memory: {"method": "PATCH", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": false, "idempotent": true, "workspace": true},
   forget: {"method": "DELETE", "path": "/v1/memories/{memory_id}", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
+  get_memory_history: {"method": "GET", "path": "/v1/memories/{memory_id}/history", "status": 200, "pathParams": ["memory_id"], "query": true, "idempotent": true, "workspace": true},
   forget_where: {"method": "POST", "path": "/v1/memories/forget", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
   get_briefing: {"method": "GET", "path": "/v1/sessions/briefing", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
   list_events: {"method": "GET", "path": "/v1/events", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": true},
   sweep: {"method": "POST", "path": "/v1/sweep", "status": 200, "pathParams": [], "query": false, "idempotent": true, "workspace": true},
+  list_workspaces: {"method": "GET", "path": "/v1/workspaces", "status": 200, "pathParams": [], "query": true, "idempotent": true, "workspace": false},
 } as const;

@@ -1,4 +1,4 @@
-"""``asm``: demo, sessions, briefing, recall, export, import, gc, serve, keys, mcp, hook."""
+"""``asm``: the memory home and its services from the shell (see docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from .mcp import cmd_hook, cmd_mcp
 from .progress import progress
 from .serve import add_parsers as add_server_parsers
 from .serve import cmd_keys, cmd_serve
+from .ui import add_parser as add_ui_parser
+from .ui import cmd_ui
 
 Handler = Callable[[MemoryClient, argparse.Namespace], int]
 HomeHandler = Callable[[argparse.Namespace], int]
@@ -132,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     add_server_parsers(sub)
     add_call_parser(sub)
     add_mcp_parsers(sub)
+    add_ui_parser(sub)
     return parser
 
 
@@ -150,6 +153,7 @@ HOME_COMMANDS: dict[str, HomeHandler] = {  # the whole home, not one workspace
     "keys": cmd_keys,
     "mcp": cmd_mcp,
     "hook": cmd_hook,
+    "ui": cmd_ui,
 }
 COMMANDS = (*CLIENT_COMMANDS, *HOME_COMMANDS)
 

@@ -11,7 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ..models import Briefing, CommitResult, ContextItem, Event, Memory, Message, RecallHit, Session
+from ..models import (
+    Briefing,
+    CommitResult,
+    ContextItem,
+    Event,
+    Memory,
+    MemoryHistory,
+    Message,
+    RecallHit,
+    Session,
+    WorkspaceSummary,
+)
 from .transport import AsyncTransport
 
 
@@ -42,6 +53,41 @@ class AsyncOperations:
             briefing=briefing,
             metadata=metadata,
             auto_commit=auto_commit,
+        )
+
+    async def open_session(
+        self,
+        name: str,
+        workspace_id: str | None = None,
+        *,
+        ttl_seconds: float | None = None,
+        metadata: dict[str, Any] | None = None,
+        auto_commit: bool | None = None,
+    ) -> Session:
+        """The live session with this name, touched; or, atomically, a new one under the name.
+
+        Concurrent callers (threads, processes, servers) all get the same session. Once the named
+        session has ended or expired, the next call starts a new one.
+        """
+        return await self._transport.call(
+            "open_session",
+            name=name,
+            workspace_id=self._workspace(workspace_id),
+            ttl_seconds=ttl_seconds,
+            metadata=metadata,
+            auto_commit=auto_commit,
+        )
+
+    async def find_session(
+        self,
+        name: str,
+        workspace_id: str | None = None,
+    ) -> Session | None:
+        """The live session with this name, or null when it has none (or it ended or expired)."""
+        return await self._transport.call(
+            "find_session",
+            name=name,
+            workspace_id=self._workspace(workspace_id),
         )
 
     async def get_session(
@@ -188,12 +234,15 @@ class AsyncOperations:
         self,
         session_id: str,
         keys: str | Sequence[str] | None = None,
+        *,
+        peek: bool = False,
     ) -> dict[str, ContextItem]:
         """Keys with their versions, importance and read counts (missing keys absent)."""
         return await self._transport.call(
             "get_context_items",
             session_id=session_id,
             keys=keys,
+            peek=peek,
         )
 
     async def list_context_keys(
@@ -228,6 +277,18 @@ class AsyncOperations:
         """Append chat messages to the session, atomically; returns them with their seq numbers."""
         return await self._transport.call(
             "add_messages",
+            session_id=session_id,
+            messages=messages,
+        )
+
+    async def replace_messages(
+        self,
+        session_id: str,
+        messages: Sequence[Message | Mapping[str, Any]],
+    ) -> list[Message]:
+        """Replace every message of the session: all validated first, then swapped atomically."""
+        return await self._transport.call(
+            "replace_messages",
             session_id=session_id,
             messages=messages,
         )
@@ -389,6 +450,9 @@ class AsyncOperations:
         limit: int = 100,
         offset: int = 0,
         workspace_id: str | None = None,
+        min_importance: float | None = None,
+        since: datetime | float | None = None,
+        until: datetime | float | None = None,
     ) -> list[Memory]:
         """A workspace's memories, newest first, filtered."""
         return await self._transport.call(
@@ -399,6 +463,22 @@ class AsyncOperations:
             include_superseded=include_superseded,
             limit=limit,
             offset=offset,
+            workspace_id=self._workspace(workspace_id),
+            min_importance=min_importance,
+            since=since,
+            until=until,
+        )
+
+    async def get_memory_history(
+        self,
+        memory_id: str,
+        *,
+        workspace_id: str | None = None,
+    ) -> MemoryHistory:
+        """A memory with what it replaced, what replaced it, what was merged into it and its events."""
+        return await self._transport.call(
+            "get_memory_history",
+            memory_id=memory_id,
             workspace_id=self._workspace(workspace_id),
         )
 
@@ -530,4 +610,14 @@ class AsyncOperations:
         return await self._transport.call(
             "sweep",
             workspace_id=self._workspace(workspace_id),
+        )
+
+    async def list_workspaces(
+        self,
+        workspace_ids: str | Sequence[str] | None = None,
+    ) -> list[WorkspaceSummary]:
+        """The workspaces with their session and memory counts and last activity (an overview)."""
+        return await self._transport.call(
+            "list_workspaces",
+            workspace_ids=workspace_ids,
         )

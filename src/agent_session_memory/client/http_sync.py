@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from ..contract import OPERATIONS, Operation
-from ..contract.http import QueryValue, build_request, read_lines
+from ..contract.http import QueryValue, build_request, read_lines, unicode_refusal
 from ..contract.wire import decode_result, encode_params
 from ..errors import AgentMemoryError, BackendUnavailable, InvalidInput, error_from_dict
 
@@ -75,6 +75,8 @@ class HTTPTransport:
                     content=lines,
                     headers={"content-type": "application/x-ndjson"} if lines is not None else None,
                 )
+            except UnicodeEncodeError as exc:  # JSON bodies are UTF-8: the engine's own refusal
+                raise unicode_refusal(exc) from None
             except httpx.TransportError as exc:
                 if last:
                     raise BackendUnavailable(

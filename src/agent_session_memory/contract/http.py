@@ -83,6 +83,14 @@ def read_query(
     return data
 
 
+def unicode_refusal(exc: UnicodeEncodeError) -> InvalidInput:
+    """What the engine says of a lone surrogate, said by the remote client (which cannot send
+    one in UTF-8 JSON), so both transports raise the same error."""
+    text = exc.object if isinstance(exc.object, str) else ""
+    char = f" U+{ord(text[exc.start]):04X}" if text else ""
+    return InvalidInput(f"a parameter is not valid Unicode: a lone surrogate{char}")
+
+
 def dump_lines(records: Iterable[Any]) -> bytes:
     """JSON lines: one compact JSON document a line."""
     return b"".join(

@@ -25,6 +25,7 @@ class Scope(enum.StrEnum):
 
     SESSION = "session"  # one session, named by session_id; its workspace is the session's
     WORKSPACE = "workspace"  # one workspace, named by workspace_id (default: the client's)
+    WORKSPACES = "workspaces"  # the workspaces named by workspace_ids (default: all it may reach)
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,11 @@ from ..models import (
     ContextItem,
     Event,
     Memory,
+    MemoryHistory,
     Message,
     RecallHit,
     Session,
+    WorkspaceSummary,
 )
 from .operation import Operation, Route, Scope, operation
 
@@ -71,6 +73,47 @@ def create_session(
     auto_commit: bool | None = None,
 ) -> Session:
     """Start a session: a span of work with a TTL and its own working memory."""
+
+
+@operation(
+    service="sessions",
+    scope=Scope.WORKSPACE,
+    route=Route("POST", "/v1/named-sessions"),
+    idempotent=True,
+    params={
+        "name": "The session's name, unique among the workspace's live sessions (1-256 "
+        "characters), e.g. a LangGraph thread id or a chat-store key.",
+        "workspace_id": WORKSPACE_ID,
+        "ttl_seconds": "TTL of a new session (default 3600); an existing one keeps its own "
+        "unless this is given.",
+        "metadata": "Free JSON metadata kept with a new session.",
+        "auto_commit": "Commit a new session's working memory when it expires (default on).",
+    },
+)
+def open_session(
+    name: str,
+    workspace_id: str | None = None,
+    *,
+    ttl_seconds: float | None = None,
+    metadata: dict[str, Any] | None = None,
+    auto_commit: bool | None = None,
+) -> Session:
+    """The live session with this name, touched; or, atomically, a new one under the name.
+
+    Concurrent callers (threads, processes, servers) all get the same session. Once the named
+    session has ended or expired, the next call starts a new one.
+    """
+
+
+@operation(
+    service="sessions",
+    scope=Scope.WORKSPACE,
+    route=Route("GET", "/v1/named-sessions"),
+    idempotent=True,
+    params={"name": "The session's name.", "workspace_id": WORKSPACE_ID},
+)
+def find_session(name: str, workspace_id: str | None = None) -> Session | None:
+    """The live session with this name, or null when it has none (or it ended or expired)."""
 
 
 @operation(
@@ -243,10 +286,14 @@ def get_context_item(session_id: str, key: str) -> ContextItem | None:
     scope=Scope.SESSION,
     route=Route("GET", "/v1/sessions/{session_id}/memory/items"),
     idempotent=True,
-    params={"session_id": SESSION_ID, "keys": KEYS},
+    params={
+        "session_id": SESSION_ID,
+        "keys": KEYS,
+        "peek": "Do not count this as a read (an inspector looking changes no read count).",
+    },
 )
 def get_context_items(
-    session_id: str, keys: str | Sequence[str] | None = None
+    session_id: str, keys: str | Sequence[str] | None = None, *, peek: bool = False
 ) -> dict[str, ContextItem]:
     """Keys with their versions, importance and read counts (missing keys absent)."""
 
@@ -287,6 +334,22 @@ def delete_context(session_id: str, keys: str | Sequence[str]) -> int:
 )
 def add_messages(session_id: str, messages: Sequence[Message | Mapping[str, Any]]) -> list[Message]:
     """Append chat messages to the session, atomically; returns them with their seq numbers."""
+
+
+@operation(
+    service="messages",
+    scope=Scope.SESSION,
+    route=Route("PUT", "/v1/sessions/{session_id}/messages"),
+    idempotent=True,
+    params={
+        "session_id": SESSION_ID,
+        "messages": "The new history, oldest first (same form as add_messages).",
+    },
+)
+def replace_messages(
+    session_id: str, messages: Sequence[Message | Mapping[str, Any]]
+) -> list[Message]:
+    """Replace every message of the session: all validated first, then swapped atomically."""
 
 
 @operation(
@@ -465,6 +528,9 @@ def get_memory(memory_id: str, *, workspace_id: str | None = None) -> Memory:
         "limit": "At most this many memories, newest first.",
         "offset": "Skip this many first (paging).",
         "workspace_id": WORKSPACE_ID,
+        "min_importance": "Only memories at least this important (0-1).",
+        "since": "Only memories created at or after this time (ISO 8601 or epoch seconds).",
+        "until": "Only memories created at or before this time (ISO 8601 or epoch seconds).",
     },
 )
 def list_memories(
@@ -476,8 +542,22 @@ def list_memories(
     limit: int = 100,
     offset: int = 0,
     workspace_id: str | None = None,
+    min_importance: float | None = None,
+    since: datetime | float | None = None,
+    until: datetime | float | None = None,
 ) -> list[Memory]:
     """A workspace's memories, newest first, filtered."""
+
+
+@operation(
+    service="memories",
+    scope=Scope.WORKSPACE,
+    route=Route("GET", "/v1/memories/{memory_id}/history"),
+    idempotent=True,
+    params={"memory_id": MEMORY_ID, "workspace_id": WORKSPACE_ID},
+)
+def get_memory_history(memory_id: str, *, workspace_id: str | None = None) -> MemoryHistory:
+    """A memory with what it replaced, what replaced it, what was merged into it and its events."""
 
 
 @operation(
@@ -630,6 +710,21 @@ def list_events(
 )
 def sweep(*, workspace_id: str | None = None) -> list[CommitResult]:
     """Commit the workspace's expired sessions now (normally done lazily and by ``asm gc``)."""
+
+
+# -- workspaces ---------------------------------------------------------------------------------
+@operation(
+    service="workspaces",
+    scope=Scope.WORKSPACES,
+    route=Route("GET", "/v1/workspaces"),
+    idempotent=True,
+    params={
+        "workspace_ids": "Only these workspaces, listed even when empty (default: every one the "
+        "caller reaches: an API key's own, or all of the home's)."
+    },
+)
+def list_workspaces(workspace_ids: str | Sequence[str] | None = None) -> list[WorkspaceSummary]:
+    """The workspaces with their session and memory counts and last activity (an overview)."""
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -27,6 +27,8 @@ def session(record: SessionRecord, now: float, **extra: Any) -> Session:
         ended_at=to_datetime(record.ended_at),
         committed_at=to_datetime(record.committed_at),
         auto_commit=record.auto_commit,
+        last_activity=to_datetime(max(record.touched_at, record.changed_at or 0.0)),
+        name=record.name,
         **extra,
     )
 

@@ -70,12 +70,15 @@ class ContextService:
         return {k: item.value for k, item in items.items()}
 
     def get_context_items(
-        self, session_id: str, keys: str | Sequence[str] | None = None
+        self, session_id: str, keys: str | Sequence[str] | None = None, *, peek: bool = False
     ) -> dict[str, ContextItem]:
-        """Values with their version, importance and read count."""
+        """Values with their version, importance and read count; ``peek`` reads without counting
+        a read (an inspector looking must not change what the commit scorer sees)."""
         check.object_id(session_id, "session_id")
         wanted = None if keys is None else check.keys(keys, self._limits)
-        records = self._store.get_context(session_id, wanted, self._shared.now())
+        records = self._store.get_context(
+            session_id, wanted, self._shared.now(), count_read=not peek
+        )
         return {k: _convert.context_item(r) for k, r in records.items()}
 
     def list_context_keys(self, session_id: str, prefix: str | None = None) -> list[str]:

@@ -27,6 +27,7 @@ from .protocols import BriefingSummarizer, FactExtractor, ImportanceScorer
 from .scoring import HeuristicScorer
 from .sessions import SessionService
 from .shared import Shared
+from .workspaces import WorkspaceService
 
 # Options handed to the long-term side when it opens (it is heavy, so it opens on first use):
 # checked here so that a misspelt option fails at construction, not at the first recall.
@@ -81,6 +82,7 @@ class Engine:
         )
         self.context = ContextService(shared)
         self.messages = MessageService(shared)
+        self.workspaces = WorkspaceService(shared, self._longterm)
 
     @property
     def longterm(self) -> Any:

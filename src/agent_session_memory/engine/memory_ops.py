@@ -12,9 +12,10 @@ from typing import Any
 
 from .. import validation as check
 from ..errors import InvalidInput, LimitExceeded
-from ..models import Memory, RecallHit
+from ..models import Memory, MemoryHistory, RecallHit
 from ..stores.longterm.filters import MemoryFilter
 from .longterm import LazyLongTerm
+from .memory_history import memory_history
 from .shared import Shared
 
 MAX_TYPE_CHARS = 64
@@ -189,6 +190,12 @@ class MemoryService:
         workspace = self._shared.workspace(workspace_id)
         return self.longterm.get(workspace, self._memory_id(memory_id))  # type: ignore[no-any-return]
 
+    def get_memory_history(
+        self, memory_id: str, *, workspace_id: str | None = None
+    ) -> MemoryHistory:
+        memory = self.get_memory(memory_id, workspace_id=workspace_id)
+        return memory_history(self._shared.store, self.longterm.store.get_rows, memory)
+
     def list_memories(
         self,
         *,
@@ -199,11 +206,17 @@ class MemoryService:
         limit: int = 100,
         offset: int = 0,
         workspace_id: str | None = None,
+        min_importance: float | None = None,
+        since: datetime | float | None = None,
+        until: datetime | float | None = None,
     ) -> list[Memory]:
         workspace = self._shared.workspace(workspace_id)
         flt = MemoryFilter(
             types=_types(types),
             tags=self._tags_filter(tags),
+            min_importance=check.importance(min_importance),
+            since=check.timestamp(since, "since"),
+            until=check.timestamp(until, "until"),
             session_id=self._session(workspace, session_id),
             include_superseded=bool(include_superseded),
         )

@@ -14,7 +14,7 @@ from ..stores.sessions.base import MessageRecord
 from ..tokens import MESSAGE_OVERHEAD_TOKENS
 from . import _convert
 from .shared import Shared
-from .token_window import select_window
+from .token_window import select_window, without_orphans
 
 _ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,31}")
 _PAGE = 256
@@ -32,18 +32,19 @@ class MessageService:
     ) -> list[Message]:
         """Append messages atomically; each one's token count is stored with it."""
         check.object_id(session_id, "session_id")
-        if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
-            raise InvalidInput("messages must be a list", field="messages")
-        if len(messages) > self._limits.max_messages_per_call:
-            raise LimitExceeded(
-                f"{len(messages)} messages in one call (limit {self._limits.max_messages_per_call})"
-            )
         now = self._shared.now()
-        records = [self._record_for(m, now) for m in messages]
-        seqs = self._store.append_messages(session_id, records, now)
-        for record, seq in zip(records, seqs, strict=True):
-            record.seq = seq
-        return [_convert.message(r) for r in records]
+        records = self._records(messages, now)
+        return _numbered(records, self._store.append_messages(session_id, records, now))
+
+    def replace_messages(
+        self, session_id: str, messages: Sequence[Message | Mapping[str, Any]]
+    ) -> list[Message]:
+        """Replace every message (any status) with ``messages``: all validated first, then
+        swapped atomically, so a refused message leaves the history as it was."""
+        check.object_id(session_id, "session_id")
+        now = self._shared.now()
+        records = self._records(messages, now)
+        return _numbered(records, self._store.replace_messages(session_id, records, now))
 
     def get_messages(
         self,
@@ -67,7 +68,7 @@ class MessageService:
             page = self._store.read_messages(
                 session_id, now, limit=last_n, newest_first=True, status=status
             )
-            return [_convert.message(r) for r in reversed(page)]
+            return [_convert.message(r) for r in without_orphans(page[::-1])]
         return [
             _convert.message(r) for r in self._store.read_messages(session_id, now, status=status)
         ]
@@ -92,6 +93,17 @@ class MessageService:
         )
 
     # -- helpers --------------------------------------------------------------------------------
+    def _records(
+        self, messages: Sequence[Message | Mapping[str, Any]], now: float
+    ) -> list[MessageRecord]:
+        if isinstance(messages, (str, bytes)) or not isinstance(messages, Sequence):
+            raise InvalidInput("messages must be a list", field="messages")
+        if len(messages) > self._limits.max_messages_per_call:
+            raise LimitExceeded(
+                f"{len(messages)} messages in one call (limit {self._limits.max_messages_per_call})"
+            )
+        return [self._record_for(m, now) for m in messages]
+
     def _record_for(self, message: Message | Mapping[str, Any], now: float) -> MessageRecord:
         fields = message.to_dict() if isinstance(message, Message) else message
         if not isinstance(fields, Mapping):
@@ -134,6 +146,12 @@ class MessageService:
                 before = page[-1].seq
 
         return select_window(pages(), budget, system)
+
+
+def _numbered(records: list[MessageRecord], seqs: list[int]) -> list[Message]:
+    for record, seq in zip(records, seqs, strict=True):
+        record.seq = seq
+    return [_convert.message(r) for r in records]
 
 
 def _status(value: Any) -> str:

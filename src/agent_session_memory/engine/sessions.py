@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import validation as check
+from ..errors import Conflict, SessionEnded, SessionExpired
 from ..models import Briefing, EventType, Session
-from ..stores.sessions.base import SessionRecord
+from ..stores.sessions.base import EventRecord, SessionRecord, session_state
 from . import _convert
 from .shared import CommitFn, Shared, new_id
 
@@ -42,6 +43,56 @@ class SessionService:
         briefing: bool = False,
         auto_commit: bool | None = None,
     ) -> Session:
+        record, started = self._new(workspace_id, ttl_seconds, metadata, auto_commit, None)
+        self._lazy_sweep(record.workspace_id)
+        self._store.create_session(record, started)
+        brief = self._briefing(record.workspace_id) if briefing else None
+        return _convert.session(record, self._shared.now(), briefing=brief)
+
+    def open_session(
+        self,
+        name: str,
+        workspace_id: str | None = None,
+        *,
+        ttl_seconds: float | None = None,
+        metadata: dict[str, Any] | None = None,
+        auto_commit: bool | None = None,
+    ) -> Session:
+        """The live session named ``name``, touched; or a new one under that name (atomic)."""
+        name = check.session_name(name, self._limits)
+        record, started = self._new(workspace_id, ttl_seconds, metadata, auto_commit, name)
+        self._lazy_sweep(record.workspace_id)
+        for _ in range(3):
+            found, created = self._store.open_named_session(record, started, self._shared.now())
+            if created:
+                return _convert.session(found, self._shared.now())
+            ttl = found.ttl_seconds if ttl_seconds is None else record.ttl_seconds
+            try:
+                now = self._shared.now()
+                return _convert.session(self._store.touch_session(found.id, now, ttl), now)
+            except (SessionExpired, SessionEnded):
+                continue  # it expired or ended between the look and the touch: look again
+        raise Conflict(f"session name {name!r} keeps changing hands; try again", name=name)
+
+    def find_session(self, name: str, workspace_id: str | None = None) -> Session | None:
+        """The live session named ``name``; None when the name has none (or it ended)."""
+        name = check.session_name(name, self._limits)
+        workspace = self._shared.workspace(workspace_id)
+        record = self._store.find_named_session(workspace, name)
+        now = self._shared.now()
+        if record is None or session_state(record, now) != "active":
+            return None
+        return _convert.session(record, now)
+
+    def _new(
+        self,
+        workspace_id: str | None,
+        ttl_seconds: float | None,
+        metadata: dict[str, Any] | None,
+        auto_commit: bool | None,
+        name: str | None,
+    ) -> tuple[SessionRecord, EventRecord]:
+        """A validated new record and its ``session_started`` event."""
         workspace = self._shared.workspace(workspace_id)
         ttl = check.ttl(
             self._settings.default_ttl_seconds if ttl_seconds is None else ttl_seconds, self._limits
@@ -57,6 +108,7 @@ class SessionService:
             ttl_seconds=ttl,
             auto_commit=self._settings.auto_commit if auto_commit is None else bool(auto_commit),
             metadata=meta,
+            name=name,
         )
         started = self._shared.event(
             workspace,
@@ -65,10 +117,7 @@ class SessionService:
             at=now,
             ttl_seconds=ttl,
         )
-        self._lazy_sweep(workspace)
-        self._store.create_session(record, started)
-        brief = self._briefing(workspace) if briefing else None
-        return _convert.session(record, now, briefing=brief)
+        return record, started
 
     def get_session(self, session_id: str) -> Session:
         """The session's status, whatever it is (active, ended or expired)."""

@@ -6,7 +6,11 @@ Rules (LangMem #126 shows what happens otherwise: orphaned tool results break th
 - an assistant message that calls tools and the tool results that answer it are one unit: kept
   or dropped together;
 - the newest user message is always kept, even when it alone is over the budget;
-- otherwise the window is the longest run of newest units that fits.
+- otherwise the window is the longest run of newest units that fits, cut so that it starts
+  with a user message (an assistant turn or tool results right after the system message are an
+  orphan half of an exchange that several chat APIs reject).
+``without_orphans`` applies the same start rule to ``last_n`` windows for tool results: a
+window never starts with a tool result whose call is outside it.
 Reading stops as soon as the window is full, so the cost is O(window), not O(history).
 """
 
@@ -56,7 +60,23 @@ def select_window(
         remaining -= cost
         has_user = has_user or any(m.role == "user" for m in unit)
     head = [system] if system else []
-    return head + chosen[::-1]
+    return head + _from_first_user(chosen[::-1])
+
+
+def _from_first_user(window: list[MessageRecord]) -> list[MessageRecord]:
+    """The window from its first user message on (whole, when it has none but orphans cut)."""
+    for i, message in enumerate(window):
+        if message.role == "user":
+            return window[i:]
+    return without_orphans(window)
+
+
+def without_orphans(window: list[MessageRecord]) -> list[MessageRecord]:
+    """The window without the tool results at its start (their call is not in it)."""
+    start = 0
+    while start < len(window) and window[start].role in TOOL_RESULT_ROLES:
+        start += 1
+    return window[start:]
 
 
 def _newest_user(

@@ -59,6 +59,9 @@ def authorize(
     session_workspace: Callable[[str], str],
 ) -> None:
     """Check (and complete) ``params`` for ``caller``; raises before anything is read or written."""
+    if op.scope is Scope.WORKSPACES:
+        _authorize_workspaces(caller, params)
+        return
     if op.scope is Scope.SESSION:
         if caller.workspaces is not None:
             session_id = params["session_id"]
@@ -78,3 +81,16 @@ def authorize(
         params["workspace_id"] = workspace_id
     if workspace_id is not None and not caller.may_use(workspace_id):
         raise AccessDenied(f"this key does not reach workspace {workspace_id!r}")
+
+
+def _authorize_workspaces(caller: Caller, params: dict[str, Any]) -> None:
+    """A key lists its own workspaces (all of them unless it names some, each one it reaches)."""
+    if caller.workspaces is None:
+        return
+    named = params.get("workspace_ids")
+    if named is None:
+        params["workspace_ids"] = sorted(caller.workspaces)
+        return
+    for workspace_id in [named] if isinstance(named, str) else named:
+        if not caller.may_use(workspace_id):
+            raise AccessDenied(f"this key does not reach workspace {workspace_id!r}")

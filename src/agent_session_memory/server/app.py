@@ -31,6 +31,7 @@ from .readiness import check_ready
 from .routes import OperationEndpoint
 from .settings import ServerSettings
 from .sweeper import sweep_forever
+from .ui import mount_ui
 
 log = logging.getLogger("agent_session_memory.server")
 TITLE = "agent-session-memory"
@@ -60,6 +61,7 @@ def create_app(
     mcp = _mount_mcp(app, engine, keys)
     _mount_probes(app, engine)
     _mount_errors(app)
+    mount_ui(app)
     return app
 
 

@@ -70,6 +70,7 @@ def test_public_names() -> None:
         "MemoryGraphStore",
         "MemoryRetriever",
         "SessionChatMessageHistory",
+        "SessionCheckpointer",
         "SessionContextStore",
         "create_memory_tools",
     ]

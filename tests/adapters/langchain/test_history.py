@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -79,12 +80,18 @@ def test_last_tokens_window_keeps_system_and_tool_pairs(
         ]
     )
     window = SessionChatMessageHistory(session.id, client=client, max_tokens=60).messages
-    assert window[0] == SystemMessage("rules")
-    assert window[-1] == HumanMessage("newest")
-    assert isinstance(window[-3], AIMessage) and isinstance(window[-2], ToolMessage)
-    assert len(window) < 9
+    # The tool exchange answered "old 4", which does not fit: a window starting with it would
+    # put an assistant turn right after the system message (issue 19), so it goes too.
+    assert window == [SystemMessage("rules"), HumanMessage("newest")]
+    wider = SessionChatMessageHistory(session.id, client=client, max_tokens=300).messages
+    assert wider[0] == SystemMessage("rules") and isinstance(wider[1], HumanMessage)
+    assert isinstance(wider[-3], AIMessage) and isinstance(wider[-2], ToolMessage)
+    assert len(wider) < 9
+    # last_n=2 used to return the tool result without its call (an orphan OpenAI rejects).
     last_two = SessionChatMessageHistory(session.id, client=client, last_n=2).messages
-    assert last_two == [ToolMessage("r", tool_call_id="c1"), HumanMessage("newest")]
+    assert last_two == [HumanMessage("newest")]
+    last_three = SessionChatMessageHistory(session.id, client=client, last_n=3).messages
+    assert [type(m) for m in last_three] == [AIMessage, ToolMessage, HumanMessage]
 
 
 def test_hostile_ids_and_options(client: MemoryClient) -> None:
@@ -155,3 +162,20 @@ def test_two_processes_appending_lose_nothing(client: MemoryClient, home: Path) 
     assert len(contents) == 80
     for tag in ("a", "b"):  # every message once, each writer's in its own order
         assert [c for c in contents if c.startswith(tag)] == [f"{tag}-{i}" for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"when": datetime(2026, 1, 2, 3, 4)}, {"thing": object()}, {"nan": float("nan")}],
+    ids=["datetime", "object", "nan"],
+)
+def test_values_json_cannot_carry_are_refused_not_changed(
+    client: MemoryClient, session: Session, kwargs: dict[str, object]
+) -> None:
+    history = SessionChatMessageHistory(session.id, client=client)
+    with pytest.raises(InvalidInput, match="JSON"):
+        history.add_messages([HumanMessage("hi", additional_kwargs=kwargs)])
+    assert history.messages == []
+    exact = {"when": "2026-01-02T03:04:00", "nested": [1, {"a": None, "b": 2.5}]}
+    history.add_messages([HumanMessage("hi", additional_kwargs=exact)])
+    assert history.messages[0].additional_kwargs == exact

@@ -88,10 +88,13 @@ def test_ended_named_session_starts_a_new_one(client: MemoryClient) -> None:
     store.add_message("conv", msg("first"))
     (old,) = client.list_sessions()
     client.end_session(old.id)
-    assert store.get_messages("conv")[0].content == "first"  # ended: still readable
+    # Reads and writes agree: the ended session is no longer the name's (issue 19, LlamaIndex 4;
+    # it used to be read while the next write went to a new session).
+    assert store.get_messages("conv") == []
     store.add_message("conv", msg("second"))
     assert [m.content for m in store.get_messages("conv")] == ["second"]
     assert len(client.list_sessions()) == 2
+    assert [m.content for m in client.get_messages(old.id)] == ["first"]  # kept, by its id
 
 
 def test_ended_explicit_session_refuses_writes(client: MemoryClient) -> None:

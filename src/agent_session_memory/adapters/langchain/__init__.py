@@ -22,6 +22,7 @@ except ImportError as exc:
     raise MissingExtra("langchain", "langchain-core") from exc
 
 if TYPE_CHECKING:
+    from .checkpointer import SessionCheckpointer
     from .graph_store import MemoryGraphStore
     from .history import SessionChatMessageHistory
     from .llm import ChatModelBriefingSummarizer, ChatModelFactExtractor, ChatModelScorer
@@ -36,11 +37,12 @@ _NAMES = {
     "MemoryGraphStore": "graph_store",
     "MemoryRetriever": "retriever",
     "SessionChatMessageHistory": "history",
+    "SessionCheckpointer": "checkpointer",
     "SessionContextStore": "store",
     "TOOL_NAMES": "tools",
     "create_memory_tools": "tools",
 }
-_EXTRA_MODULES = {"graph_store": "langgraph"}
+_EXTRA_MODULES = {"graph_store": "langgraph", "checkpointer": "langgraph"}
 
 __all__ = [
     "TOOL_NAMES",
@@ -50,6 +52,7 @@ __all__ = [
     "MemoryGraphStore",
     "MemoryRetriever",
     "SessionChatMessageHistory",
+    "SessionCheckpointer",
     "SessionContextStore",
     "create_memory_tools",
 ]

@@ -72,9 +72,17 @@ def readable_text(content: str | list[Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _json_safe(value: Any) -> Any:
-    """JSON round-trip; anything JSON cannot carry (rare: bytes, datetimes) becomes its str."""
-    return json.loads(json.dumps(value, default=str, allow_nan=False))
+def _json_only(value: Any, what: str) -> Any:
+    """``value`` as JSON stores it; ``InvalidInput`` for anything JSON cannot carry exactly
+    (a datetime, bytes, an object, NaN), rather than a silently changed copy."""
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(
+            f"cannot store this message: its {what} holds a value JSON cannot carry ({exc}); "
+            "use JSON values (e.g. a datetime as an ISO 8601 string)",
+            field="messages",
+        ) from None
 
 
 def to_record(message: BaseMessage) -> dict[str, Any]:
@@ -86,12 +94,12 @@ def to_record(message: BaseMessage) -> dict[str, Any]:
     record: dict[str, Any] = {
         "role": role_of(message),
         "content": readable_text(message.content),
-        "data": {DATA_KEY: _json_safe(message_to_dict(message))},
+        "data": {DATA_KEY: _json_only(message_to_dict(message), "fields")},
     }
     if message.name:
         record["name"] = message.name
     if isinstance(message, AIMessage) and message.tool_calls:
-        record["tool_calls"] = _json_safe([dict(tc) for tc in message.tool_calls])
+        record["tool_calls"] = _json_only([dict(tc) for tc in message.tool_calls], "tool calls")
     if isinstance(message, ToolMessage):
         record["tool_call_id"] = message.tool_call_id
     return record

@@ -20,13 +20,17 @@ from typing import Any
 
 from langgraph.store.base import InvalidNamespaceError, Item, MatchCondition, SearchItem
 
-from ...errors import AccessDenied, InvalidInput
+from ...errors import AccessDenied, InvalidInput, LimitExceeded
 from ...models import Memory
+from ._tags import visible_tags
 
 META_KEY = "langgraph"
 MAX_LABELS = 60  # two tags of the 64 a memory may carry are not namespace prefixes
 MAX_LABEL_CHARS = 256
 MAX_CONTENT_BYTES = 32 * 1024
+# A value lives in its memory's metadata (64 KiB, shared with the namespace, key and TTL), so
+# it gets half of that; the working-memory store (SessionContextStore) takes 1 MiB values.
+MAX_VALUE_BYTES = 32 * 1024
 # the workspace id rule, minus "." (a LangGraph label cannot hold one)
 _WORKSPACE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _FIXED = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -102,6 +106,11 @@ class NamespaceMap:
             return [self.allow(prefix[0])]
         return sorted(self.allowed) if self.allowed is not None else [self.default]
 
+    def plain(self, workspace: str) -> tuple[str, ...]:
+        """The sub-namespace where memories the store did not write appear, so that their
+        namespace is ``(workspace,)`` in both modes."""
+        return (workspace,) if self.fixed is not None else ()
+
     def external(self, workspace: str, sub: Sequence[str]) -> tuple[str, ...]:
         return tuple(sub) if self.fixed is not None else (workspace, *sub)
 
@@ -135,10 +144,12 @@ def check_labels(namespace: Any) -> None:
 
 
 def check_key(key: Any) -> str:
-    if not isinstance(key, str) or not key or "\x00" in key or len(key) > 1024:
-        raise InvalidInput(
-            f"key {key!r} must be a non-empty string (at most 1024 characters)", field="key"
-        )
+    if not isinstance(key, str) or not key:
+        raise InvalidInput(f"key must be a non-empty string, not {key!r}", field="key")
+    if "\x00" in key:
+        raise InvalidInput("key must not contain NUL (the character \\x00)", field="key")
+    if len(key) > 1024:
+        raise InvalidInput(f"key is {len(key)} characters (at most 1024)", field="key")
     return key
 
 
@@ -178,9 +189,18 @@ def check_value(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise InvalidInput("a store value must be a dict with string keys", field="value")
     try:
-        return dict(json.loads(json.dumps(value, allow_nan=False)))
+        text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"store value is not JSON: {exc}", field="value") from exc
+    size = len(text.encode())
+    if size > MAX_VALUE_BYTES:
+        raise LimitExceeded(
+            f"a store value is at most {MAX_VALUE_BYTES} bytes of JSON, this one is {size} (it "
+            "is kept in its memory's metadata); put larger values in working memory "
+            "(SessionContextStore, 1 MiB) or split them",
+            field="value",
+        )
+    return dict(json.loads(text))
 
 
 # -- filters (PostgreSQL JSONB semantics, like LangGraph's own stores) --------------------------
@@ -259,7 +279,7 @@ def plain_value(memory: Memory) -> dict[str, Any]:
         "content": memory.content,
         "type": memory.type,
         "importance": memory.importance,
-        "tags": list(memory.tags),
+        "tags": visible_tags(memory.tags),
         "session_id": memory.session_id,
         "metadata": dict(memory.metadata),
     }
@@ -277,7 +297,7 @@ def to_item(
     """The LangGraph item a memory stands for (``updated_at``: the last put, not TTL refreshes)."""
     meta = record(memory)
     if meta is None:
-        namespace = nsmap.external(memory.workspace_id, ())
+        namespace = nsmap.external(memory.workspace_id, nsmap.plain(memory.workspace_id))
         key, value, meta = memory.id, plain_value(memory), {}
     else:
         namespace = nsmap.external(memory.workspace_id, meta.get("namespace") or [])

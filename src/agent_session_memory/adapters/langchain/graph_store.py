@@ -117,7 +117,7 @@ class MemoryGraphStore(BaseStore):
             meta = ns.record(memory)
             if meta and meta["key"] == key and tuple(meta.get("namespace") or ()) == sub:
                 mine.append(memory)
-        if not mine and not sub and self.include_workspace_memories:
+        if not mine and sub == self._map.plain(workspace) and self.include_workspace_memories:
             mine = yield from self._plain_memory(workspace, key)
         mine.sort(key=lambda m: (ns.record(m) or {}).get("updated_at", 0), reverse=True)
         return mine
@@ -158,6 +158,12 @@ class MemoryGraphStore(BaseStore):
         now = self._clock()
         ttl = _ttl_minutes(op.ttl)
         previous = ns.record(found[0]) if found else None
+        if found and previous is None and ttl is not None:
+            raise InvalidInput(
+                "a TTL is not supported on a memory the store did not write (it would delete "
+                "that memory at expiry): put it without ttl",
+                field="ttl",
+            )
         meta = {
             "namespace": list(sub),
             "key": key,
@@ -224,9 +230,10 @@ class MemoryGraphStore(BaseStore):
         offset = _count(op.offset, "offset", minimum=0)
         found: list[tuple[float | None, Memory]] = []
         for workspace, sub in self._scopes(op.namespace_prefix):
+            plain = self._map.plain(workspace)
             tag = (
                 None
-                if not sub and self.include_workspace_memories
+                if plain[: len(sub)] == sub and self.include_workspace_memories
                 else ns.prefix_tag([workspace, *sub])
             )
             if op.query:
@@ -267,7 +274,7 @@ class MemoryGraphStore(BaseStore):
         if meta is None:
             return (
                 self.include_workspace_memories
-                and not sub
+                and self._map.plain(memory.workspace_id)[: len(sub)] == sub
                 and ns.matches(ns.plain_value(memory), flt)
             )
         if tuple(meta.get("namespace") or ())[: len(sub)] != sub:
@@ -363,7 +370,11 @@ class MemoryGraphStore(BaseStore):
             for memory in page:
                 meta = ns.record(memory)
                 if meta is None or not ns.expired(meta, now):
-                    sub = () if meta is None else tuple(meta.get("namespace") or ())
+                    sub = (
+                        self._map.plain(workspace)
+                        if meta is None
+                        else tuple(meta.get("namespace") or ())
+                    )
                     found.add(self._map.external(workspace, sub))
             if len(page) < _PAGE:
                 return found

@@ -17,6 +17,7 @@ from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput
 from ...models import RecallHit
 from .._bridge import ClientBridge, Flow, call
+from ._tags import visible_tags
 
 _RECALL_ARGS = frozenset(
     {
@@ -44,7 +45,7 @@ def hit_to_document(hit: RecallHit) -> Document:
             "workspace_id": memory.workspace_id,
             "type": memory.type,
             "importance": memory.importance,
-            "tags": list(memory.tags),
+            "tags": visible_tags(memory.tags),
             "score": hit.score,
             "session_id": memory.session_id,
             "created_at": memory.created_at.isoformat() if memory.created_at else None,
@@ -95,6 +96,8 @@ class MemoryRetriever(BaseRetriever):
             "workspace_id": self.workspace_id,
         }
         args.update(overrides)
+        if isinstance(query, str) and not query.strip():
+            return []  # a blank query matches nothing; inside a chain that is not an error
         hits = yield call("recall", query, **args)
         return [hit_to_document(h) for h in hits]
 

@@ -19,6 +19,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import AgentMemoryError, InvalidInput
 from .._bridge import ClientBridge, Flow, call
+from ._tags import visible_tags
 
 TOOL_NAMES = ("remember", "recall", "set_context", "get_context", "commit")
 
@@ -51,7 +52,11 @@ class RecallArgs(BaseModel):
 
 class SetContextArgs(BaseModel):
     key: str = Field(description="Name of the working-memory entry, e.g. 'task' or 'decision_db'.")
-    value: Any = Field(description="Any JSON value: text, number, list or object.")
+    # A union of the JSON types, so tool schemas say what the model may send (an ``Any`` field
+    # has no type, which strict function-calling schemas reject).
+    value: str | int | float | bool | dict[str, Any] | list[Any] | None = Field(
+        description="Any JSON value: text, number, boolean, list, object or null."
+    )
     importance: float | None = Field(
         default=None,
         ge=0,
@@ -124,7 +129,7 @@ class _SessionTools:
                     "id": h.memory.id,
                     "content": h.memory.content,
                     "type": h.memory.type,
-                    "tags": h.memory.tags,
+                    "tags": visible_tags(h.memory.tags),
                     "score": round(h.score, 4),
                 }
                 for h in hits

@@ -26,6 +26,7 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
+from ...errors import InvalidInput
 from ...models import Message
 
 DATA_KEY = "llamaindex"
@@ -34,8 +35,17 @@ _MEDIA = (ImageBlock, AudioBlock, VideoBlock, DocumentBlock)
 
 
 def to_record(message: ChatMessage) -> dict[str, Any]:
-    """The ``add_messages`` payload for one ``ChatMessage``."""
-    dumped = message.model_dump(mode="json")
+    """The ``add_messages`` payload for one ``ChatMessage``; ``InvalidInput`` when it cannot be
+    stored as JSON (an object in ``additional_kwargs``, a lone surrogate)."""
+    try:
+        dumped = message.model_dump(mode="json")
+        _check_surrogates(dumped)
+    except (ValueError, TypeError) as exc:  # PydanticSerializationError, UnicodeEncodeError
+        raise InvalidInput(
+            f"a chat message cannot be stored: {exc} (additional_kwargs must be JSON values; "
+            "text must be valid Unicode)",
+            field="message",
+        ) from None
     record: dict[str, Any] = {
         "role": message.role.value,
         "content": readable_text(message),
@@ -51,6 +61,19 @@ def to_record(message: ChatMessage) -> dict[str, Any]:
     if isinstance(name, str):
         record["name"] = name
     return record
+
+
+def _check_surrogates(value: Any) -> None:
+    """Raise ``UnicodeEncodeError`` for a lone surrogate in any string, key or value."""
+    if isinstance(value, str):
+        value.encode()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_surrogates(key)
+            _check_surrogates(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_surrogates(item)
 
 
 def from_message(message: Message) -> ChatMessage:

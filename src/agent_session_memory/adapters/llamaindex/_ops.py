@@ -1,18 +1,21 @@
 """Chat-store operations on session messages, written once (see ``_bridge``).
 
-Keys. A key that is an existing session's id *is* that session: its state is the session's state
-(an expired session raises ``SessionExpired``, an ended one refuses writes with ``SessionEnded``).
-Any other key is a *name*: it maps to the newest live session in the workspace whose metadata
-carries ``{"llamaindex_key": key}``. Reads of a name with no such session find nothing; the first
-write creates one (``on_unknown_key="create"``, with the configured TTL and workspace) or raises
-``SessionNotFound`` (``"error"``). The mapping lives in the session itself, so it is durable and
-works across processes and against a remote server; a process caches it, and a write that finds
-its named session expired or ended starts a new session for the name (the old one is committed by
-auto-commit like any other).
+Keys. A key that is the id of an existing session (of the store's workspace, when it has one)
+*is* that session: its state is the session's state (an expired session raises
+``SessionExpired``, an ended one refuses writes with ``SessionEnded``). Any other key is a
+*name*: the live session named ``"llamaindex:" + key`` in the workspace (the core's
+``open_session`` / ``find_session``; its metadata also carries ``{"llamaindex_key": key}``).
+Reads of a name with no live session find nothing; the first write creates one
+(``on_unknown_key="create"``, with the configured TTL and workspace) or raises
+``SessionNotFound`` (``"error"``). Creating is atomic in the store, so concurrent first writes,
+in one process or many, share one session. Nothing is cached: once the named session has ended
+or expired, reads find nothing and the next write starts a new session, so reads and writes
+always agree.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
@@ -24,6 +27,7 @@ from .._bridge import Flow, call
 from ._messages import from_message, to_record
 
 KEY_METADATA = "llamaindex_key"
+NAME_PREFIX = "llamaindex:"
 ACTIVE = "active"
 MAX_PER_CALL = 1000  # the default Limits.max_messages_per_call
 _LIST_LIMIT = 10_000
@@ -48,47 +52,43 @@ class SessionOps:
         self.workspace_id = workspace_id
         self.ttl_seconds = ttl_seconds
         self.on_unknown_key = on_unknown_key
-        self._named: dict[str, str] = {}
 
     # -- keys -----------------------------------------------------------------------------------
     def resolve(self, key: str, *, create: bool) -> Flow[str | None]:
-        """The session id for ``key`` (None: no session and ``create`` is false)."""
+        """The session id for ``key`` (None: no live session and ``create`` is false)."""
         if not isinstance(key, str) or not key:
             raise InvalidInput("a chat store key must be a non-empty string", field="key")
-        if key in self._named:
-            return self._named[key]
         if _could_be_id(key):
             try:
-                yield call("get_session", key)
-                return key
+                session = yield call("get_session", key)
+                if self.workspace_id is None or session.workspace_id == self.workspace_id:
+                    return key
             except SessionNotFound:
                 pass
-        sessions = yield call("list_sessions", self.workspace_id, status=ACTIVE, limit=_LIST_LIMIT)
-        for session in sessions:
-            if session.metadata.get(KEY_METADATA) == key:
-                self._named[key] = session.id
-                return str(session.id)
-        if not create:
-            return None
+        name = session_name(key)
+        found = yield call("find_session", name, self.workspace_id)
+        if found is not None or not create:
+            return None if found is None else str(found.id)
         if self.on_unknown_key == "error":
             raise SessionNotFound(f"no session for chat store key {key!r}", key=key)
         session = yield call(
-            "create_session",
-            self.ttl_seconds,
+            "open_session",
+            name,
             self.workspace_id,
+            ttl_seconds=self.ttl_seconds,
             metadata={KEY_METADATA: key},
         )
-        self._named[key] = session.id
         return str(session.id)
 
     def write(self, key: str, action: Callable[[str], Flow[Any]]) -> Flow[Any]:
-        """Run ``action(session_id)``; a named key whose session is gone gets a new session."""
+        """Run ``action(session_id)``; a named key whose session ended or expired meanwhile
+        gets a new session (once)."""
         session_id = yield from self.resolve(key, create=True)
         assert session_id is not None
         try:
             return (yield from action(session_id))
         except _GONE:
-            if self._named.pop(key, None) is None:
+            if session_id == key:
                 raise  # an explicit session id: its state is the caller's to see
         session_id = yield from self.resolve(key, create=True)
         assert session_id is not None
@@ -96,15 +96,14 @@ class SessionOps:
 
     def read(self, key: str, action: Callable[[str], Flow[T]], empty: T) -> Flow[T]:
         """Run ``action(session_id)``, or give ``empty`` when the key has no live session."""
-        for _ in range(2):
-            session_id = yield from self.resolve(key, create=False)
-            if session_id is None:
-                return empty
-            try:
-                return (yield from action(session_id))
-            except _GONE:
-                if self._named.pop(key, None) is None:
-                    raise
+        session_id = yield from self.resolve(key, create=False)
+        if session_id is None:
+            return empty
+        try:
+            return (yield from action(session_id))
+        except _GONE:
+            if session_id == key:
+                raise
         return empty
 
     # -- reads ----------------------------------------------------------------------------------
@@ -207,12 +206,14 @@ class SessionOps:
     def replace(
         self, key: str, messages: Sequence[ChatMessage], status: str = ACTIVE
     ) -> Flow[None]:
-        """Replace every message of the key (all statuses) with ``messages``."""
-        records = [to_record(m) for m in messages]
+        """Replace every message of the key (all statuses) with ``messages``: validated whole
+        first, then swapped atomically (``replace_messages``), so a refused message leaves the
+        key as it was. More than ``MAX_PER_CALL`` messages are appended after the swap."""
+        records = [{**to_record(m), "status": status} for m in messages]
 
         def action(session_id: str) -> Flow[None]:
-            yield call("clear_messages", session_id)
-            yield from _append(session_id, records, status)
+            yield call("replace_messages", session_id, records[:MAX_PER_CALL])
+            yield from _append(session_id, records[MAX_PER_CALL:], status)
 
         yield from self.write(key, action)
 
@@ -224,6 +225,14 @@ def _append(session_id: str, records: list[dict[str, Any]], status: str) -> Flow
         )
         if status != ACTIVE and added:
             yield call("set_message_status", session_id, [m.seq for m in added], status)
+
+
+def session_name(key: str) -> str:
+    """The session name of a key: the key itself, or its hash when it could not be a name
+    (longer than 200 characters, a NUL, or a leading ``#``)."""
+    if len(key) <= 200 and "\x00" not in key and not key.startswith("#"):
+        return NAME_PREFIX + key
+    return NAME_PREFIX + "#" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _none() -> list[Any]:

@@ -152,7 +152,13 @@ class LongTermMemory:
     def list(
         self, workspace_id: str, flt: MemoryFilter, *, limit: int = 100, offset: int = 0
     ) -> list[Memory]:
-        return self.store.list_rows(workspace_id, flt, limit=limit, offset=offset)
+        """Newest first, as the operation promises (paging walks back in time)."""
+        return self.store.list_rows(
+            workspace_id, flt, limit=limit, offset=offset, newest_first=True
+        )
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        return self.store.workspace_stats()
 
     def close(self) -> None:
         self.store.close()

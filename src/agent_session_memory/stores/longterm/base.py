@@ -84,9 +84,21 @@ class LongTermStore(Protocol):
         ...
 
     def list_rows(
-        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Memory]:
-        """Rows matching ``flt``, oldest ``created_at`` first (ties: first inserted first)."""
+        """Rows matching ``flt``, oldest ``created_at`` first (ties: first inserted first), or
+        the exact reverse with ``newest_first``; ``offset`` and ``limit`` page that order."""
+        ...
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        """Each workspace holding rows: its live (not superseded) row count and the newest
+        ``updated_at`` (epoch seconds). The one read across workspaces, for operators' views."""
         ...
 
     def count_rows(self, workspace_id: str) -> int:

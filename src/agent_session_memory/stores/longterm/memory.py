@@ -116,11 +116,30 @@ class InMemoryLongTermStore:
         return sorted(rows, key=lambda r: (to_timestamp(r.memory.created_at) or 0.0, r.seq))
 
     def list_rows(
-        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Memory]:
         with self._lock:
             found = [r.memory for r in self._ordered(workspace_id) if flt.matches(r.memory)]
+        if newest_first:
+            found.reverse()
         return found[offset:] if limit is None else found[offset : offset + limit]
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        with self._lock:
+            spaces = {w: list(s.rows.values()) for w, s in self._spaces.items() if s.rows}
+        return {
+            w: (
+                sum(1 for r in rows if r.memory.superseded_by is None),
+                max(to_timestamp(r.memory.updated_at) or 0.0 for r in rows),
+            )
+            for w, rows in spaces.items()
+        }
 
     def count_rows(self, workspace_id: str) -> int:
         with self._lock:

@@ -69,9 +69,20 @@ class ChromaSqliteStore:
             return self.rows.remove(db, workspace_id, ids)
 
     def list_rows(
-        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Memory]:
-        return self.rows.select(workspace_id, flt, limit=limit, offset=offset)
+        return self.rows.select(
+            workspace_id, flt, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        return self.rows.workspace_stats()
 
     def count_rows(self, workspace_id: str) -> int:
         return self.rows.count(workspace_id)

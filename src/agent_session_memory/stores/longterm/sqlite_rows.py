@@ -211,18 +211,34 @@ class SqliteRows:
         return None if row is None else from_json(row[0])
 
     def select(
-        self, workspace_id: str, flt: MemoryFilter, *, limit: int | None = None, offset: int = 0
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Memory]:
         where, params = flt.sql()
+        order = "DESC" if newest_first else "ASC"
         sql = (
             f"SELECT m.record FROM memories m WHERE m.workspace_id=? AND {where} "
-            "ORDER BY m.created_at, m.rid LIMIT ? OFFSET ?"
+            f"ORDER BY m.created_at {order}, m.rid {order} LIMIT ? OFFSET ?"
         )
         with self.reading() as db:
             rows = db.execute(
                 sql, (workspace_id, *params, -1 if limit is None else limit, offset)
             ).fetchall()
         return [from_json(r[0]) for r in rows]
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        """Each workspace holding memories: its live (not superseded) count, last update."""
+        with self.reading() as db:
+            rows = db.execute(
+                "SELECT workspace_id, sum(superseded = 0), max(updated_at) FROM memories "
+                "GROUP BY workspace_id"
+            ).fetchall()
+        return {str(w): (int(n or 0), float(t or 0.0)) for w, n, t in rows}
 
     def pending(self, workspace_id: str) -> list[Memory]:
         with self.reading() as db:

@@ -60,6 +60,19 @@ class SessionRecords(Protocol):
 
     def get_session(self, session_id: str) -> SessionRecord | None: ...
 
+    def open_named_session(
+        self, record: SessionRecord, event: EventRecord, now: float
+    ) -> tuple[SessionRecord, bool]:
+        """Atomic get-or-create by name: the session named ``record.name`` in
+        ``record.workspace_id`` when it is live at ``now`` (and False), else ``record`` created
+        and named so (and True). A name points at one session at a time; concurrent callers,
+        in any number of processes, all get the same session."""
+        ...
+
+    def find_named_session(self, workspace_id: str, name: str) -> SessionRecord | None:
+        """The session the name points at, whatever its state; None when there is none."""
+        ...
+
     def list_sessions(
         self, workspace_id: str | None, *, limit: int | None = None
     ) -> list[SessionRecord]:
@@ -131,6 +144,13 @@ class MessageLog(Protocol):
         self, session_id: str, messages: Sequence[MessageRecord], now: float
     ) -> list[int]:
         """Atomic; returns the assigned ``seq`` of each message."""
+        ...
+
+    def replace_messages(
+        self, session_id: str, messages: Sequence[MessageRecord], now: float
+    ) -> list[int]:
+        """Atomic: every message (any status) removed and ``messages`` appended, or nothing
+        changed. Seqs continue from the last one (never reused). Returns the new seqs."""
         ...
 
     def read_messages(

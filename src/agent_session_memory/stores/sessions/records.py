@@ -21,6 +21,8 @@ class SessionRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
     # Time of the last context or message change: tells "changed since the last commit".
     changed_at: float | None = None
+    # A name unique among the workspace's live sessions (open_named_session), or None.
+    name: str | None = None
 
 
 @dataclass(slots=True)

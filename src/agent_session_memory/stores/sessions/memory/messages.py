@@ -31,6 +31,15 @@ class MemoryMessages(MemoryState):
                 state.record.changed_at = now
             return seqs
 
+    def replace_messages(
+        self, session_id: str, messages: Sequence[MessageRecord], now: float
+    ) -> list[int]:
+        with self._lock:
+            state = self._live(session_id, now)
+            state.messages = []
+            state.record.changed_at = now
+            return self.append_messages(session_id, messages, now)
+
     def read_messages(
         self,
         session_id: str,

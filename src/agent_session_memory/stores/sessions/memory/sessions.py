@@ -6,6 +6,7 @@ import copy
 from collections.abc import Mapping
 
 from ....errors import Conflict
+from ..liveness import LIVE, holds
 from ..records import EventRecord, SessionRecord
 from .state import MemoryState, Session
 
@@ -24,6 +25,23 @@ class MemorySessions(MemoryState):
         with self._lock:
             state = self._sessions.get(session_id)
             return copy.deepcopy(state.record) if state else None
+
+    def open_named_session(
+        self, record: SessionRecord, event: EventRecord, now: float
+    ) -> tuple[SessionRecord, bool]:
+        assert record.name is not None
+        with self._lock:
+            found = self.find_named_session(record.workspace_id, record.name)
+            if found is not None and holds(LIVE, found.status, found.expires_at, now):
+                return found, False
+            self.create_session(record, event)
+            self._names[(record.workspace_id, record.name)] = record.id
+            return copy.deepcopy(record), True
+
+    def find_named_session(self, workspace_id: str, name: str) -> SessionRecord | None:
+        with self._lock:
+            session_id = self._names.get((workspace_id, name))
+            return None if session_id is None else self.get_session(session_id)
 
     def list_sessions(
         self, workspace_id: str | None, *, limit: int | None = None

@@ -39,6 +39,7 @@ class MemoryState:
         self._events: dict[str, list[EventRecord]] = {}
         self._event_ids: set[str] = set()
         self._leases: dict[str, tuple[str, float]] = {}
+        self._names: dict[tuple[str, str], str] = {}
 
     def _get(self, session_id: str) -> Session:
         state = self._sessions.get(session_id)

@@ -36,6 +36,7 @@ def session(fields: Mapping[str, str]) -> SessionRecord:
         auto_commit=fields["auto_commit"] == "1",
         metadata=json.loads(fields["metadata"]),
         changed_at=opt_float(fields.get("changed_at")),
+        name=fields.get("name") or None,
     )
 
 
@@ -55,6 +56,7 @@ def session_fields(r: SessionRecord) -> list[str]:
         "metadata": json.dumps(r.metadata),
         "changed_at": num(r.changed_at),
         "last_seq": "0",
+        "name": r.name or "",
     }
     return [part for item in fields.items() for part in item]
 

@@ -12,7 +12,9 @@ A session's keys share the hash tag ``{sid}``, so they sit in one slot:
 Beside them: ``P:ws:<workspace>`` sorted set of session ids by ``created_at``;
 ``P:workspaces`` set; ``P:ev:<workspace>`` sorted set of events, score ``at``, member
 ``id\\n<json>`` (equal times order by id), with ``P:evids:<workspace>`` so a retried event id is
-stored once; ``P:lease:<name>`` string ``owner\\texpires_at``.
+stored once; ``P:lease:<name>`` string ``owner\\texpires_at``; ``P:name:<workspace>:<name>``
+string: the id of the session a name points at (no expiry: a pointer at a gone session is
+simply replaced by the next ``open_named_session``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ class KeySpace:
 
     def workspaces(self) -> str:
         return f"{self.prefix}:workspaces"
+
+    def name(self, workspace_id: str, name: str) -> str:
+        """A named session's pointer: the id of the session the name is given to."""
+        return f"{self.prefix}:name:{workspace_id}:{name}"
 
     def lease(self, name: str) -> str:
         return f"{self.prefix}:lease:{name}"

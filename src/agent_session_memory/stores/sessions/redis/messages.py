@@ -36,6 +36,25 @@ if fresh then expire_new(2, 5) end
 return {'ok', tostring(last)}
 """
 
+_REPLACE_MESSAGES = """
+-- ARGV  1 now; 2 retention ms; 3.. (status, body JSON) per message
+local bad = state(true) if bad then return bad end
+redis.call('DEL', BODIES, STATUSES, SEQS, COUNTS)
+redis.call('HSET', S, 'changed_at', ARGV[1])
+local n = (#ARGV - 2) / 2
+local last = redis.call('HINCRBY', S, 'last_seq', n)
+local seq = last - n
+for i = 3, #ARGV, 2 do
+  seq = seq + 1
+  redis.call('HSET', BODIES, seq, ARGV[i + 1])
+  redis.call('HSET', STATUSES, seq, ARGV[i])
+  redis.call('ZADD', SEQS, seq, seq)
+  redis.call('HINCRBY', COUNTS, ARGV[i], 1)
+end
+if n > 0 then expire_new(2, 5) end
+return {'ok', tostring(last)}
+"""
+
 # Moves the score bound rather than an offset, so skipping filtered rows stays cheap.
 _READ_MESSAGES = """
 -- ARGV  1 now; 2 retention ms; 3 before seq ('' none); 4 limit ('' none); 5 newest first
@@ -117,6 +136,7 @@ return {'ok', tostring(removed)}
 
 SCRIPTS = {
     "append": session_script(_KEYS + _APPEND_MESSAGES),
+    "replace": session_script(_KEYS + _REPLACE_MESSAGES),
     "read": session_script(_KEYS + _READ_MESSAGES),
     "count": session_script(_KEYS + _COUNT_MESSAGES),
     "status": session_script(_KEYS + _SET_MESSAGE_STATUS),
@@ -135,6 +155,17 @@ class RedisMessages(RedisConnection):
         for m in messages:
             args += [m.status, codec.message_body(m)]
         last = int(self._run("append", session_id, self._keys.messages(session_id), now, args)[1])
+        return list(range(last - len(messages) + 1, last + 1))
+
+    @guard
+    def replace_messages(
+        self, session_id: str, messages: Sequence[MessageRecord], now: float
+    ) -> list[int]:
+        args: list[str] = []
+        for m in messages:
+            args += [m.status, codec.message_body(m)]
+        keys = self._keys.messages(session_id)
+        last = int(self._run("replace", session_id, keys, now, args)[1])
         return list(range(last - len(messages) + 1, last + 1))
 
     @guard

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ....errors import Conflict
+from ..liveness import LIVE, holds
 from ..records import EventRecord, SessionRecord
 from . import codec
 from .connection import RedisConnection, guard
@@ -102,6 +104,52 @@ class RedisSessions(RedisConnection):
         args = [*codec.event_args(event), *codec.session_fields(record)]
         if self._run("create", record.id, keys, record.created_at, args)[0] == "exists":
             raise Conflict(f"session {record.id!r} already exists", session_id=record.id)
+
+    @guard
+    def open_named_session(
+        self, record: SessionRecord, event: EventRecord, now: float
+    ) -> tuple[SessionRecord, bool]:
+        """WATCH the name's pointer: a racing creator makes EXEC fail and this loop look again."""
+        import redis.exceptions as rex
+
+        assert record.name is not None
+        pointer = self._keys.name(record.workspace_id, record.name)
+        while True:
+            with self._redis.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(pointer)
+                    found = self._pointed(pipe, pointer)
+                    if found is not None and holds(LIVE, found.status, found.expires_at, now):
+                        return found, False
+                    pipe.multi()
+                    pipe.set(pointer, record.id)
+                    pipe.eval(self._scripts["create"].script, *self._create_call(record, event))
+                    pipe.execute()
+                    return record, True
+                except rex.WatchError:
+                    continue
+
+    def _create_call(self, record: SessionRecord, event: EventRecord) -> list[Any]:
+        """The create script's key count, keys and arguments."""
+        keys = [
+            *self._keys.session(record.id),
+            self._keys.workspace(record.workspace_id),
+            self._keys.workspaces(),
+            *self._keys.events(event.workspace_id),
+        ]
+        args = [codec.num(record.created_at), self._retention_ms, *codec.event_args(event)]
+        return [len(keys), *keys, *args, *codec.session_fields(record)]
+
+    def _pointed(self, client: Any, pointer: str) -> SessionRecord | None:
+        session_id = client.get(pointer)
+        if session_id is None:
+            return None
+        fields = client.hgetall(self._keys.record(session_id))
+        return codec.session(fields) if fields else None
+
+    @guard
+    def find_named_session(self, workspace_id: str, name: str) -> SessionRecord | None:
+        return self._pointed(self._redis, self._keys.name(workspace_id, name))
 
     @guard
     def get_session(self, session_id: str) -> SessionRecord | None:

@@ -4,6 +4,7 @@ holds ``last_seq`` so a seq is never reused."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 
 from ..liveness import LIVE, sql
@@ -30,22 +31,36 @@ class SQLiteMessages(SQLiteConnection):
         self, session_id: str, messages: Sequence[MessageRecord], now: float
     ) -> list[int]:
         with self._write() as db:
-            if not messages:
-                self._live(db, session_id, now)
-                return []
-            row = db.execute(_RESERVE, (len(messages), now, session_id)).fetchone()
-            if row is None:
-                self._live(db, session_id, now)
-            last = row[0]
-            first = last - len(messages) + 1
-            db.executemany(
-                _INSERT,
-                [
-                    (session_id, m.role, m.content, m.token_count, m.created_at, m.data_json,
-                     m.status, first + i)
-                    for i, m in enumerate(messages)
-                ],
-            )  # fmt: skip
+            return self._append(db, session_id, messages, now)
+
+    def replace_messages(
+        self, session_id: str, messages: Sequence[MessageRecord], now: float
+    ) -> list[int]:
+        with self._write() as db:
+            self._live(db, session_id, now)
+            db.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+            db.execute(_MARK_CHANGED, (now, session_id))
+            return self._append(db, session_id, messages, now)
+
+    def _append(
+        self, db: sqlite3.Connection, session_id: str, messages: Sequence[MessageRecord], now: float
+    ) -> list[int]:
+        if not messages:
+            self._live(db, session_id, now)
+            return []
+        row = db.execute(_RESERVE, (len(messages), now, session_id)).fetchone()
+        if row is None:
+            self._live(db, session_id, now)
+        last = row[0]
+        first = last - len(messages) + 1
+        db.executemany(
+            _INSERT,
+            [
+                (session_id, m.role, m.content, m.token_count, m.created_at, m.data_json,
+                 m.status, first + i)
+                for i, m in enumerate(messages)
+            ],
+        )  # fmt: skip
         return list(range(first, last + 1))
 
     def read_messages(

@@ -87,10 +87,21 @@ MIGRATIONS: list[list[str]] = [
             UPDATE sessions SET key_count = key_count - 1 WHERE id = OLD.session_id;
         END""",
     ],
+    [
+        # Named sessions: a name points at one session of its workspace at a time.
+        "ALTER TABLE sessions ADD COLUMN name TEXT",
+        """CREATE TABLE session_names (
+            workspace_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            PRIMARY KEY (workspace_id, name)
+        )""",
+        "CREATE INDEX session_names_by_session ON session_names (session_id)",
+    ],
 ]
 SESSION_COLUMNS = (
     "id, workspace_id, created_at, touched_at, expires_at, ttl_seconds, status, ended_at, "
-    "committed_at, auto_commit, metadata, changed_at"
+    "committed_at, auto_commit, metadata, changed_at, name"
 )
 CONTEXT_COLUMNS = (
     "key, value_json, version, importance, reads, created_at, updated_at, committed_version"
@@ -128,6 +139,7 @@ def session(row: Sequence[Any]) -> SessionRecord:
         auto_commit=bool(row[9]),
         metadata=json.loads(row[10]),
         changed_at=row[11],
+        name=row[12],
     )
 
 

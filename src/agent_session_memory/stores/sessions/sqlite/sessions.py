@@ -8,17 +8,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from ....errors import Conflict
+from ..liveness import LIVE, holds
 from ..records import EventRecord, SessionRecord
 from . import schema
 from .connection import SQLiteConnection
 
 _COLUMNS = schema.SESSION_COLUMNS
-_INSERT = f"INSERT INTO sessions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = f"INSERT INTO sessions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _SELECT = f"SELECT {_COLUMNS} FROM sessions WHERE id = ?"
 _TOUCH = (
     "UPDATE sessions SET touched_at = ?, ttl_seconds = ?, expires_at = ? WHERE id = ?"
     f" RETURNING {_COLUMNS}"
 )
+_NAMED = (
+    f"SELECT {', '.join('s.' + c.strip() for c in _COLUMNS.split(','))} FROM session_names n"
+    " JOIN sessions s ON s.id = n.session_id WHERE n.workspace_id = ? AND n.name = ?"
+)
+_NAME = "INSERT OR REPLACE INTO session_names (workspace_id, name, session_id) VALUES (?, ?, ?)"
 _END = "UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'"
 
 
@@ -26,18 +32,38 @@ class SQLiteSessions(SQLiteConnection):
     """:class:`~..base.SessionRecords`."""
 
     def create_session(self, record: SessionRecord, event: EventRecord) -> None:
-        r = record
         with self._write() as db:
-            try:
-                db.execute(
-                    _INSERT,
-                    (r.id, r.workspace_id, r.created_at, r.touched_at, r.expires_at,
-                     r.ttl_seconds, r.status, r.ended_at, r.committed_at, int(r.auto_commit),
-                     json.dumps(r.metadata), r.changed_at),
-                )  # fmt: skip
-            except sqlite3.IntegrityError as exc:
-                raise Conflict(f"session {r.id!r} already exists", session_id=r.id) from exc
-            self._insert_events(db, [event])
+            self._insert(db, record, event)
+
+    def _insert(self, db: sqlite3.Connection, record: SessionRecord, event: EventRecord) -> None:
+        r = record
+        try:
+            db.execute(
+                _INSERT,
+                (r.id, r.workspace_id, r.created_at, r.touched_at, r.expires_at,
+                 r.ttl_seconds, r.status, r.ended_at, r.committed_at, int(r.auto_commit),
+                 json.dumps(r.metadata), r.changed_at, r.name),
+            )  # fmt: skip
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"session {r.id!r} already exists", session_id=r.id) from exc
+        self._insert_events(db, [event])
+
+    def open_named_session(
+        self, record: SessionRecord, event: EventRecord, now: float
+    ) -> tuple[SessionRecord, bool]:
+        with self._write() as db:
+            row = db.execute(_NAMED, (record.workspace_id, record.name)).fetchone()
+            if row is not None:
+                found = schema.session(row)
+                if holds(LIVE, found.status, found.expires_at, now):
+                    return found, False
+            self._insert(db, record, event)
+            db.execute(_NAME, (record.workspace_id, record.name, record.id))
+        return record, True
+
+    def find_named_session(self, workspace_id: str, name: str) -> SessionRecord | None:
+        row = self._conn.execute(_NAMED, (workspace_id, name)).fetchone()
+        return None if row is None else schema.session(row)
 
     def get_session(self, session_id: str) -> SessionRecord | None:
         row = self._conn.execute(_SELECT, (session_id,)).fetchone()

@@ -1,0 +1,16 @@
+"""The LangGraph store's bookkeeping tags, kept out of what users and models read.
+
+The store finds its items through hashed tags (``lg-item-...`` per item, ``lg-ns-...`` per
+namespace prefix); the retriever, the tools and store values show only the other tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+INTERNAL_TAG_PREFIXES = ("lg-item-", "lg-ns-")
+
+
+def visible_tags(tags: Sequence[str]) -> list[str]:
+    """A memory's tags without the store's bookkeeping tags."""
+    return [t for t in tags if not t.startswith(INTERNAL_TAG_PREFIXES)]

@@ -1,0 +1,162 @@
+"""``SessionCheckpointer`` in use: agents keep conversations across processes, retention bounds
+what a thread keeps, a thread lives as long as its session, and ending a thread commits it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from langchain.agents import create_agent
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, HumanMessage
+
+from agent_session_memory import AsyncMemoryClient, MemoryClient
+from agent_session_memory.adapters.langchain import SessionCheckpointer
+
+SRC = str(Path(__file__).resolve().parents[3] / "src")
+
+AGENT_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from langchain.agents import create_agent
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage, HumanMessage
+    from agent_session_memory import MemoryClient
+    from agent_session_memory.adapters.langchain import MemoryGraphStore, SessionCheckpointer
+
+    with MemoryClient(path=sys.argv[1]) as client:
+        agent = create_agent(
+            GenericFakeChatModel(messages=iter([AIMessage("reply to " + sys.argv[2])])),
+            [],
+            checkpointer=SessionCheckpointer(client=client),
+            store=MemoryGraphStore(client=client, workspaces=["default"]),
+        )
+        config = {"configurable": {"thread_id": "conversation-1"}}
+        result = agent.invoke({"messages": [HumanMessage(sys.argv[2])]}, config)
+        print("|".join(str(m.content) for m in result["messages"]))
+    """
+)
+
+
+def _agent(client: MemoryClient | None = None, **options: object) -> object:
+    replies = iter([AIMessage(f"reply {i}") for i in range(100)])
+    return create_agent(
+        GenericFakeChatModel(messages=replies),
+        [],
+        checkpointer=SessionCheckpointer(client=client, **options),  # type: ignore[arg-type]
+    )
+
+
+def test_an_agent_keeps_its_conversation_across_processes(tmp_path: Path) -> None:
+    script = tmp_path / "agent.py"
+    script.write_text(AGENT_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    outputs = [
+        subprocess.run(
+            [sys.executable, str(script), str(tmp_path / "home"), text],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        ).stdout.strip()
+        for text in ("hello", "again")
+    ]
+    assert outputs[0] == "hello|reply to hello"
+    assert outputs[1] == "hello|reply to hello|again|reply to again"
+
+
+def test_retention_bounds_what_a_thread_keeps(client: MemoryClient) -> None:
+    agent = _agent(client, max_checkpoints=4)
+    config = {"configurable": {"thread_id": "long"}}
+    for i in range(12):
+        agent.invoke({"messages": [HumanMessage(f"turn {i}")]}, config)  # type: ignore[attr-defined]
+    session = client.find_session("langgraph:long")
+    assert session is not None
+    keys = client.list_context_keys(session.id, "lg/")
+    checkpoints = [k for k in keys if k.startswith("lg/c/")]
+    assert 4 <= len(checkpoints) <= 5  # 4 kept, pruned once a quarter more (1) piles up
+    assert len(keys) <= 5 * 6  # each kept checkpoint adds a few values and writes, no more
+    state = agent.get_state(config)  # type: ignore[attr-defined]
+    assert len(state.values["messages"]) == 24  # the newest checkpoint is whole
+    history = list(agent.get_state_history(config))  # type: ignore[attr-defined]
+    assert len(history) == len(checkpoints)
+
+
+def test_a_thread_lives_as_long_as_its_session(client: MemoryClient) -> None:
+    saver = SessionCheckpointer(client=client, ttl_seconds=1)
+    agent = create_agent(
+        GenericFakeChatModel(messages=iter([AIMessage("a"), AIMessage("b")])),
+        [],
+        checkpointer=saver,
+    )
+    config = {"configurable": {"thread_id": "short"}}
+    agent.invoke({"messages": [HumanMessage("one")]}, config)
+    first = client.find_session("langgraph:short")
+    assert first is not None and saver.get_tuple(config) is not None
+    time.sleep(1.2)
+    assert saver.get_tuple(config) is None  # expired with its session
+    result = agent.invoke({"messages": [HumanMessage("two")]}, config)
+    assert [m.content for m in result["messages"]] == ["two", "b"]
+    second = client.find_session("langgraph:short")
+    assert second is not None and second.id != first.id
+
+
+def test_writes_touch_the_session(client: MemoryClient) -> None:
+    agent = _agent(client, ttl_seconds=600)
+    config = {"configurable": {"thread_id": "touched"}}
+    agent.invoke({"messages": [HumanMessage("one")]}, config)  # type: ignore[attr-defined]
+    before = client.find_session("langgraph:touched")
+    time.sleep(0.05)
+    agent.invoke({"messages": [HumanMessage("two")]}, config)  # type: ignore[attr-defined]
+    after = client.find_session("langgraph:touched")
+    assert before is not None and after is not None and after.id == before.id
+    assert after.expires_at > before.expires_at
+
+
+def test_ending_a_thread_commits_its_working_memory_not_its_checkpoints(
+    client: MemoryClient,
+) -> None:
+    saver = SessionCheckpointer(client=client)
+    agent = _agent(client)
+    config = {"configurable": {"thread_id": "ending"}}
+    agent.invoke({"messages": [HumanMessage("we pick Postgres")]}, config)  # type: ignore[attr-defined]
+    session = client.find_session("langgraph:ending")
+    assert session is not None
+    client.set_context(session.id, "decision", "We use PostgreSQL", importance=0.9)
+    ended = saver.end_thread("ending")
+    assert ended is not None and ended.status.value == "ended"
+    assert ended.commit_result is not None and ended.commit_result.memories_created == 1
+    memories = client.list_memories()
+    assert len(memories) == 1 and "We use PostgreSQL" in memories[0].content
+    assert saver.get_tuple(config) is None  # the next run starts a new thread session
+    assert saver.end_thread("ending") is None
+
+
+def test_delete_thread_removes_every_session_of_the_thread(client: MemoryClient) -> None:
+    saver = SessionCheckpointer(client=client)
+    agent = _agent(client)
+    config = {"configurable": {"thread_id": "gone"}}
+    agent.invoke({"messages": [HumanMessage("one")]}, config)  # type: ignore[attr-defined]
+    saver.end_thread("gone", commit=False)
+    agent.invoke({"messages": [HumanMessage("two")]}, config)  # type: ignore[attr-defined]
+    named = [s for s in client.list_sessions() if s.name == "langgraph:gone"]
+    assert len(named) == 2
+    saver.delete_thread("gone")
+    assert [s for s in client.list_sessions() if s.name == "langgraph:gone"] == []
+
+
+async def test_async_agent_on_the_async_client(aclient: AsyncMemoryClient) -> None:
+    agent = create_agent(
+        GenericFakeChatModel(messages=iter([AIMessage("x"), AIMessage("y")])),
+        [],
+        checkpointer=SessionCheckpointer(async_client=aclient),
+    )
+    config = {"configurable": {"thread_id": "async"}}
+    await agent.ainvoke({"messages": [HumanMessage("one")]}, config)
+    result = await agent.ainvoke({"messages": [HumanMessage("two")]}, config)
+    assert [m.content for m in result["messages"]] == ["one", "x", "two", "y"]
