@@ -139,3 +139,21 @@ test("call() reaches any operation with wire names and the client's workspace", 
   assert.equal(await client.countMessages(session.id), 1);
   assert.equal(await client.countMessages(session.id, { status: "archived" }), 1);
 });
+
+test("getMemoryHistory shows what a memory superseded", async () => {
+  const client = freshClient();
+  const first = await client.openSession("h1");
+  await client.setWorkingMemory(first.id, "db", "We use MySQL", { importance: 0.9 });
+  await client.endSession(first.id, { commit: true });
+  const second = await client.openSession("h2");
+  await client.setWorkingMemory(second.id, "db", "We moved to Postgres", { importance: 0.9 });
+  const result = await client.commitSession(second.id);
+  assert.equal(result.superseded_ids.length, 1);
+  const history = await client.getMemoryHistory(result.memory_ids[0]);
+  assert.equal(history.memory.content.includes("Postgres"), true);
+  assert.deepEqual(
+    history.supersedes.map((m) => m.id),
+    result.superseded_ids,
+  );
+  assert.ok(history.events.length >= 1);
+});
