@@ -14,7 +14,7 @@ import httpx
 import pytest
 from mcp import Client, StdioServerParameters
 
-from tests.live_server import free_port
+from tests.live_server import free_port, serve_in_thread
 
 ASM = [sys.executable, "-m", "agent_session_memory.cli"]
 
@@ -78,6 +78,17 @@ async def connect(transport: str, home: Path) -> AsyncIterator[Client]:
     if transport == "stdio":
         async with Client(stdio_params(home)) as client:
             yield client
+        return
+    if transport == "stdio-remote":  # asm mcp as a client of asm serve (AGENT_MEMORY_URL)
+        with serve_in_thread(home=home) as url:
+            command = [*ASM, "mcp"]
+            params = StdioServerParameters(
+                command=command[0],
+                args=command[1:],
+                env={**os.environ, "AGENT_MEMORY_URL": url},
+            )
+            async with Client(params) as client:
+                yield client
         return
     with http_process(home) as url:
         async with Client(url, mode="legacy") as client:

@@ -97,6 +97,16 @@ def test_the_hooks_brief_at_start_and_commit_at_compaction_stop_and_end(
         memories = [m.content for m in client.list_memories(session_id=session.id)]
         assert any("httpOnly cookie" in m for m in memories)  # the last answer, committed
 
+    # the same answer again: nothing new is written or committed
+    with MemoryClient(path=str(home), workspace_id="project-x") as client:
+        before = client.get_context_items(session.id)
+        count = len(client.list_memories())
+    run_hook(asm_command(home, "hook", "stop"), hook_input("stop", project))
+    with MemoryClient(path=str(home), workspace_id="project-x") as client:
+        after = client.get_context_items(session.id)
+        assert {k: i.version for k, i in after.items()} == {k: i.version for k, i in before.items()}
+        assert len(client.list_memories()) == count
+
     run_hook(asm_command(home, "hook", "session-end"), hook_input("session_end", project))
     with MemoryClient(path=str(home), workspace_id="project-x") as client:
         ended = client.get_session(session.id)
@@ -122,7 +132,10 @@ def test_a_broken_home_never_fails_the_users_session(
     assert out["systemMessage"].startswith(f"agent-session-memory: {event} hook skipped")
 
 
-@pytest.mark.parametrize("stdin", ["", "not json", "[1, 2]", '{"no": "session id"}'])
+@pytest.mark.parametrize(
+    "stdin",
+    ["", "not json", "[1, 2]", '{"no": "session id"}', '{"session_id": "a\\ud800", "cwd": 5}'],
+)
 def test_bad_hook_input_exits_0_with_a_note(home: Path, stdin: str) -> None:
     out, _ = run_hook(asm_command(home, "hook", "session-start"), stdin)
     assert out is not None and "hook skipped" in out["systemMessage"]

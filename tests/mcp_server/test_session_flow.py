@@ -13,7 +13,7 @@ from .conftest import call, connect, error_of
 pytestmark = pytest.mark.timeout(180)
 
 
-@pytest.mark.parametrize("transport", ["stdio", "http"])
+@pytest.mark.parametrize("transport", ["stdio", "http", "stdio-remote"])
 async def test_the_product_docs_session_flow(transport: str, home: Path) -> None:
     async with connect(transport, home) as client:
         started = await call(
@@ -106,3 +106,15 @@ async def test_stateless_http_says_plainly_that_a_session_id_is_needed(home: Pat
             assert "memory_session_start" in error["message"]
             status = await call(client, "memory_session_status", {"session_id": started["id"]})
             assert status["id"] == started["id"]
+
+
+async def test_a_session_named_explicitly_becomes_the_connections(home: Path) -> None:
+    """The session a Claude Code hook started (and named in the context) is adopted."""
+    with MemoryClient(path=str(home), workspace_id="hooked") as direct:
+        started = direct.create_session(600, metadata={"claude_code_session_id": "c1"})
+    async with connect("stdio", home) as client:
+        arguments = {"key": "task", "value": "adopt it", "session_id": started.id}
+        await call(client, "memory_set_context", arguments)
+        status = await call(client, "memory_session_status")
+        assert status["id"] == started.id
+        assert await call(client, "memory_get_context", {"keys": "task"}) == {"value": "adopt it"}

@@ -29,6 +29,7 @@ ARGUMENTS: dict[str, Any] = {
     "query": "secret plan",
     "records": [{"content": "injected"}],
     "memories": [{"content": "injected"}],
+    "name": "b-thread",
 }
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import signal
+import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
-import httpx
 import pytest
 
 from agent_session_memory import AccessDenied, MemoryClient
@@ -81,20 +82,21 @@ def test_shutdown_finishes_the_requests_in_flight(tmp_path: Path) -> None:
     with serve_process(tmp_path, "--open") as (url, proc):
         with MemoryClient(base_url=url) as client:
             sid = client.create_session(ttl_seconds=600).id
-        results: list[int] = []
-
-        def slow_request() -> None:  # a big body, so the server is mid-request at SIGTERM
-            body = {"key": "big", "value": "x" * 900_000}
-            response = httpx.post(f"{url}/v1/sessions/{sid}/memory", json=body, timeout=30)
-            results.append(response.status_code)
-
-        worker = threading.Thread(target=slow_request)
-        worker.start()
-        time.sleep(0.05)
-        proc.terminate()
-        worker.join(timeout=30)
+        body = json.dumps({"key": "late", "value": "arrived after SIGTERM"}).encode()
+        head = (
+            f"POST /v1/sessions/{sid}/memory HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        address = urlparse(url)
+        with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+            sock.sendall(head + body[:10])  # the request is in flight: half its body sent
+            time.sleep(0.3)
+            proc.terminate()
+            time.sleep(0.3)
+            sock.sendall(body[10:])  # the server, shutting down, still reads and answers it
+            reply = sock.recv(65536).decode()
         output, _ = proc.communicate(timeout=30)
-    assert results == [200]
+    assert reply.startswith("HTTP/1.1 200"), reply
     assert "Finished server process" in output  # uvicorn's graceful path (then it re-raises)
     with MemoryClient(path=str(tmp_path)) as embedded:
-        assert embedded.get_context(sid, "big") == "x" * 900_000
+        assert embedded.get_context(sid, "late") == "arrived after SIGTERM"

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from agent_session_memory.server.ui import ASSETS
-from tests.live_server import free_port
+from tests.live_server import free_port, wait_until_healthy
 from tests.server.conftest import Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +61,7 @@ def test_asm_ui_serves_the_embedded_home_on_loopback_without_a_key(tmp_path: Pat
         line = proc.stdout.readline()
         url = f"http://127.0.0.1:{port}/ui/"
         assert url in line, line
+        wait_until_healthy(f"http://127.0.0.1:{port}", proc)  # it prints before it listens
         assert httpx.get(url, timeout=30).status_code == 200
         workspaces = httpx.get(f"http://127.0.0.1:{port}/v1/workspaces", timeout=30)
         assert [w["id"] for w in workspaces.json()] == ["default"]

@@ -38,6 +38,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     app = create_app(Engine(settings), None, ServerSettings(open_mode=True))
     sock = socket.socket()
     sock.bind((HOST, args.port))
+    sock.listen(128)  # the printed URL answers at once: connections wait for the server to start
     url = f"http://{HOST}:{sock.getsockname()[1]}/ui/"
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     print(f"asm ui: the memory inspector of {settings.home} on {url} (Ctrl-C stops it)", flush=True)

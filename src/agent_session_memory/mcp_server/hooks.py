@@ -49,7 +49,8 @@ def run_hook(
 ) -> int:
     """Run one hook; always returns 0. The watchdog ends the process at ``options.timeout``."""
     out = stdout or sys.stdout
-    watchdog = _watchdog(options, out)
+    answered = threading.Lock()  # the hook's answer or the watchdog's, never both
+    watchdog = _watchdog(options, out, answered)
     try:
         payload = _payload(stdin or sys.stdin)
         output = _handle(options, payload)
@@ -59,17 +60,20 @@ def run_hook(
         output = _note(options.event, f"{type(exc).__name__}: {exc}")
     finally:
         watchdog.cancel()
-    if output:
-        out.write(json.dumps(output, ensure_ascii=False) + "\n")
-        out.flush()
+    if answered.acquire(blocking=False) and output:
+        _write(out, output)
     return 0
 
 
-def _watchdog(options: HookOptions, out: IO[str]) -> threading.Timer:
+def _write(out: IO[str], output: dict[str, Any]) -> None:
+    out.write(json.dumps(output) + "\n")  # ASCII: no input's lone surrogate can break it
+    out.flush()
+
+
+def _watchdog(options: HookOptions, out: IO[str], answered: threading.Lock) -> threading.Timer:
     def expire() -> None:
-        note = _note(options.event, f"gave up after {options.timeout:g} s")
-        out.write(json.dumps(note) + "\n")
-        out.flush()
+        if answered.acquire(blocking=False):
+            _write(out, _note(options.event, f"gave up after {options.timeout:g} s"))
         os._exit(0)  # the store may be stuck in a call no thread can interrupt
 
     timer = threading.Timer(options.timeout, expire)
@@ -79,6 +83,7 @@ def _watchdog(options: HookOptions, out: IO[str]) -> threading.Timer:
 
 
 def _note(event: str, reason: str) -> dict[str, Any]:
+    reason = reason.encode("utf-8", "replace").decode("utf-8")
     print(f"asm hook {event}: {reason}", file=sys.stderr)
     return {"systemMessage": f"agent-session-memory: {event} hook skipped ({reason})"}
 
@@ -139,38 +144,46 @@ def session_start(
 
 def _capture(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
-) -> Session:
-    """The session (started now if no session-start hook ran), with the transcript's digest."""
+) -> tuple[Session, bool]:
+    """The session (started now if no session-start hook ran) with the transcript's digest
+    written to its working memory; True if any item changed."""
     session = _find(client, claude_id) or _start(client, options, payload, claude_id)
-    digest = read_transcript(payload.get("transcript_path"))
-    items = digest.items()
+    items = read_transcript(payload.get("transcript_path")).items()
     answer = payload.get("last_assistant_message")
     if isinstance(answer, str) and answer.strip():
         items["latest_outcome"] = answer.strip()[:2000]
-    if items:
-        client.set_contexts(session.id, items)
-    return session
+    if not items:
+        return session, False
+    current = client.get_context(session.id, list(items))
+    current = current if isinstance(current, dict) else {next(iter(items)): current}
+    changed = {key: value for key, value in items.items() if current.get(key) != value}
+    if changed:
+        client.set_contexts(session.id, changed)
+    return session, bool(changed)
 
 
 def pre_compact(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
 ) -> None:
-    session = _capture(client, options, payload, claude_id)
+    session, _ = _capture(client, options, payload, claude_id)
     client.commit_session(session.id, min_importance=options.min_importance)
 
 
 def stop(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
 ) -> None:
-    session = _capture(client, options, payload, claude_id)
-    client.commit_session(session.id, min_importance=options.min_importance)
+    """After each answer: commit only when the transcript brought something new (a commit loads
+    the embedding model); what the model wrote meanwhile is committed at compaction and end."""
+    session, changed = _capture(client, options, payload, claude_id)
+    if changed:
+        client.commit_session(session.id, min_importance=options.min_importance)
     client.touch_session(session.id)
 
 
 def session_end(
     client: MemoryClient, options: HookOptions, payload: dict[str, Any], claude_id: str
 ) -> None:
-    session = _capture(client, options, payload, claude_id)
+    session, _ = _capture(client, options, payload, claude_id)
     client.end_session(session.id, commit=True, min_importance=options.min_importance)
 
 

@@ -111,13 +111,7 @@ class MemoryMCP:
         params = spec.params(arguments, _defaults(spec, arguments, connection))
         client = self.client_for(request)
         result = await getattr(client, spec.operation)(**params)
-        if spec.session is SessionUse.STARTS or (
-            spec.session is SessionUse.REQUIRED and connection.session_id is None
-        ):  # a session named explicitly becomes the connection's (e.g. one a hook started)
-            session = result if spec.session is SessionUse.STARTS else None
-            connection.session_id = session.id if session else params["session_id"]
-            if session:
-                connection.workspace_id = session.workspace_id
+        _keep_session(spec, connection, params, result)
         return spec.structured(result)
 
     def _connection(self, request: Any) -> Connection:
@@ -232,6 +226,18 @@ def _defaults(spec: ToolSpec, arguments: dict[str, Any], connection: Connection)
     elif spec.session is SessionUse.OPTIONAL:
         defaults["session_id"] = connection.session_id
     return defaults
+
+
+def _keep_session(
+    spec: ToolSpec, connection: Connection, params: dict[str, Any], result: Any
+) -> None:
+    """The session just started is the connection's; so is one named on a connection without
+    one (e.g. the session a Claude Code hook started and named in the context)."""
+    if spec.session is SessionUse.STARTS:
+        connection.session_id = result.id
+        connection.workspace_id = result.workspace_id
+    elif spec.session is SessionUse.REQUIRED and connection.session_id is None:
+        connection.session_id = params["session_id"]
 
 
 def _current(connection: Connection, session_id: str | None) -> str:

@@ -70,9 +70,12 @@ async function messages(id) {
 
 function itemsView(ws, session, items) {
   if (items === null) {
+    const committed = session.committed_at !== null;
+    const fate = committed ? "Its important items were committed: see "
+      : session.auto_commit ? "The next sweep auto-commits it; then see "
+        : "Auto-commit is off, so it stays an open thread of the briefing until committed. See ";
     return h("p", { class: "notice" },
-      "The session expired: its working memory is no longer readable. ",
-      session.auto_commit ? "Auto-commit turned its important items into " : "See ",
+      "The session expired: its working memory is no longer readable. ", fate,
       link(`/w/${enc(ws)}/memories?session=${enc(session.id)}`, "memories from this session"), ".");
   }
   const keys = Object.keys(items).sort();
