@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,10 @@ class Settings:
     ``chroma_url``: a Chroma server (``http://host:port``); default: embedded under ``home``.
     ``expired_retention_seconds``: how long an expired session's data is kept for the auto-commit
     sweep before a store may drop it.
+    ``lock_timeout_seconds``: how long a write waits for the embedded vector index's lock held by
+    another process before a typed error names that process (``AGENT_MEMORY_LOCK_TIMEOUT``).
+    ``event_retention_days``: activity-log events older than this are dropped by ``asm gc``
+    (``AGENT_MEMORY_EVENT_RETENTION_DAYS``; ``None`` keeps every event).
     """
 
     home: Path = field(default_factory=default_home)
@@ -39,6 +44,8 @@ class Settings:
     token_encoding: str = "o200k_base"
     embedding_model_path: str | None = None
     limits: Limits = field(default_factory=Limits)
+    lock_timeout_seconds: float = 30.0
+    event_retention_days: float | None = 90.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -53,6 +60,7 @@ class Settings:
             values["workspace_id"] = env["AGENT_MEMORY_WORKSPACE"]
         if "AGENT_MEMORY_TOKEN_ENCODING" in env:
             values["token_encoding"] = env["AGENT_MEMORY_TOKEN_ENCODING"]
+        values.update(_reliability_env(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "home" in values:
             values["home"] = Path(values["home"]).expanduser()
@@ -60,3 +68,25 @@ class Settings:
 
     def resolved_session_store_url(self) -> str:
         return self.session_store_url or f"sqlite:///{self.home / 'sessions.db'}"
+
+
+def _reliability_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """The lock wait and the event retention from the environment (numbers; ``none`` keeps all)."""
+    from .errors import ConfigurationError
+
+    out: dict[str, Any] = {}
+    for name, option in (
+        ("AGENT_MEMORY_LOCK_TIMEOUT", "lock_timeout_seconds"),
+        ("AGENT_MEMORY_EVENT_RETENTION_DAYS", "event_retention_days"),
+    ):
+        raw = env.get(name)
+        if raw is None or raw == "":
+            continue
+        if option == "event_retention_days" and raw.lower() == "none":
+            out[option] = None
+            continue
+        try:
+            out[option] = float(raw)
+        except ValueError:
+            raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+    return out

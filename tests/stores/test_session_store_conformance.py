@@ -6,6 +6,8 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -123,10 +125,15 @@ def test_ending_twice_changes_nothing(store: SessionStore) -> None:
     assert [e.type for e in store.list_events("w")] == ["session_started", "session_ended"]
 
 
-def test_an_expired_session_can_be_ended(store: SessionStore) -> None:
-    record = start(store, ttl=5)
-    ended = store.end_session(record.id, T0 + 100, make_event(type_="session_ended"))
-    assert (ended.status, ended.ended_at) == ("ended", T0 + 100)
+def test_ending_an_expired_session_keeps_it_expired_and_unreadable(store: SessionStore) -> None:
+    """Issue 21, defect 5: ending an expired session made its working memory readable again."""
+    record = start(store, ttl=5, workspace_id="w")
+    put(store, record.id, T0, secret="kept for the commit, never read")
+    after = store.end_session(record.id, T0 + 100, make_event("w", "session_ended", T0 + 100))
+    assert session_state(after, T0 + 100) == "expired" and after.ended_at is None
+    with pytest.raises(SessionExpired):
+        store.get_context(record.id, None, T0 + 100)
+    assert [e.type for e in store.list_events("w")] == ["session_started"]
 
 
 def test_ending_a_missing_session_raises(store: SessionStore) -> None:
@@ -452,6 +459,42 @@ def test_only_the_owner_releases_a_lease(store: SessionStore) -> None:
     store.release_lease("never", "a")  # releasing nothing is fine
 
 
+def _holder_process() -> tuple[subprocess.Popen[str], str]:
+    """A child process that holds leases: its owner string, and the process to kill."""
+    code = (
+        "import sys, time\n"
+        "from agent_session_memory.stores.sessions.holders import lease_owner\n"
+        "print(lease_owner(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert child.stdout is not None
+    return child, child.stdout.readline().strip()
+
+
+def test_a_lease_is_free_as_soon_as_its_holder_process_is_killed(store: SessionStore) -> None:
+    child, holder = _holder_process()
+    try:
+        assert store.acquire_lease("commit:s", holder, T0, 300)
+        assert not store.acquire_lease("commit:s", "b", T0 + 1, 10)  # a live holder keeps it
+    finally:
+        child.kill()
+        child.wait()
+    assert store.acquire_lease("commit:s", "b", T0 + 2, 10)  # long before T0 + 300
+    assert not store.acquire_lease("commit:s", "c", T0 + 3, 10)  # and "b" (not a pid) keeps it
+
+
+def test_an_owner_in_no_known_form_or_of_another_machine_waits_for_the_timeout(
+    store: SessionStore,
+) -> None:
+    assert store.acquire_lease("l", "999999999.1@elsewhere/boot#ab", T0, 10)
+    assert not store.acquire_lease("l", "b", T0 + 1, 10)
+    assert store.acquire_lease("l", "b", T0 + 10, 10)
+
+
 # -- opening stores ---------------------------------------------------------------------------
 def test_factory_opens_each_scheme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(open_session_store("memory://"), MemorySessionStore)
@@ -576,3 +619,17 @@ def test_a_locked_sqlite_file_is_backend_unavailable(tmp_path: Path) -> None:
         other.close()
     assert put(store, sid, k=1) == {"k": 1}
     store.close()
+
+
+# -- retention --------------------------------------------------------------------------------
+def test_pruning_drops_old_events_of_every_workspace_and_nothing_newer(
+    store: SessionStore,
+) -> None:
+    old = [make_event("a", at=T0 - 100), make_event("b", at=T0 - 50)]
+    kept = [make_event("a", at=T0), make_event("b", at=T0 + 1)]
+    store.append_events([*old, *kept])
+    assert store.prune_events(T0) == 2
+    assert store.list_events("a") == [kept[0]] and store.list_events("b") == [kept[1]]
+    assert store.prune_events(T0) == 0
+    store.append_events([old[0]])  # an id pruned is an id forgotten: it may come back
+    assert store.list_events("a") == [old[0], kept[0]]

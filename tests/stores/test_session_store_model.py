@@ -170,8 +170,9 @@ class StoreMachine(RuleBasedStateMachine):
         error = SessionNotFound if sid not in self.model else None
         got = self.outcome(error, lambda: self.store.end_session(sid, self.now, make_event()))
         if error is None:
-            self.model[sid].ended = True
-            assert got.status == "ended"
+            session = self.model[sid]
+            session.ended = session.ended or self.now < session.expires_at  # expired stays so
+            assert (got.status == "ended") is session.ended
 
     @rule(sid=sids)
     def delete(self, sid: str) -> None:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from ..client.sync_client import MemoryClient
 from ..errors import AgentMemoryError
+from . import maintenance
 from .call import add_parser as add_call_parser
 from .call import cmd_call
 from .mcp import add_parsers as add_mcp_parsers
 from .mcp import cmd_hook, cmd_mcp
 from .progress import progress
+from .records_io import read_records
 from .serve import add_parsers as add_server_parsers
 from .serve import cmd_keys, cmd_serve
 from .ui import add_parser as add_ui_parser
@@ -78,8 +80,7 @@ def cmd_export(client: MemoryClient, args: argparse.Namespace) -> int:
 
 
 def cmd_import(client: MemoryClient, args: argparse.Namespace) -> int:
-    lines = Path(args.file).read_text(encoding="utf-8").splitlines()
-    records = [json.loads(line) for line in progress(lines, len(lines), "reading") if line.strip()]
+    records = read_records(Path(args.file), progress)
     count = client.import_workspace(records)
     print(f"imported {count} memories", file=sys.stderr)
     return 0
@@ -98,10 +99,11 @@ def cmd_gc(args: argparse.Namespace) -> int:
             results = lifecycle.sweep_home()
         else:
             results = lifecycle.sweep(workspace_id=args.workspace)
+        created = sum(r.memories_created for r in results)
+        print(f"committed {len(results)} expired sessions ({created} new memories)")
+        maintenance.after_sweep(engine, args)
     finally:
         engine.close()
-    created = sum(r.memories_created for r in results)
-    print(f"committed {len(results)} expired sessions ({created} new memories)")
     return 0
 
 
@@ -128,13 +130,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default="-", help="output file (default: stdout)")
     p = sub.add_parser("import", help="read memories from JSON lines into a workspace")
     p.add_argument("file")
-    sub.add_parser(
+    p = sub.add_parser(
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )
+    p.add_argument("--compact", action="store_true", help="also give freed space back to disk")
     add_server_parsers(sub)
     add_call_parser(sub)
     add_mcp_parsers(sub)
     add_ui_parser(sub)
+    maintenance.add_parsers(sub)
     return parser
 
 
@@ -154,6 +158,7 @@ HOME_COMMANDS: dict[str, HomeHandler] = {  # the whole home, not one workspace
     "mcp": cmd_mcp,
     "hook": cmd_hook,
     "ui": cmd_ui,
+    **maintenance.COMMANDS,
 }
 COMMANDS = (*CLIENT_COMMANDS, *HOME_COMMANDS)
 
@@ -162,9 +167,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in HOME_COMMANDS:
-            return HOME_COMMANDS[args.command](args)
-        with _client(args) as client:
-            return CLIENT_COMMANDS[args.command](client, args)
+            code = HOME_COMMANDS[args.command](args)
+        else:
+            with _client(args) as client:
+                code = CLIENT_COMMANDS[args.command](client, args)
+        sys.stdout.flush()  # here, so that a full disk (/dev/full) is reported below
+        return code
     except AgentMemoryError as exc:
         print(f"asm: {exc.code}: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a missing file, a full disk, a closed pipe: said, not a traceback
+        print(f"asm: io_error: {exc}", file=sys.stderr)
         return 2

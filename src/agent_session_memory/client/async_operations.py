@@ -556,7 +556,11 @@ class AsyncOperations:
         *,
         workspace_id: str | None = None,
     ) -> int:
-        """Load exported records into a workspace; returns how many were imported."""
+        """Load exported records into a workspace; returns how many were imported.
+
+        All or nothing: every record is checked first (a bad one is named, ``records[N]``), and an id
+        repeated in the import or already in the workspace is refused with nothing written.
+        """
         return await self._transport.call(
             "import_workspace",
             records=records,

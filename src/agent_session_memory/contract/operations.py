@@ -649,7 +649,11 @@ def export_workspace(*, workspace_id: str | None = None) -> list[dict[str, Any]]
 def import_workspace(
     records: Iterable[Mapping[str, Any]], *, workspace_id: str | None = None
 ) -> int:
-    """Load exported records into a workspace; returns how many were imported."""
+    """Load exported records into a workspace; returns how many were imported.
+
+    All or nothing: every record is checked first (a bad one is named, ``records[N]``), and an id
+    repeated in the import or already in the workspace is refused with nothing written.
+    """
 
 
 # -- briefings and activity ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..stores.sessions.base import EventRecord, session_state
 from . import _convert, summary
+from .boundary import boundary
 from .labels import shorten
 from .open_threads import open_threads
 from .protocols import BriefingSummarizer
@@ -52,6 +53,7 @@ class _Window:
     decisions: list[str]
 
 
+@boundary
 class BriefingService:
     def __init__(
         self,

@@ -12,14 +12,15 @@ Steps, each safe to repeat (a retry after a crash anywhere yields every memory e
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from .. import validation as check
 from ..errors import Conflict
 from ..models import CommitResult, ContextItem, EventType
+from ..stores.sessions.holders import lease_owner
 from . import _convert
+from .boundary import boundary
 from .candidates import Candidate, CommitOutcome
 from .longterm import LazyLongTerm
 from .protocols import FactExtractor, ImportanceScorer, ScoringItem
@@ -30,6 +31,7 @@ LEASE_SECONDS = 300.0
 LEASE_WAIT_SECONDS = 60.0
 
 
+@boundary
 class CommitService:
     def __init__(
         self,
@@ -57,7 +59,7 @@ class CommitService:
         check.object_id(session_id, "session_id")
         threshold = check.importance(min_importance, optional=False)
         assert threshold is not None
-        owner = uuid.uuid4().hex
+        owner = lease_owner()
         self._wait_for_lease(f"commit:{session_id}", owner)
         try:
             return self._commit_locked(session_id, threshold, bool(deduplicate))

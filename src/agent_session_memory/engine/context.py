@@ -6,13 +6,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import validation as check
-from ..errors import InvalidInput
+from ..errors import BackendUnavailable, InvalidInput
 from ..models import ContextItem
 from ..stores.sessions.base import ContextWrite
 from . import _convert
+from .boundary import boundary
 from .shared import Shared
 
 
+@boundary
 class ContextService:
     def __init__(self, shared: Shared) -> None:
         self._shared = shared
@@ -76,9 +78,17 @@ class ContextService:
         a read (an inspector looking must not change what the commit scorer sees)."""
         check.object_id(session_id, "session_id")
         wanted = None if keys is None else check.keys(keys, self._limits)
-        records = self._store.get_context(
-            session_id, wanted, self._shared.now(), count_read=not peek
-        )
+        try:
+            records = self._store.get_context(
+                session_id, wanted, self._shared.now(), count_read=not peek
+            )
+        except BackendUnavailable as exc:
+            if exc.details.get("reason") != "disk_full":
+                raise
+            # Counting the read is a write; on a full disk the working memory stays readable.
+            records = self._store.get_context(
+                session_id, wanted, self._shared.now(), count_read=False
+            )
         return {k: _convert.context_item(r) for k, r in records.items()}
 
     def list_context_keys(self, session_id: str, prefix: str | None = None) -> list[str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -28,7 +27,9 @@ from .. import validation as check
 from ..errors import AgentMemoryError, InvalidInput
 from ..models import CommitResult, Event, EventType
 from ..stores.sessions.base import SessionRecord, session_state
+from ..stores.sessions.holders import lease_owner
 from . import _convert
+from .boundary import boundary
 from .shared import CommitFn, Shared
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def committed_since_expiry(record: SessionRecord) -> bool:
     return record.committed_at is not None and record.committed_at >= record.expires_at
 
 
+@boundary
 class LifecycleService:
     def __init__(self, shared: Shared, *, commit: CommitFn) -> None:
         self._shared = shared
@@ -158,7 +160,7 @@ class LifecycleService:
 
     def _sweep_one(self, session_id: str) -> CommitResult | None:
         """Under the sweep lease: re-read, note the expiry once, auto-commit once."""
-        owner = uuid.uuid4().hex
+        owner = lease_owner()
         lease = f"sweep:{session_id}"
         if not self._store.acquire_lease(lease, owner, self._shared.now(), SWEEP_LEASE_SECONDS):
             return None  # another sweeper has it
@@ -194,11 +196,13 @@ class LifecycleService:
 def _event_types(types: Sequence[str] | None) -> list[str] | None:
     if types is None:
         return None
-    if isinstance(types, str) or not isinstance(types, (list, tuple)):
-        raise InvalidInput("types must be a list of event types", field="types")
+    if isinstance(types, str):
+        types = [types]  # one type, not its characters
+    if not isinstance(types, (list, tuple)) or not types:
+        raise InvalidInput("types must be a non-empty list of event types", field="types")
     known = {t.value for t in EventType}
     for kind in types:
-        if kind not in known:
+        if not isinstance(kind, str) or kind not in known:
             raise InvalidInput(
                 f"unknown event type {kind!r}; one of {sorted(known)}", field="types"
             )

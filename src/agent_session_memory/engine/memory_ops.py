@@ -14,6 +14,8 @@ from .. import validation as check
 from ..errors import InvalidInput, LimitExceeded
 from ..models import Memory, MemoryHistory, RecallHit
 from ..stores.longterm.filters import MemoryFilter
+from .boundary import boundary
+from .importing import check_records
 from .longterm import LazyLongTerm
 from .memory_history import memory_history
 from .shared import Shared
@@ -21,7 +23,6 @@ from .shared import Shared
 MAX_TYPE_CHARS = 64
 MAX_TYPES = 64
 MAX_LIST_LIMIT = 10_000
-MAX_IMPORT_RECORDS = 1_000_000
 
 
 def _type(value: Any) -> str:
@@ -66,6 +67,7 @@ def _offset(value: Any) -> int:
     return value
 
 
+@boundary
 class MemoryService:
     """remember, recall, get/list/update/forget memories, export and import a workspace.
 
@@ -286,20 +288,7 @@ class MemoryService:
     def import_workspace(
         self, records: Iterable[Mapping[str, Any]], *, workspace_id: str | None = None
     ) -> int:
+        """All or nothing: every record is checked (``importing.py``) before any is written."""
         workspace = self._shared.workspace(workspace_id)
-        return int(self.longterm.import_(workspace, [self._import_record(r) for r in records]))
-
-    def _import_record(self, record: Any) -> dict[str, Any]:
-        """One export record, checked like ``remember`` input (ids kept, so checked too)."""
-        if not isinstance(record, Mapping):
-            raise InvalidInput("each imported record must be an object", field="records")
-        data = dict(record)
-        self._memory_id(data.get("id"))
-        self._content(data.get("content"))
-        _type(data.get("type", "fact"))
-        check.importance(data.get("importance", 0.5), optional=False)
-        check.tags(data.get("tags"), self._limits)
-        check.metadata(data.get("metadata"), self._limits)
-        if data.get("session_id") is not None:  # an export may come from another home: any id
-            check.object_id(data["session_id"], "session_id")
-        return data
+        memories = check_records(records, workspace, self._limits)
+        return int(self.longterm.import_(workspace, memories))

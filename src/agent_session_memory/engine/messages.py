@@ -13,6 +13,7 @@ from ..models import Message
 from ..stores.sessions.base import MessageRecord
 from ..tokens import MESSAGE_OVERHEAD_TOKENS
 from . import _convert
+from .boundary import boundary
 from .shared import Shared
 from .token_window import select_window, without_orphans
 
@@ -20,6 +21,7 @@ _ROLE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,31}")
 _PAGE = 256
 
 
+@boundary
 class MessageService:
     def __init__(self, shared: Shared) -> None:
         self._shared = shared
@@ -59,6 +61,7 @@ class MessageService:
         newest user message; costs O(window), not O(history). Token windows read ``active``
         messages only, whatever ``status`` says."""
         check.object_id(session_id, "session_id")
+        status = None if status is None else _status(status)
         now = self._shared.now()
         if max_tokens is not None:
             check.positive_int(max_tokens, "max_tokens", 10_000_000)
@@ -75,6 +78,7 @@ class MessageService:
 
     def count_messages(self, session_id: str, status: str | None = "active") -> int:
         check.object_id(session_id, "session_id")
+        status = None if status is None else _status(status)
         return self._store.count_messages(session_id, self._shared.now(), status)
 
     def clear_messages(self, session_id: str) -> int:

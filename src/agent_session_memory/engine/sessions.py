@@ -10,13 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import validation as check
-from ..errors import Conflict, SessionEnded, SessionExpired
+from ..errors import Conflict, InvalidInput, SessionEnded, SessionExpired
 from ..models import Briefing, EventType, Session
 from ..stores.sessions.base import EventRecord, SessionRecord, session_state
 from . import _convert
+from .boundary import boundary
 from .shared import CommitFn, Shared, new_id
 
+SESSION_STATES = frozenset({"active", "ended", "expired"})
 
+
+@boundary
 class SessionService:
     def __init__(
         self,
@@ -134,6 +138,10 @@ class SessionService:
     ) -> list[Session]:
         workspace = self._shared.workspace(workspace_id)
         check.positive_int(limit, "limit", 10_000)
+        if status is not None and (not isinstance(status, str) or status not in SESSION_STATES):
+            raise InvalidInput(
+                f"status must be one of {sorted(SESSION_STATES)}, not {status!r}", field="status"
+            )
         now = self._shared.now()
         sessions = [_convert.session(r, now) for r in self._store.list_sessions(workspace)]
         if status is not None:

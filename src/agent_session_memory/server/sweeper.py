@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
 from ..engine import Engine
+from ..stores.sessions.holders import lease_owner
 
 log = logging.getLogger("agent_session_memory.server")
 
@@ -43,7 +43,7 @@ def _take_turn(engine: Engine, owner: str, interval: float) -> bool:
 
 
 async def _loop(engine: Engine, interval: float) -> None:
-    owner = uuid.uuid4().hex
+    owner = lease_owner()
     while True:
         await asyncio.sleep(interval)
         try:

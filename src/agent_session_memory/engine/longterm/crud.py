@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from typing import Any
 
-from ...errors import MemoryNotFound
+from ...errors import Conflict, MemoryNotFound
 from ...models import EventType, Memory, replace, to_datetime
 from ...stores.longterm.base import Vector
 from ...stores.longterm.filters import MemoryFilter
@@ -39,7 +40,11 @@ def remember(w: Writer, memory: Memory) -> Memory:
     vector = w.embed([memory.content])[0]
     with w.store.locked():
         w.repair(memory.workspace_id)
-        w.write(memory.workspace_id, [memory], {memory.id: vector})
+        try:
+            w.write(memory.workspace_id, [memory], {memory.id: vector})
+        except Exception:  # a refused vector write (not a crash): the new row goes again
+            _take_back(w, memory.workspace_id, [memory.id])
+            raise
     w.emit(
         memory.workspace_id,
         [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
@@ -130,15 +135,54 @@ def export(w: Writer, workspace_id: str) -> list[dict[str, Any]]:
     return [m.to_dict() for m in rows]
 
 
-def import_(w: Writer, workspace_id: str, records: Iterable[dict[str, Any]]) -> int:
-    """Records (export's dicts) into ``workspace_id``, re-embedded, in batches."""
-    memories = []
-    for data in records:
-        memory = memory_from_dict({**data, "workspace_id": workspace_id})
-        memories.append(replace(memory, content_hash=content_hash(memory.content)))
+def import_(w: Writer, workspace_id: str, records: Iterable[Memory | dict[str, Any]]) -> int:
+    """Memories (or export's dicts) into ``workspace_id``, re-embedded: all or nothing.
+
+    Ids the workspace already holds are refused (``Conflict``, nothing written). Everything is
+    embedded first, then the rows go in one transaction; if the vectors then fail, the rows and
+    any vectors written are taken out again before the error is raised.
+    """
+    memories = [_imported(workspace_id, r) for r in records]
+    if not memories:
+        return 0
+    ids = [m.id for m in memories]
+    vectors: dict[str, Vector] = {}
     for start in range(0, len(memories), IMPORT_BATCH):
         chunk = memories[start : start + IMPORT_BATCH]
-        vectors = w.embed([m.content for m in chunk])
-        with w.store.locked():
-            w.write(workspace_id, chunk, {m.id: v for m, v in zip(chunk, vectors, strict=True)})
+        vectors.update(zip([m.id for m in chunk], w.embed([m.content for m in chunk]), strict=True))
+    with w.store.locked():
+        _refuse_existing(w, workspace_id, ids)
+        w.store.put_rows(workspace_id, memories, pending=True)
+        try:
+            w.store.put_vectors(workspace_id, memories, vectors)
+        except BaseException:
+            _take_back(w, workspace_id, ids)
+            raise
+        w.store.mark_done(workspace_id, ids)
     return len(memories)
+
+
+def _imported(workspace_id: str, record: Memory | dict[str, Any]) -> Memory:
+    memory = record if isinstance(record, Memory) else memory_from_dict(record)
+    return replace(memory, workspace_id=workspace_id, content_hash=content_hash(memory.content))
+
+
+def _refuse_existing(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
+    existing = sorted(w.store.get_rows(workspace_id, ids))
+    if existing:
+        raise Conflict(
+            f"{len(existing)} imported ids already exist in workspace {workspace_id!r} "
+            f"(first: {existing[0]!r}); nothing was imported",
+            ids=existing[:20],
+            count=len(existing),
+        )
+
+
+def _take_back(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
+    """Best effort after a failed vector write: new rows (and any vector) leave nothing behind.
+    A failure here is swallowed: the caller re-raises the first one, and a row left pending is
+    finished by the next write or ``asm repair``."""
+    with suppress(Exception):
+        w.store.delete_rows(workspace_id, ids)
+    with suppress(Exception):
+        w.store.delete_vectors(workspace_id, ids)

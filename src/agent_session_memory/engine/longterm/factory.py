@@ -11,6 +11,7 @@ from ...errors import ConfigurationError
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.chroma import ChromaStore
 from ...stores.longterm.sqlite_chroma import ChromaSqliteStore
+from .home_check import check_home
 
 
 def lexical_path(settings: Settings) -> Path:
@@ -29,10 +30,12 @@ def lexical_path(settings: Settings) -> Path:
 def open_store(settings: Settings) -> LongTermStore:
     """Rows + FTS5 in SQLite; vectors in embedded Chroma under the home, or a Chroma server."""
     path = lexical_path(settings)
+    if not settings.chroma_url:
+        check_home(path, settings.home / "chroma")
     chroma = (
         ChromaStore(url=settings.chroma_url)
         if settings.chroma_url
-        else ChromaStore(settings.home / "chroma")
+        else ChromaStore(settings.home / "chroma", lock_timeout=settings.lock_timeout_seconds)
     )
     return ChromaSqliteStore(path, chroma)
 

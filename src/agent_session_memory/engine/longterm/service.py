@@ -123,7 +123,7 @@ class LongTermMemory:
     def export(self, workspace_id: str) -> list[dict[str, Any]]:
         return crud.export(self.writer, workspace_id)
 
-    def import_(self, workspace_id: str, records: Iterable[dict[str, Any]]) -> int:
+    def import_(self, workspace_id: str, records: Iterable[Memory | dict[str, Any]]) -> int:
         return crud.import_(self.writer, workspace_id, records)
 
     def recall(self, workspace_id: str, query: str, k: int, flt: MemoryFilter) -> list[RecallHit]:

@@ -14,20 +14,23 @@ whose generation is behind reopens its client (about 15 ms) before reading or wr
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlparse
 
 import numpy as np
 import numpy.typing as npt
 
-from ...errors import BackendUnavailable, ConfigurationError
+from ...errors import AgentMemoryError, BackendUnavailable, ConfigurationError
 from .names import collection_name
+from .writer_lock import DEFAULT_TIMEOUT, WriterLock
 
 Metadata = Mapping[str, str | int | float | bool]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Generation:
@@ -50,10 +53,39 @@ class _Generation:
         return value
 
 
+def _resetting(method: F) -> F:
+    """After any failure the embedded client may be half-broken (chromadb 1.5.9 then raises
+    ``AttributeError`` on every call): drop it, so the next call reopens and says what is wrong."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            with self._thread_lock:
+                self._close_client()
+                self._forget_system()
+            if isinstance(exc, AgentMemoryError):
+                raise
+            raise BackendUnavailable(
+                f"the vector index failed: {type(exc).__name__}: {exc} "
+                "(run `asm doctor`, then `asm repair`)",
+                reason="vector_index",
+            ) from exc
+
+    return cast(F, wrapper)
+
+
 class ChromaStore:
     """Vectors per workspace in Chroma: embedded under ``folder`` or on a server at ``url``."""
 
-    def __init__(self, folder: Path | None = None, *, url: str | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        url: str | None = None,
+        lock_timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         if (folder is None) == (url is None):
             raise ConfigurationError("ChromaStore needs exactly one of folder= or url=")
         self.folder = folder
@@ -61,14 +93,12 @@ class ChromaStore:
         self._client: Any = None
         self._collections: dict[str, Any] = {}
         self._thread_lock = threading.RLock()
-        self._file_lock: Any = None
+        self._file_lock: WriterLock | None = None
         self._generation: _Generation | None = None
         self._seen = -1
         if folder is not None:
-            from filelock import FileLock
-
             folder.mkdir(parents=True, exist_ok=True)
-            self._file_lock = FileLock(str(folder.parent / f"{folder.name}.lock"))
+            self._file_lock = WriterLock(folder.parent / f"{folder.name}.lock", lock_timeout)
             self._generation = _Generation(folder.parent / f"{folder.name}.generation")
 
     # -- connection ---------------------------------------------------------------------------
@@ -96,10 +126,22 @@ class ChromaStore:
         self._client = None
         self._collections.clear()
 
+    def _forget_system(self) -> None:
+        """Chroma caches one ``System`` per folder in the process; a failed one stays broken
+        (every later client of that folder fails), so it is dropped with our client."""
+        if self.folder is None:
+            return
+        with suppress(Exception):
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            key = str(self.folder)
+            SharedSystemClient._identifier_to_system.pop(key, None)
+            SharedSystemClient._identifier_to_refcount.pop(key, None)
+
     def _fresh(self) -> Any:
         """The client, reopened if another process wrote since we last looked."""
         if self._generation is not None and self._generation.read() != self._seen:
-            with self._file_lock:  # never load an index another process is writing
+            with self._held():  # never load an index another process is writing
                 self._close_client()
                 self._seen = self._generation.read()
                 self._client = self._open()
@@ -113,7 +155,7 @@ class ChromaStore:
         if col is None:
             # Creating a collection writes Chroma's catalogue: under the writers' lock (it is
             # re-entrant), or two processes meeting a new workspace at once could both create it.
-            with self._file_lock if self._file_lock is not None else nullcontext():
+            with self._held():
                 col = client.get_or_create_collection(
                     collection_name(workspace_id),
                     metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
@@ -122,10 +164,13 @@ class ChromaStore:
             self._collections[workspace_id] = col
         return col
 
+    def _held(self) -> AbstractContextManager[None]:
+        """The writers' file lock (embedded), or nothing to hold (server mode)."""
+        return self._file_lock.hold() if self._file_lock is not None else nullcontext()
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        lock = self._file_lock if self._file_lock is not None else nullcontext()
-        with self._thread_lock, lock:
+        with self._thread_lock, self._held():
             self._fresh()
             yield
             if self._generation is not None:
@@ -134,11 +179,11 @@ class ChromaStore:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the cross-process writer lock around a multi-store write (commit, forget)."""
-        lock = self._file_lock if self._file_lock is not None else nullcontext()
-        with self._thread_lock, lock:
+        with self._thread_lock, self._held():
             yield
 
     # -- operations ---------------------------------------------------------------------------
+    @_resetting
     def upsert(
         self,
         workspace_id: str,
@@ -169,12 +214,14 @@ class ChromaStore:
         }
         return [{**stale.get(i, {}), **m} for i, m in zip(ids, metadatas, strict=True)]
 
+    @_resetting
     def delete(self, workspace_id: str, ids: Sequence[str]) -> None:
         if not ids:
             return
         with self._writing():
             self._collection(workspace_id).delete(ids=list(ids))
 
+    @_resetting
     def drop(self, workspace_id: str) -> None:
         with self._writing():
             client = self._fresh()
@@ -182,6 +229,7 @@ class ChromaStore:
             with suppress(Exception):  # a missing collection is already dropped
                 client.delete_collection(collection_name(workspace_id))
 
+    @_resetting
     def query(
         self,
         workspace_id: str,
@@ -204,6 +252,7 @@ class ChromaStore:
         ids, dists = result["ids"][0], result["distances"][0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
+    @_resetting
     def nearest(
         self,
         workspace_id: str,
@@ -230,14 +279,38 @@ class ChromaStore:
             for ids, dists in zip(result["ids"], result["distances"], strict=True)
         ]
 
+    @_resetting
     def count(self, workspace_id: str) -> int:
         with self._thread_lock:
             return int(self._collection(workspace_id).count())
 
+    @_resetting
     def ids(self, workspace_id: str) -> list[str]:
         with self._thread_lock:
             return list(self._collection(workspace_id).get(include=[])["ids"])
 
+    @_resetting
+    def existing_ids(self, workspace_id: str) -> list[str]:
+        """The workspace's vector ids without creating its collection (``asm doctor``)."""
+        with self._thread_lock:
+            try:
+                col = self._fresh().get_collection(collection_name(workspace_id))
+            except Exception:  # chromadb raises NotFoundError or ValueError by version
+                return []
+            return list(col.get(include=[])["ids"])
+
+    @_resetting
+    def workspaces(self) -> list[str]:
+        """Workspaces that have a collection (their ids are in the collection metadata)."""
+        with self._thread_lock:
+            out = []
+            for col in self._fresh().list_collections():
+                workspace = (col.metadata or {}).get("workspace_id")
+                if isinstance(workspace, str):
+                    out.append(workspace)
+            return sorted(out)
+
+    @_resetting
     def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
         with self._thread_lock:
             got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])

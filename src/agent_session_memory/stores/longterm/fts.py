@@ -38,6 +38,11 @@ class FtsIndex:
             self._known.add(table)
         return table
 
+    def forget(self) -> None:
+        """After a rollback: a table created in the failed transaction is gone again, so what
+        is known must be learnt again from ``sqlite_master``."""
+        self._known.clear()
+
     def exists(self, db: sqlite3.Connection, workspace_id: str) -> bool:
         table = fts_table(workspace_id)
         if table not in self._known:

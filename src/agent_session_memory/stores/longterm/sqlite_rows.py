@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ...models import Memory, to_timestamp
+from ..sqlite_file import refuse_empty
 from .filters import MemoryFilter
 from .fts import FtsIndex
 from .records import from_json, to_json
@@ -64,6 +65,7 @@ class SqliteRows:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        refuse_empty(path, "memories")
         self.fts = FtsIndex()
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
@@ -108,6 +110,7 @@ class SqliteRows:
                 yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self.fts.forget()  # a table this transaction created is gone with it
                 raise
             self._db.execute("COMMIT")
 

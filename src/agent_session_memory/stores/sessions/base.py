@@ -84,7 +84,8 @@ class SessionRecords(Protocol):
         ...
 
     def end_session(self, session_id: str, now: float, event: EventRecord) -> SessionRecord:
-        """Mark ended (an expired session may be ended too). Ending twice changes nothing."""
+        """Mark a live session ended. An expired session stays expired (ending it must not make
+        its working memory readable again); ending twice changes nothing."""
         ...
 
     def mark_committed(
@@ -198,6 +199,10 @@ class EventLog(Protocol):
         limit: int | None = None,
     ) -> list[EventRecord]:
         """Oldest first (equal times by id), ``since <= at < until``."""
+        ...
+
+    def prune_events(self, before: float) -> int:
+        """Retention: drop every workspace's events with ``at < before``; how many went."""
         ...
 
 

@@ -43,3 +43,15 @@ class MemoryEvents(MemoryState):
                     continue
                 result.append(replace(event))
             return result
+
+    def prune_events(self, before: float) -> int:
+        with self._lock:
+            dropped = 0
+            for workspace_id, log in list(self._events.items()):
+                cut = bisect.bisect_left(log, before, key=lambda e: e.at)
+                dropped += cut
+                self._event_ids.difference_update(e.id for e in log[:cut])
+                del log[:cut]
+                if not log:
+                    del self._events[workspace_id]
+            return dropped

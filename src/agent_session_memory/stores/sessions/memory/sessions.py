@@ -66,7 +66,7 @@ class MemorySessions(MemoryState):
     def end_session(self, session_id: str, now: float, event: EventRecord) -> SessionRecord:
         with self._lock:
             record = self._get(session_id).record
-            if record.status != "ended":
+            if holds(LIVE, record.status, record.expires_at, now):  # an expired one stays so
                 record.status = "ended"
                 record.ended_at = now
                 self._add_events([event])

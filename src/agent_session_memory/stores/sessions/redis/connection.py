@@ -17,20 +17,42 @@ T = TypeVar("T")
 
 
 def guard(method: Callable[P, T]) -> Callable[P, T]:
-    """Turn a lost or refused Redis connection into ``BackendUnavailable``."""
+    """Turn a lost or refused Redis connection, and a Redis that cannot write (out of memory,
+    a read-only replica, failing snapshots), into ``BackendUnavailable`` with a ``reason``."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         import redis.exceptions as rex
 
+        url = getattr(args[0] if args else None, "url", "Redis")
         try:
             return method(*args, **kwargs)
         except (rex.ConnectionError, rex.TimeoutError) as exc:
-            store = args[0]
-            url = getattr(store, "url", "Redis")
-            raise BackendUnavailable(f"Redis at {url} does not answer: {exc}") from exc
+            raise BackendUnavailable(
+                f"Redis at {url} does not answer: {exc}", reason="unreachable"
+            ) from exc
+        except rex.ResponseError as exc:
+            reason = _refusal(exc)
+            if reason is None:
+                raise
+            raise BackendUnavailable(
+                f"Redis at {url} refused a write: {exc}", reason=reason
+            ) from exc
 
     return wrapper
+
+
+def _refusal(exc: Exception) -> str | None:
+    """Why Redis refused a command for its own state (None: not that kind of error)."""
+    import redis.exceptions as rex
+
+    if isinstance(exc, rex.OutOfMemoryError) or str(exc).startswith("OOM"):
+        return "out_of_memory"
+    if isinstance(exc, rex.ReadOnlyError) or str(exc).startswith("READONLY"):
+        return "read_only"
+    if str(exc).startswith("MISCONF"):
+        return "storage"
+    return None
 
 
 class RedisConnection:

@@ -65,3 +65,22 @@ class RedisEvents(RedisConnection):
                 break
             offset += page
         return result[:limit]
+
+    @guard
+    def prune_events(self, before: float) -> int:
+        """Per workspace, in pages: the old members and their ids go in one MULTI."""
+        dropped = 0
+        high = f"({codec.num(before)}"
+        start = len(self._keys.events("")[0])  # "<prefix>:ev:"
+        for key in self._redis.scan_iter(match=self._keys.events("*")[0], count=500):
+            events, ids = self._keys.events(str(key)[start:])
+            while True:
+                members = self._redis.zrangebyscore(events, "-inf", high, start=0, num=_PAGE)
+                if not members:
+                    break
+                pipe = self._redis.pipeline(transaction=True)
+                pipe.zrem(events, *members)
+                pipe.srem(ids, *[codec.event(m).id for m in members])
+                pipe.execute()
+                dropped += len(members)
+        return dropped

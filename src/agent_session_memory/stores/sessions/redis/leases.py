@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from ..holders import holder_gone
 from . import codec
 from .connection import RedisConnection, guard
 
 _ACQUIRE = """
 -- KEYS  1 the lease
--- ARGV  1 owner; 2 now; 3 new expires_at; 4 ttl in ms
+-- ARGV  1 owner; 2 now; 3 new expires_at; 4 ttl in ms; 5 a holder known to be gone, or ''
+-- Returns 1 when taken, else the current holder (the caller may find it gone and retry).
 local LEASE = KEYS[1]
 local held = redis.call('GET', LEASE)
 if held then
   local owner, expires = string.match(held, '^(.*)\\t([^\\t]*)$')
-  if owner ~= ARGV[1] and tonumber(ARGV[2]) < tonumber(expires) then return 0 end
+  if owner ~= ARGV[1] and owner ~= ARGV[5] and tonumber(ARGV[2]) < tonumber(expires) then
+    return owner
+  end
 end
 redis.call('SET', LEASE, ARGV[1] .. '\\t' .. ARGV[3], 'PX', ARGV[4])
 return 1
@@ -31,13 +35,18 @@ SCRIPTS = {"acquire": _ACQUIRE, "release": _RELEASE}
 
 
 class RedisLeases(RedisConnection):
-    """:class:`~..base.Leases`."""
+    """:class:`~..base.Leases`; a lease whose holder process is gone is free (``holders.py``)."""
 
     @guard
     def acquire_lease(self, name: str, owner: str, now: float, ttl_seconds: float) -> bool:
         ttl_ms = str(max(1, int(ttl_seconds * 1000)))
         args = [owner, codec.num(now), codec.num(now + ttl_seconds), ttl_ms]
-        return bool(self._eval("acquire", [self._keys.lease(name)], args))
+        keys = [self._keys.lease(name)]
+        held = self._eval("acquire", keys, [*args, ""])
+        if held == 1:
+            return True
+        holder = held.decode() if isinstance(held, bytes) else str(held)
+        return holder_gone(holder) and self._eval("acquire", keys, [*args, holder]) == 1
 
     @guard
     def release_lease(self, name: str, owner: str) -> None:

@@ -42,7 +42,7 @@ _END = """
 -- ARGV  1 now; 2 retention ms; 3..5 event (id, score, member)
 local S, EVENTS, EVENT_IDS = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', S) == 0 then return {'missing'} end
-if redis.call('HGET', S, 'status') ~= 'ended' then
+if state(true) == nil then  -- only a live session ends: an expired one stays expired
   redis.call('HSET', S, 'status', 'ended', 'ended_at', ARGV[1])
   add_event(EVENTS, EVENT_IDS, ARGV[3], ARGV[4], ARGV[5])
 end

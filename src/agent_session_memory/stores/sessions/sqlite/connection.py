@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ....errors import BackendUnavailable, ConfigurationError, SessionNotFound
+from ...sqlite_file import refuse_empty
 from ..liveness import LIVE, READABLE, check_live, check_readable, holds, state_record
 from ..records import EventRecord
 from .schema import EVENT_COLUMNS, migrate
@@ -38,6 +39,23 @@ def unavailable(exc: BaseException) -> bool:
     """A busy, full, read-only or broken file (BackendUnavailable), not a bug in our SQL."""
     name = getattr(exc, "sqlite_errorname", "")
     return isinstance(exc, sqlite3.OperationalError) and name.startswith(_UNAVAILABLE)
+
+
+_REASONS = (
+    ("SQLITE_FULL", "disk_full"),
+    ("SQLITE_BUSY", "busy"),
+    ("SQLITE_LOCKED", "busy"),
+    ("SQLITE_READONLY", "read_only"),
+    ("SQLITE_CORRUPT", "corrupt"),
+    ("SQLITE_NOTADB", "corrupt"),
+)
+
+
+def _unavailable_error(path: Path, exc: BaseException) -> BackendUnavailable:
+    """With a ``reason`` callers can act on (``disk_full``: reads may go on without counting)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    reason = next((r for prefix, r in _REASONS if name.startswith(prefix)), "storage")
+    return BackendUnavailable(f"SQLite file {path}: {exc}", reason=reason)
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -61,6 +79,7 @@ class SQLiteConnection:
         self._registry_lock = threading.Lock()
         self._connections: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
         self._closed = False
+        refuse_empty(self.path, "sessions")
         with self._write() as db:  # another process may race us: one transaction
             migrate(db, self.path)
 
@@ -122,7 +141,7 @@ class SQLiteConnection:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             if unavailable(exc):
-                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+                raise _unavailable_error(self.path, exc) from exc
             raise
 
     @contextmanager
@@ -143,7 +162,7 @@ class SQLiteConnection:
             return db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if unavailable(exc):
-                raise BackendUnavailable(f"SQLite file {self.path}: {exc}") from exc
+                raise _unavailable_error(self.path, exc) from exc
             raise
 
     def _live(self, db: sqlite3.Connection, session_id: str, now: float) -> int:

@@ -47,3 +47,7 @@ class SQLiteEvents(SQLiteConnection):
             " ORDER BY at, id LIMIT ?"
         )
         return [schema.event(row) for row in self._conn.execute(query, params).fetchall()]
+
+    def prune_events(self, before: float) -> int:
+        with self._write() as db:
+            return int(db.execute("DELETE FROM events WHERE at < ?", (before,)).rowcount)

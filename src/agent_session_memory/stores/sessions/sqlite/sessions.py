@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ....errors import Conflict
-from ..liveness import LIVE, holds
+from ..liveness import LIVE, holds, sql
 from ..records import EventRecord, SessionRecord
 from . import schema
 from .connection import SQLiteConnection
@@ -25,7 +25,11 @@ _NAMED = (
     " JOIN sessions s ON s.id = n.session_id WHERE n.workspace_id = ? AND n.name = ?"
 )
 _NAME = "INSERT OR REPLACE INTO session_names (workspace_id, name, session_id) VALUES (?, ?, ?)"
-_END = "UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'"
+# Only a live session ends: an expired one stays expired (ending it must not make its working
+# memory readable again).
+_END = (
+    f"UPDATE sessions SET status = 'ended', ended_at = ?1 WHERE id = ?2 AND {sql(LIVE, now='?1')}"
+)
 
 
 class SQLiteSessions(SQLiteConnection):

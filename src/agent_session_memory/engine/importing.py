@@ -1,0 +1,108 @@
+"""Import records (export's JSON objects) checked whole before anything is written.
+
+An import is all or nothing: every record is checked first (a bad one names its index and
+field), ids repeated inside the import are refused, and so are ids the workspace already holds
+(an import never overwrites a memory silently). Only then does the long-term side write, in one
+transaction of rows (``engine/longterm/crud.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .. import validation as check
+from ..errors import InvalidInput, LimitExceeded
+from ..limits import Limits
+from ..models import Memory
+from ..stores.longterm.records import memory_from_dict
+
+MAX_IMPORT_RECORDS = 1_000_000
+MAX_TYPE_CHARS = 64
+FIELDS = frozenset(
+    {
+        "id",
+        "workspace_id",
+        "content",
+        "type",
+        "importance",
+        "tags",
+        "metadata",
+        "session_id",
+        "source_sessions",
+        "key",
+        "content_hash",
+        "created_at",
+        "updated_at",
+        "superseded_by",
+        "valid_until",
+    }
+)
+
+
+def check_records(records: Any, workspace_id: str, limits: Limits) -> list[Memory]:
+    """Every record as a ``Memory`` of ``workspace_id``; ``InvalidInput`` names the first bad."""
+    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+        raise InvalidInput("records must be a list of objects", field="records")
+    out: list[Memory] = []
+    seen: set[str] = set()
+    for n, record in enumerate(records):
+        if n >= MAX_IMPORT_RECORDS:
+            raise LimitExceeded(f"more than {MAX_IMPORT_RECORDS} records", field="records")
+        memory = _record(n, record, workspace_id, limits)
+        if memory.id in seen:
+            raise InvalidInput(
+                f"records[{n}]: id {memory.id!r} appears twice in the import", field="records"
+            )
+        seen.add(memory.id)
+        out.append(memory)
+    return out
+
+
+def _record(n: int, record: Any, workspace_id: str, limits: Limits) -> Memory:
+    try:
+        return _parse(record, workspace_id, limits)
+    except InvalidInput as exc:
+        raise type(exc)(f"records[{n}]: {exc.message}", **{**exc.details, "record": n}) from None
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        raise InvalidInput(f"records[{n}]: {exc}", field="records", record=n) from None
+
+
+def _parse(record: Any, workspace_id: str, limits: Limits) -> Memory:
+    if not isinstance(record, Mapping):
+        raise InvalidInput("each record must be an object", field="records")
+    unknown = sorted(str(k) for k in record if k not in FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown fields {unknown}", field=unknown[0])
+    data = dict(record)
+    check.object_id(data.get("id"), "id")
+    check.text(data.get("content"), "content", limits.max_memory_content_bytes)
+    _type(data.get("type", "fact"))
+    check.importance(data.get("importance", 0.5), optional=False)
+    data["tags"] = check.tags(data.get("tags"), limits)  # a single string is one tag
+    data["metadata"] = check.metadata(data.get("metadata"), limits)
+    for field in ("session_id", "superseded_by"):  # from another home: any well-formed id
+        if data.get(field) is not None:
+            check.object_id(data[field], field)
+    for sid in _list(data.get("source_sessions"), "source_sessions"):
+        check.object_id(sid, "source_sessions")
+    if data.get("key") is not None:
+        check.key(data["key"], limits)
+    data.pop("content_hash", None)  # recomputed, never trusted
+    return memory_from_dict({**data, "workspace_id": workspace_id})
+
+
+def _type(value: Any) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TYPE_CHARS:
+        raise InvalidInput(f"type must be a non-empty short string, not {value!r}", field="type")
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInput(f"{field} must be a list", field=field)
+    return value
+
+
+__all__ = ["check_records"]

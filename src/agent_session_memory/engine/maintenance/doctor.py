@@ -1,0 +1,142 @@
+"""``asm doctor``: check every store of an embedded home and their agreement, say what to do.
+
+Read-only: files are opened read-only, no collection is created, nothing is repaired. Each
+finding has a level (``ok``, ``warn``, ``error``) and, unless ``ok``, the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ...config import Settings
+from ...errors import AgentMemoryError
+from ...stores.longterm.chroma import ChromaStore
+from ...stores.longterm.fts import fts_table
+from ...stores.longterm.sqlite_rows import SqliteRows
+from ...stores.longterm.writer_lock import WriterLock
+from .files import HomeFiles, home_files, sqlite_problem
+
+REPAIR = "run `asm repair` (rebuilds the indexes from the memory rows; deletes nothing)"
+RESTORE = "restore it from a backup; `asm repair` cannot rebuild canonical data"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # ok | warn | error
+    what: str
+    fix: str = ""
+
+
+def diagnose(settings: Settings) -> list[Finding]:
+    """Everything ``asm doctor`` prints, most basic first."""
+    files = home_files(settings)
+    findings = _files(files, settings)
+    if any(f.level == "error" for f in findings):
+        return findings  # agreement cannot be judged over a damaged file
+    if files.rows.exists() and not settings.chroma_url:
+        findings += _agreement(files, settings)
+    findings += _lock(files)
+    return findings
+
+
+def _files(files: HomeFiles, settings: Settings) -> list[Finding]:
+    out: list[Finding] = []
+    checks = [(files.sessions, "sessions", RESTORE), (files.rows, "memory rows", RESTORE)]
+    if not settings.chroma_url:
+        checks.append((files.chroma_file, "vector index", REPAIR))
+    for path, label, fix in checks:
+        if path is None:
+            continue
+        problem = sqlite_problem(path)
+        if problem is None:
+            state = "ok" if path.exists() else "not created yet"
+            out.append(Finding("ok", f"{label} ({path}): {state}"))
+        else:
+            out.append(Finding("error", f"{label} ({path}) {problem}", fix))
+    return out
+
+
+def _agreement(files: HomeFiles, settings: Settings) -> list[Finding]:
+    rows = SqliteRows(files.rows)
+    chroma = ChromaStore(files.chroma, lock_timeout=settings.lock_timeout_seconds)
+    try:
+        workspaces = _workspaces(rows)
+        if workspaces and not files.chroma_file.exists():
+            total = sum(len(ids) for ids, _, _ in workspaces.values())
+            return [Finding("error", f"the vector index is missing ({total} memories)", REPAIR)]
+        out = [_workspace(w, *workspaces[w], chroma.existing_ids(w)) for w in sorted(workspaces)]
+        for workspace in sorted(set(chroma.workspaces()) - set(workspaces)):
+            n = len(chroma.existing_ids(workspace))
+            if n:
+                out.append(
+                    Finding(
+                        "warn", f"workspace {workspace!r}: {n} vectors, no memory rows", RESTORE
+                    )
+                )
+        return out
+    except AgentMemoryError as exc:
+        return [Finding("error", f"the vector index cannot be read: {exc.message}", REPAIR)]
+    finally:
+        chroma.close()
+        rows.close()
+
+
+def _workspaces(rows: SqliteRows) -> dict[str, tuple[set[str], int, int]]:
+    """workspace -> (row ids, pending rows, lexical index entries)."""
+    out: dict[str, tuple[set[str], int, int]] = {}
+    with rows.reading() as db:
+        found: dict[str, list[Any]] = {}
+        for workspace, memory_id, pending in db.execute(
+            "SELECT workspace_id, id, pending FROM memories"
+        ):
+            found.setdefault(workspace, []).append((memory_id, pending))
+        for workspace, items in found.items():
+            indexed = 0
+            if rows.fts.exists(db, workspace):
+                indexed = db.execute(f"SELECT count(*) FROM {fts_table(workspace)}").fetchone()[0]
+            out[workspace] = ({i for i, _ in items}, sum(p for _, p in items), int(indexed))
+    return out
+
+
+def _workspace(
+    workspace: str, ids: set[str], pending: int, indexed: int, vectors: list[str]
+) -> Finding:
+    missing, orphans = len(ids - set(vectors)), len(set(vectors) - ids)
+    problems = []
+    if missing:
+        problems.append(f"{missing} memories without a vector (semantic recall misses them)")
+    if indexed != len(ids):
+        problems.append(f"lexical index has {indexed} entries for {len(ids)} memories")
+    if pending:
+        problems.append(f"{pending} writes left unfinished by a crash")
+    if orphans:
+        problems.append(f"{orphans} vectors without a memory row (recall skips them)")
+    if not problems:
+        return Finding("ok", f"workspace {workspace!r}: {len(ids)} memories, indexes agree")
+    level = "error" if missing or indexed != len(ids) else "warn"
+    return Finding(level, f"workspace {workspace!r}: " + "; ".join(problems), REPAIR)
+
+
+def _lock(files: HomeFiles) -> list[Finding]:
+    if not files.chroma.exists():
+        return []
+    lock = WriterLock(files.lock, timeout=0.1)
+    started = time.monotonic()
+    try:
+        with lock.hold():
+            pass
+    except AgentMemoryError:
+        waited = time.monotonic() - started
+        return [
+            Finding(
+                "warn",
+                f"the writers' lock is held ({lock.holder()}) after {waited:.1f} s",
+                "if that process is stuck, stop it",
+            )
+        ]
+    return [Finding("ok", "the writers' lock is free")]
+
+
+__all__ = ["Finding", "diagnose"]

@@ -1,0 +1,180 @@
+"""Damage and growth: what the user sees when a file is lost or damaged, ``asm doctor``,
+``asm repair`` (rebuilds, never deletes), event retention and ``asm gc --compact``."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent_session_memory import MemoryClient
+from agent_session_memory.cli.main import main
+from agent_session_memory.errors import BackendUnavailable
+
+SEMANTIC = "which token format protects our login?"  # no word in common with the memory
+
+
+def _home(tmp_path: Path, n: int = 3) -> Path:
+    home = tmp_path / "home"
+    with MemoryClient(path=str(home)) as client:
+        client.remember("We chose JWT for auth", tags=["auth"])
+        for i in range(n - 1):
+            client.remember(f"unrelated note number {i} about the release calendar")
+        session = client.create_session(ttl_seconds=3600)
+        client.set_context(session.id, "task", "kept")
+    return home
+
+
+def _asm(home: Path, *args: str) -> int:
+    return main(["--path", str(home), *args])
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Path]:
+    yield _home(tmp_path)
+
+
+# -- a lost half of the home is said at open ---------------------------------------------------
+@pytest.mark.parametrize("name", ["sessions.db", "memories.db", "chroma/chroma.sqlite3"])
+def test_a_zero_byte_file_is_reported_not_taken_for_an_empty_home(home: Path, name: str) -> None:
+    (home / name).write_bytes(b"")
+    with pytest.raises(BackendUnavailable) as info, MemoryClient(path=str(home)) as client:
+        client.list_sessions()
+        client.list_memories()
+    assert info.value.details["reason"] in {"empty_file", "rows_missing", "vector_index_missing"}
+
+
+@pytest.mark.parametrize("name", ["sessions.db", "memories.db", "chroma/chroma.sqlite3"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_file_is_a_typed_error(home: Path, name: str, damage: str) -> None:
+    path = home / name
+    data = path.read_bytes()
+    path.write_bytes(b"x" * 8192 if damage == "garbage" else data[: len(data) // 2])
+    for extra in ("-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+    with pytest.raises(BackendUnavailable), MemoryClient(path=str(home)) as client:
+        client.list_sessions()
+        client.recall("JWT")
+
+
+def test_a_deleted_vector_index_is_said_then_repaired(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(home / "chroma")
+    with pytest.raises(BackendUnavailable) as info, MemoryClient(path=str(home)) as client:
+        client.recall(SEMANTIC)
+    assert info.value.details["reason"] == "vector_index_missing"
+    assert "asm repair" in info.value.message
+    assert _asm(home, "doctor") == 1
+    assert "vector index is missing" in capsys.readouterr().out
+    assert _asm(home, "repair") == 0
+    assert "3 memories re-embedded" in capsys.readouterr().out
+    assert _asm(home, "doctor") == 0
+    with MemoryClient(path=str(home)) as client:
+        assert client.recall(SEMANTIC, k=1)[0].memory.content == "We chose JWT for auth"
+        assert len(client.list_memories()) == 3  # nothing lost, nothing doubled
+
+
+def test_doctor_finds_rows_without_vectors_and_a_stale_lexical_index(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MemoryClient(path=str(home)) as client:
+        memory = client.recall("JWT", k=1)[0].memory
+    from agent_session_memory.stores.longterm.chroma import ChromaStore
+    from agent_session_memory.stores.longterm.fts import fts_table
+
+    chroma = ChromaStore(home / "chroma")
+    chroma.delete("default", [memory.id])
+    chroma.close()
+    with sqlite3.connect(home / "memories.db") as db:
+        db.execute(f"DELETE FROM {fts_table('default')}")
+    assert _asm(home, "doctor") == 1
+    out = capsys.readouterr().out
+    assert "1 memories without a vector" in out and "lexical index has 0 entries" in out
+    assert _asm(home, "repair") == 0
+    assert _asm(home, "doctor") == 0
+    with MemoryClient(path=str(home)) as client:
+        assert client.recall(SEMANTIC, k=1)[0].memory.id == memory.id
+        assert [h.memory.id for h in client.recall("JWT", k=1)] == [memory.id]
+
+
+def test_a_damaged_vector_index_is_moved_aside_never_deleted(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (home / "chroma" / "chroma.sqlite3").write_bytes(b"x" * 8192)
+    assert _asm(home, "doctor") == 1
+    assert _asm(home, "repair") == 0
+    assert "moved to" in capsys.readouterr().out
+    assert [p.name for p in home.glob("chroma.damaged-*")] != []
+    assert _asm(home, "doctor") == 0
+
+
+def test_damaged_rows_cannot_be_repaired_and_repair_says_so(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (home / "memories.db").write_bytes(b"x" * 8192)
+    assert _asm(home, "repair") == 2
+    assert "backup" in capsys.readouterr().err
+
+
+# -- growth ------------------------------------------------------------------------------------
+def test_gc_drops_events_past_the_retention_period(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(home / "sessions.db") as db:
+        db.execute("UPDATE events SET at = at - 100 * 86400 WHERE type = 'memory_created'")
+    monkeypatch.setenv("AGENT_MEMORY_EVENT_RETENTION_DAYS", "90")
+    assert _asm(home, "gc") == 0
+    assert "dropped 3 events" in capsys.readouterr().out
+    with MemoryClient(path=str(home)) as client:
+        kinds = {e.type.value for e in client.list_events()}
+    assert kinds == {"session_started"}
+    monkeypatch.setenv("AGENT_MEMORY_EVENT_RETENTION_DAYS", "none")
+    assert _asm(home, "gc") == 0
+    assert "dropped 0 events" in capsys.readouterr().out
+
+
+def test_compaction_gives_forgotten_space_back(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with MemoryClient(path=str(home)) as client:
+        client.remember("a memory that stays", workspace_id="kept")
+        bulky = [  # bulk in metadata: stored, not embedded (embedding is the slow part)
+            {"id": f"b{i}", "content": f"note {i}", "metadata": {"blob": "lorem ipsum " * 400}}
+            for i in range(60)
+        ]
+        client.import_workspace(bulky, workspace_id="gone")
+        client.forget_where(everything=True, workspace_id="gone")
+    before = (home / "memories.db").stat().st_size + (home / "chroma/chroma.sqlite3").stat().st_size
+    started = time.monotonic()
+    assert _asm(home, "gc", "--compact") == 0
+    assert time.monotonic() - started < 60
+    after = (home / "memories.db").stat().st_size + (home / "chroma/chroma.sqlite3").stat().st_size
+    assert after < before
+    with sqlite3.connect(f"file:{home / 'chroma/chroma.sqlite3'}?mode=ro", uri=True) as db:
+        live = {i for (i,) in db.execute("SELECT id FROM segments")}
+    folders = {p.name for p in (home / "chroma").iterdir() if p.is_dir()}
+    assert folders <= live  # the dropped collection's index folder is gone
+    assert _asm(home, "doctor") == 0
+    with MemoryClient(path=str(home)) as client:
+        assert [h.memory.content for h in client.recall("stays", workspace_id="kept")] == [
+            "a memory that stays"
+        ]
+
+
+def test_a_damaged_vector_index_stays_typed_call_after_call_and_changes_nothing(
+    home: Path,
+) -> None:
+    """chromadb left its client half-broken after the first failure: AttributeError after."""
+    path = home / "chroma" / "chroma.sqlite3"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with MemoryClient(path=str(home)) as client:
+        for _ in range(3):
+            with pytest.raises(BackendUnavailable):
+                client.recall("JWT")
+        with pytest.raises(BackendUnavailable):
+            client.remember("a memory the damaged index cannot take")
+        assert len(client.list_memories()) == 3  # the refused memory left no row behind
