@@ -42,6 +42,11 @@ def render(document: dict[str, Any]) -> str:
             parts.append(_named(name, schema, schemas))
     operations = _operations(document)
     for op in operations:
+        named = _inline_result(op, schemas)
+        if named is not None:
+            parts.append(_named(named, _success(op)[1], schemas))
+            schemas = {**schemas, named: _success(op)[1]}
+    for op in operations:
         parts.append(_params_interface(op))
     parts.append(_operation_map(operations, schemas))
     parts.append(_routes(operations))
@@ -162,6 +167,13 @@ def _params_interface(op: dict[str, Any]) -> str:
 def _success(op: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     status = next(s for s in op["responses"] if s.startswith("2"))
     return status, op["responses"][status]["content"]["application/json"]["schema"]
+
+
+def _inline_result(op: dict[str, Any], schemas: dict[str, Any]) -> str | None:
+    """The title of a model only ever returned at the top level (so not among the components)."""
+    _, schema = _success(op)
+    title = schema.get("title")
+    return str(title) if "properties" in schema and title and title not in schemas else None
 
 
 def _result_type(op: dict[str, Any], schemas: dict[str, Any]) -> str:

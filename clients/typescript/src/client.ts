@@ -14,6 +14,7 @@ import type {
   Event,
   JsonValue,
   Memory,
+  MemoryHistory,
   Message,
   OperationName,
   Operations,
@@ -67,6 +68,9 @@ export type BriefingOptions = OptionsOf<"get_briefing", "lookback_hours" | "incl
 export type ListEventsOptions = OptionsOf<"list_events">;
 /** A message to append: `role` and `content`, optionally `name`, `tool_calls`, `tool_call_id`, `data`. */
 export type NewMessage = Params<"add_messages">["messages"][number];
+
+/** A memory for `rememberMany`: `content`, optionally `type`, `importance`, `tags`, `metadata`, `session_id`. */
+export type NewMemory = Params<"remember_many">["memories"][number];
 
 /** How many times `updateWorkingMemory` tries before it gives up (as the Python client). */
 export const UPDATE_RETRIES = 64;
@@ -127,6 +131,24 @@ export class MemoryClient {
   ): Promise<{ session: Session; briefing: Briefing | null }> {
     const session = await this.#op("create_session", {}, options, call);
     return { session, briefing: session.briefing };
+  }
+
+  /** The live session named `name` (a thread id, a chat key), created when it has none. */
+  openSession(
+    name: string,
+    options: OptionsOf<"open_session", "name"> = {},
+    call?: CallOptions,
+  ): Promise<Session> {
+    return this.#op("open_session", { name }, options, call);
+  }
+
+  /** The live session named `name`, or null (none, or it ended or expired). */
+  findSession(
+    name: string,
+    options: OptionsOf<"find_session", "name"> = {},
+    call?: CallOptions,
+  ): Promise<Session | null> {
+    return this.#op("find_session", { name }, options, call);
   }
 
   /** A session's status, whatever it is (active, ended or expired). */
@@ -317,6 +339,16 @@ export class MemoryClient {
     return added as Message;
   }
 
+  /** Replace the session's whole history with `messages`, atomically; resolves to them. */
+  replaceMessages(
+    sessionId: string,
+    messages: readonly NewMessage[],
+    call?: CallOptions,
+  ): Promise<Message[]> {
+    const wire = { session_id: sessionId, messages: [...messages] };
+    return this.#op("replace_messages", wire, undefined, call);
+  }
+
   /**
    * Messages, oldest first: all, the newest `lastN`, or the newest that fit `maxTokens` (never
    * splitting a tool call from its results; the system message and newest user message stay).
@@ -349,6 +381,15 @@ export class MemoryClient {
     return this.#op("remember", { content }, options, call);
   }
 
+  /** Store several memories at once, all or none (never retried: it is not idempotent). */
+  rememberMany(
+    memories: readonly NewMemory[],
+    options: OptionsOf<"remember_many", "memories"> = {},
+    call?: CallOptions,
+  ): Promise<Memory[]> {
+    return this.#op("remember_many", { memories: [...memories] }, options, call);
+  }
+
   /** Hybrid (semantic + lexical) search over long-term memories, best first. */
   recall(query: string, options: RecallOptions = {}, call?: CallOptions): Promise<RecallHit[]> {
     return this.#op("recall", { query }, options, call);
@@ -357,6 +398,15 @@ export class MemoryClient {
   /** One memory by id. */
   getMemory(memoryId: string, options: MemoryOptions = {}, call?: CallOptions): Promise<Memory> {
     return this.#op("get_memory", { memory_id: memoryId }, options, call);
+  }
+
+  /** A memory with what it supersedes, what superseded it, what merged into it, its events. */
+  getMemoryHistory(
+    memoryId: string,
+    options: MemoryOptions = {},
+    call?: CallOptions,
+  ): Promise<MemoryHistory> {
+    return this.#op("get_memory_history", { memory_id: memoryId }, options, call);
   }
 
   /** Change a memory; what is not given stays as it is. */

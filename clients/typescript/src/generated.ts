@@ -163,6 +163,15 @@ export interface WorkspaceSummary {
   last_activity: string | null;
 }
 
+/** Where a memory comes from and what became of it: its supersession chain, the commits merged into it (`merged_from`: the merged candidates' ids) and its events, oldest first. */
+export interface MemoryHistory {
+  memory: Memory;
+  supersedes: Memory[];
+  superseded_by: Memory | null;
+  merged_from: string[];
+  events: Event[];
+}
+
 /** Parameters of `create_session`: Start a session: a span of work with a TTL and its own working memory. */
 export interface CreateSessionParams {
   /** Seconds without a touch before the session expires (default 3600). */
@@ -583,13 +592,7 @@ export interface Operations {
   get_memory: { params: GetMemoryParams; result: Memory };
   update_memory: { params: UpdateMemoryParams; result: Memory };
   forget: { params: ForgetParams; result: boolean };
-  get_memory_history: { params: GetMemoryHistoryParams; result: {
-  memory: Memory;
-  supersedes: Memory[];
-  superseded_by: Memory | null;
-  merged_from: string[];
-  events: Event[];
-} };
+  get_memory_history: { params: GetMemoryHistoryParams; result: MemoryHistory };
   forget_where: { params: ForgetWhereParams; result: number };
   get_briefing: { params: GetBriefingParams; result: Briefing };
   list_events: { params: ListEventsParams; result: Event[] };

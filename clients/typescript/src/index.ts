@@ -18,6 +18,7 @@ export type {
   ListEventsOptions,
   ListSessionsOptions,
   MemoryOptions,
+  NewMemory,
   NewMessage,
   OptionsOf,
   RecallOptions,

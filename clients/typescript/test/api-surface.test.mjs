@@ -32,11 +32,13 @@ const SESSION_CALLS = {
   appendMessages: (c, id) => c.appendMessages(id, [{ role: "user", content: "x" }]),
   appendMessage: (c, id) => c.appendMessage(id, "user", "x"),
   getMessages: (c, id) => c.getMessages(id, { lastN: 1 }),
+  replaceMessages: (c, id) => c.replaceMessages(id, [{ role: "user", content: "x" }]),
   countMessages: (c, id) => c.countMessages(id),
   clearMessages: (c, id) => c.clearMessages(id),
 };
 const MEMORY_CALLS = {
   getMemory: (c, id) => c.getMemory(id),
+  getMemoryHistory: (c, id) => c.getMemoryHistory(id),
   updateMemory: (c, id) => c.updateMemory(id, { importance: 0.5 }),
 };
 
@@ -87,6 +89,8 @@ test("the README shows the product doc's calls", () => {
 const WITH_CALL_OPTIONS = {
   call: (c, o) => c.call("get_session", { session_id: "s" }, o),
   createSession: (c, o) => c.createSession({}, o),
+  openSession: (c, o) => c.openSession("n", {}, o),
+  findSession: (c, o) => c.findSession("n", {}, o),
   getSession: (c, o) => c.getSession("s", o),
   listSessions: (c, o) => c.listSessions({}, o),
   touchSession: (c, o) => c.touchSession("s", {}, o),
@@ -103,11 +107,14 @@ const WITH_CALL_OPTIONS = {
   appendMessages: (c, o) => c.appendMessages("s", [{ role: "user", content: "x" }], o),
   appendMessage: (c, o) => c.appendMessage("s", "user", "x", {}, o),
   getMessages: (c, o) => c.getMessages("s", {}, o),
+  replaceMessages: (c, o) => c.replaceMessages("s", [], o),
   countMessages: (c, o) => c.countMessages("s", {}, o),
   clearMessages: (c, o) => c.clearMessages("s", o),
   remember: (c, o) => c.remember("x", {}, o),
+  rememberMany: (c, o) => c.rememberMany([{ content: "x" }], {}, o),
   recall: (c, o) => c.recall("x", {}, o),
   getMemory: (c, o) => c.getMemory("m", {}, o),
+  getMemoryHistory: (c, o) => c.getMemoryHistory("m", {}, o),
   updateMemory: (c, o) => c.updateMemory("m", {}, o),
   forget: (c, o) => c.forget("m", {}, o),
   forgetWhere: (c, o) => c.forgetWhere({ everything: true }, o),

@@ -28,6 +28,27 @@ test("remember then recall finds it, with its tags and metadata", async () => {
   );
 });
 
+test("rememberMany stores all of them, or none when one is bad", async () => {
+  const client = freshClient();
+  const stored = await client.rememberMany([
+    { content: "We deploy with Helm", type: "decision", tags: ["ops"] },
+    { content: "Staging lives in eu-west-1", importance: 0.7 },
+  ]);
+  assert.deepEqual(
+    stored.map((m) => [m.content, m.type]),
+    [
+      ["We deploy with Helm", "decision"],
+      ["Staging lives in eu-west-1", "fact"],
+    ],
+  );
+  await assert.rejects(
+    client.rememberMany([{ content: "fine" }, { content: "" }]),
+    (error) => error instanceof InvalidInput,
+  );
+  const hits = await client.recall("fine", { k: 10 });
+  assert.ok(!hits.some((h) => h.memory.content === "fine"), "all or none");
+});
+
 test("getMemory, updateMemory, forget", async () => {
   const client = freshClient();
   const memory = await client.remember("Deploys happen on Tuesdays");
@@ -117,4 +138,22 @@ test("call() reaches any operation with wire names and the client's workspace", 
   );
   assert.equal(await client.countMessages(session.id), 1);
   assert.equal(await client.countMessages(session.id, { status: "archived" }), 1);
+});
+
+test("getMemoryHistory shows what a memory superseded", async () => {
+  const client = freshClient();
+  const first = await client.openSession("h1");
+  await client.setWorkingMemory(first.id, "db", "We use MySQL", { importance: 0.9 });
+  await client.endSession(first.id, { commit: true });
+  const second = await client.openSession("h2");
+  await client.setWorkingMemory(second.id, "db", "We moved to Postgres", { importance: 0.9 });
+  const result = await client.commitSession(second.id);
+  assert.equal(result.superseded_ids.length, 1);
+  const history = await client.getMemoryHistory(result.memory_ids[0]);
+  assert.equal(history.memory.content.includes("Postgres"), true);
+  assert.deepEqual(
+    history.supersedes.map((m) => m.id),
+    result.superseded_ids,
+  );
+  assert.ok(history.events.length >= 1);
 });

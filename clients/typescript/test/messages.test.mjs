@@ -76,3 +76,22 @@ test("typed errors: unknown session, a message without a role", async () => {
   await assert.rejects(client.appendMessages(session.id, [{ content: "no role" }]), InvalidInput);
   await assert.rejects(client.getMessages(session.id, { lastN: -1 }), InvalidInput);
 });
+
+test("replaceMessages swaps the whole history atomically", async () => {
+  const client = freshClient();
+  const { session } = await client.createSession();
+  await client.appendMessages(session.id, [{ role: "user", content: "old" }]);
+  const replaced = await client.replaceMessages(session.id, [
+    { role: "system", content: "new system" },
+    { role: "user", content: "new" },
+  ]);
+  assert.deepEqual(
+    replaced.map((m) => m.content),
+    ["new system", "new"],
+  );
+  const all = await client.getMessages(session.id);
+  assert.deepEqual(
+    all.map((m) => m.content),
+    ["new system", "new"],
+  );
+});

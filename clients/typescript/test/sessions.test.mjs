@@ -155,3 +155,16 @@ test("the workspace comes from the client when a call names none", async () => {
   const { session } = await client.createSession({ workspaceId: workspace() });
   assert.equal((await client.getSession(session.id)).id, session.id);
 });
+
+test("openSession opens a named session once; findSession finds it until it ends", async () => {
+  const client = freshClient();
+  assert.equal(await client.findSession("thread-1"), null);
+  const opened = await client.openSession("thread-1", { ttlSeconds: 600, metadata: { a: 1 } });
+  const again = await client.openSession("thread-1");
+  assert.equal(again.id, opened.id);
+  assert.equal((await client.findSession("thread-1")).id, opened.id);
+  await client.endSession(opened.id);
+  assert.equal(await client.findSession("thread-1"), null);
+  assert.notEqual((await client.openSession("thread-1")).id, opened.id);
+  await assert.rejects(client.openSession(""), InvalidInput);
+});
