@@ -92,3 +92,22 @@ def test_the_set_context_tool_declares_a_json_type(client: MemoryClient) -> None
     assert client.get_context(session.id, "plan") == {"steps": [1, 2]}
     tool.invoke({"key": "flag", "value": True})
     assert client.get_context(session.id, "flag") is True
+
+
+def test_expired_store_items_stay_out_of_the_retriever_and_the_recall_tool(
+    client: MemoryClient,
+) -> None:
+    now = [1_000_000.0]
+    store = MemoryGraphStore(client=client, workspaces=["default"], clock=lambda: now[0])
+    store.put(("default", "notes"), "short", {"text": "The wifi password is hunter2"}, ttl=1)
+    store.put(("default", "notes"), "long", {"text": "The wifi router is in the hall"})
+    retriever = MemoryRetriever(client=client, k=5)
+    session = client.create_session(600)
+    recall = {t.name: t for t in create_memory_tools(session.id, client=client)}["recall"]
+
+    def seen() -> tuple[list[str], str]:
+        return [d.page_content for d in retriever.invoke("wifi")], recall.invoke({"query": "wifi"})
+
+    docs, text = seen()  # the test clock is long past: the TTL item expired at once
+    assert docs == [c for c in docs if "hunter2" not in c] and len(docs) == 1
+    assert "hunter2" not in text and "router" in text
