@@ -28,6 +28,7 @@ ARGUMENTS: dict[str, Any] = {
     "content": "injected",
     "query": "secret plan",
     "records": [{"content": "injected"}],
+    "name": "thread-1",
 }
 
 
