@@ -52,6 +52,15 @@ class _Plan:
     outcome: CommitOutcome = field(default_factory=CommitOutcome)
 
 
+OWNED_BY = "_owned_by"
+
+
+def owned(memory: Memory) -> bool:
+    """A memory another writer keeps in step with its own copy (``metadata["_owned_by"]``, e.g.
+    the LangGraph store's items): commits never merge into it, so both keep agreeing."""
+    return isinstance(memory.metadata, dict) and bool(memory.metadata.get(OWNED_BY))
+
+
 def _lexical_path(settings: Settings) -> str:
     url = settings.lexical_url
     if url is None:
@@ -436,7 +445,7 @@ class LongTermMemory:
         if best_id is None or best < self.threshold:
             return None
         memory = self._existing(plan, ws, best_id)
-        if memory is None or memory.superseded_by is not None:
+        if memory is None or memory.superseded_by is not None or owned(memory):
             return None
         return memory if same_fact(memory.content, content, best, self.threshold) else None
 
