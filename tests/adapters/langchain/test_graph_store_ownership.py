@@ -92,3 +92,35 @@ def test_the_set_context_tool_declares_a_json_type(client: MemoryClient) -> None
     assert client.get_context(session.id, "plan") == {"steps": [1, 2]}
     tool.invoke({"key": "flag", "value": True})
     assert client.get_context(session.id, "flag") is True
+
+
+def test_expired_store_items_stay_out_of_the_retriever_and_the_recall_tool(
+    client: MemoryClient,
+) -> None:
+    now = [1_000_000.0]
+    store = MemoryGraphStore(client=client, workspaces=["default"], clock=lambda: now[0])
+    store.put(("default", "notes"), "short", {"text": "The wifi password is hunter2"}, ttl=1)
+    store.put(("default", "notes"), "long", {"text": "The wifi router is in the hall"})
+    retriever = MemoryRetriever(client=client, k=5)
+    session = client.create_session(600)
+    recall = {t.name: t for t in create_memory_tools(session.id, client=client)}["recall"]
+
+    def seen() -> tuple[list[str], str]:
+        return [d.page_content for d in retriever.invoke("wifi")], recall.invoke({"query": "wifi"})
+
+    docs, text = seen()  # the test clock is long past: the TTL item expired at once
+    assert docs == [c for c in docs if "hunter2" not in c] and len(docs) == 1
+    assert "hunter2" not in text and "router" in text
+
+
+def test_a_commit_never_merges_into_a_store_item(client: MemoryClient) -> None:
+    store = MemoryGraphStore(client=client, workspaces=["default"], index_fields=["text"])
+    store.put(("default", "prefs"), "drink", {"text": "Ana prefers green tea in the morning"})
+    session = client.create_session(600)
+    client.set_context(session.id, "drink", "Ana prefers green tea in the morning, no sugar", 0.9)
+    result = client.commit_session(session.id)
+    assert (result.memories_created, result.memories_updated) == (1, 0)
+    item = store.get(("default", "prefs"), "drink")
+    assert item is not None and item.value == {"text": "Ana prefers green tea in the morning"}
+    contents = sorted(m.content for m in client.list_memories())
+    assert contents[0] == "Ana prefers green tea in the morning"  # get and recall agree

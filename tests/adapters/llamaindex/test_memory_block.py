@@ -71,9 +71,18 @@ async def test_context_flush_mode_feeds_the_session_commit(client: MemoryClient)
     block = LongTermMemoryBlock(client, flush_mode="context", session_id=session.id, importance=0.9)
     await block.aput([msg("We decided to ship on Friday."), msg("Noted.", "assistant")])
     (key,) = client.get_context(session.id).keys()
-    assert key.startswith("llamaindex/flushed/")
+    assert key == "conversation excerpt 1"
+    await block.aput([msg("And the demo is on Monday.")])
+    assert sorted(client.get_context(session.id)) == [
+        "conversation excerpt 1",
+        "conversation excerpt 2",
+    ]
     result = client.commit_session(session.id)
-    assert result.memories_created == 1
+    assert result.memories_created == 2
+    # the memory reads as conversation, not as an internal key (issue 19, LlamaIndex 7)
+    contents = sorted(m.content for m in client.list_memories(session_id=session.id))
+    assert contents[0].startswith("conversation excerpt 1: user: We decided to ship on Friday.")
+    assert "llamaindex/" not in " ".join(contents)
     with pytest.raises(ValueError):
         LongTermMemoryBlock(client, flush_mode="context")
 
@@ -84,10 +93,19 @@ async def test_fact_extractor_and_none_mode(client: MemoryClient) -> None:
     llm = ScriptedLLM(answers=['{"facts": ["The user lives in Porto."]}'])
     block = LongTermMemoryBlock(client, fact_extractor=LlamaIndexFactExtractor(llm))
     await block.aput([msg("I live in Porto, by the river."), msg("Nice!", "assistant")])
-    assert [m.content for m in client.list_memories()] == ["The user lives in Porto."]
+    assert [(m.content, m.type) for m in client.list_memories()] == [
+        ("The user lives in Porto.", "fact")
+    ]
+    # the next flush finds the same fact again: it is kept once (issue 19, LlamaIndex 7)
+    llm.answers.append('{"facts": ["The user lives in Porto.", "The user has a cat."]}')
+    await block.aput([msg("Porto again, and my cat."), msg("Nice!", "assistant")])
+    assert sorted(m.content for m in client.list_memories()) == [
+        "The user has a cat.",
+        "The user lives in Porto.",
+    ]
     quiet = LongTermMemoryBlock(client, name="quiet", flush_mode="none")
     await quiet.aput([msg("nothing to keep")])
-    assert len(client.list_memories()) == 1
+    assert len(client.list_memories()) == 2
 
 
 async def test_async_client_and_no_input(aclient: AsyncMemoryClient) -> None:

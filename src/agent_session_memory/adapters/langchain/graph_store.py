@@ -36,6 +36,10 @@ from ...models import Memory
 from .._bridge import ClientBridge, Flow, call
 from . import _namespaces as ns
 
+# Commits never merge a session's item into a memory marked so (the core's ``_owned_by``), so
+# ``get`` and ``recall`` keep agreeing on an item's content.
+OWNED_BY = "_owned_by"
+
 _PAGE = 200
 _MAX_K = 1000
 _ITEM_LOOKUP = 10
@@ -182,7 +186,7 @@ class MemoryGraphStore(BaseStore):
                 type=self.memory_type,
                 importance=self.importance,
                 tags=tags,
-                metadata={ns.META_KEY: meta},
+                metadata={ns.META_KEY: meta, OWNED_BY: "langgraph-store"},
                 workspace_id=workspace,
             )
             return
@@ -192,7 +196,7 @@ class MemoryGraphStore(BaseStore):
             "update_memory",
             keep.id,
             content=content if content.strip() else key,
-            metadata={**keep.metadata, ns.META_KEY: meta},
+            metadata={**keep.metadata, ns.META_KEY: meta, OWNED_BY: "langgraph-store"},
             tags=(tags + kept_tags)[:64],
             workspace_id=workspace,
         )

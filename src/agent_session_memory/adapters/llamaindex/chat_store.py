@@ -19,7 +19,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...models import Message
 from .._bridge import ClientBridge
-from ._ops import SessionOps, UnknownKeyPolicy
+from ._ops import SessionOps, UnknownKeyPolicy, aconvert
 
 
 class SessionChatStore(BaseChatStore):
@@ -89,7 +89,7 @@ class SessionChatStore(BaseChatStore):
         await self._bridge.arun(self._ops.replace(key, messages))
 
     async def aget_messages(self, key: str) -> list[ChatMessage]:
-        return await self._bridge.arun(self._ops.get_messages(key))
+        return await aconvert(await self._bridge.arun(self._ops.messages(key)))
 
     async def async_add_message(self, key: str, message: ChatMessage) -> None:
         await self._bridge.arun(self._ops.add(key, [message]))

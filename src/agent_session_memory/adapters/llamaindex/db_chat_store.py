@@ -19,7 +19,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...models import Message
 from .._bridge import ClientBridge
-from ._ops import SessionOps, UnknownKeyPolicy
+from ._ops import SessionOps, UnknownKeyPolicy, aconvert
 
 
 class SessionDBChatStore(AsyncDBChatStore):
@@ -64,9 +64,9 @@ class SessionDBChatStore(AsyncDBChatStore):
         limit: int | None = None,
         offset: int | None = None,
     ) -> list[ChatMessage]:
-        found = await self._bridge.arun(self._ops.get_messages(key, _status(status)))
+        found = await self._bridge.arun(self._ops.messages(key, _status(status)))
         start = offset or 0
-        return found[start : None if limit is None else start + limit]
+        return await aconvert(found[start : None if limit is None else start + limit])
 
     async def count_messages(
         self, key: str, status: MessageStatus | None = MessageStatus.ACTIVE

@@ -22,7 +22,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput
 from .._bridge import ClientBridge
-from ._ops import SessionOps, UnknownKeyPolicy
+from ._ops import SessionOps, UnknownKeyPolicy, aconvert
 from ._tokens import Tokenizer, tiktoken_tokenizer
 
 DEFAULT_TOKEN_LIMIT = 3000  # ChatMemoryBuffer's default
@@ -96,7 +96,7 @@ class SessionMemory(BaseMemory):
         return self._bridge.run(self._ops.get_messages(self.session_id))
 
     async def aget_all(self) -> list[ChatMessage]:
-        return await self._bridge.arun(self._ops.get_messages(self.session_id))
+        return await aconvert(await self._bridge.arun(self._ops.messages(self.session_id)))
 
     # -- writes ---------------------------------------------------------------------------------
     def put(self, message: ChatMessage) -> None:

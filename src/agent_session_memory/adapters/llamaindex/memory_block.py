@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from typing import Any, Literal, cast
 
 from llama_index.core.base.llms.types import ChatMessage
@@ -32,6 +31,7 @@ from .._bridge import ClientBridge, Flow, call
 from ._messages import readable_text
 
 FlushMode = Literal["remember", "context", "none"]
+EXCERPT_KEY = "conversation excerpt"
 MAX_MEMORY_CHARS = 8000  # one flushed chunk per memory: well under the 32 KiB content limit
 MAX_QUERY_CHARS = 4000  # recall takes queries up to 8 KiB
 
@@ -49,6 +49,7 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
     briefing_refresh_seconds: float = 300
     flush_mode: FlushMode = "remember"
     memory_type: str = "conversation"
+    fact_type: str = "fact"
     importance: float | None = None
     tags: list[str] = Field(default_factory=lambda: ["llamaindex"])
     session_id: str | None = None
@@ -116,9 +117,10 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
         if self.flush_mode == "none":
             return
         chunks = transcript_chunks(messages)
+        kept: list[tuple[str, str]] = [(c, self.memory_type) for c in chunks]
         if self.fact_extractor is not None:
             found = await asyncio.gather(*(asyncio.to_thread(self._facts, c) for c in chunks))
-            chunks = [fact for facts in found for fact in facts]
+            kept = [item for items in found for item in items]
         chat_key = next(
             (
                 str(m.additional_kwargs["session_id"])
@@ -127,24 +129,30 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
             ),
             None,
         )
-        await self._bridge.arun(self._keep(chunks, chat_key))
+        await self._bridge.arun(self._keep(kept, chat_key))
 
-    def _facts(self, chunk: str) -> list[str]:
+    def _facts(self, chunk: str) -> list[tuple[str, str]]:
+        """The facts in a chunk (type ``fact_type``), or the chunk itself when there are none."""
         item = ScoringItem(key="conversation", value=chunk, content=chunk, rewrites=0, reads=0)
         extractor = cast(FactExtractor, self.fact_extractor)
-        facts = [f for f in extractor.extract(item) if isinstance(f, str) and f.strip()]
-        return facts or [chunk]
+        facts = [f.strip() for f in extractor.extract(item) if isinstance(f, str) and f.strip()]
+        if not facts:
+            return [(chunk, self.memory_type)]
+        return [(fact, self.fact_type) for fact in dict.fromkeys(facts)]
 
-    def _keep(self, chunks: list[str], chat_key: str | None) -> Flow[None]:
-        for chunk in chunks:
-            if self.flush_mode == "context":
-                key = f"llamaindex/flushed/{uuid.uuid4().hex[:12]}"
-                yield call("set_context", self.session_id, key, chunk, self.importance)
-                continue
+    def _keep(self, items: list[tuple[str, str]], chat_key: str | None) -> Flow[None]:
+        if self.flush_mode == "context":
+            yield from self._to_context([text for text, _ in items])
+            return
+        for text, kind in items:
+            if kind == self.fact_type:
+                known = yield from self._known_fact(text)
+                if known:
+                    continue  # the same fact from an earlier flush: keep it once
             yield call(
                 "remember",
-                chunk,
-                type=self.memory_type,
+                text,
+                type=kind,
                 importance=self.importance,
                 tags=self.tags,
                 metadata={
@@ -154,6 +162,25 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
                 session_id=self.session_id,
                 workspace_id=self.workspace_id,
             )
+
+    def _known_fact(self, fact: str) -> Flow[bool]:
+        """Is this fact (same text, case and spacing aside) already a memory of the workspace?"""
+        hits = yield call(
+            "recall", fact, k=3, types=[self.fact_type], workspace_id=self.workspace_id
+        )
+        wanted = _normal(fact)
+        return any(_normal(h.memory.content) == wanted for h in hits)
+
+    def _to_context(self, texts: list[str]) -> Flow[None]:
+        """Working-memory items with readable keys (``conversation excerpt 3``), so what the
+        session's commit writes reads ``conversation excerpt 3: user: ...``."""
+        assert self.session_id is not None
+        keys = yield call("list_context_keys", self.session_id, EXCERPT_KEY)
+        number = len(keys)
+        for text in texts:
+            number += 1
+            key = f"{EXCERPT_KEY} {number}"
+            yield call("set_context", self.session_id, key, text, self.importance)
 
 
 def render_briefing(briefing: Briefing) -> str:
@@ -191,6 +218,10 @@ def transcript_chunks(messages: list[ChatMessage], limit: int = MAX_MEMORY_CHARS
 
 def _pieces(line: str, limit: int) -> list[str]:
     return [line[i : i + limit] for i in range(0, len(line), limit)] or [line]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _latest_user_text(messages: list[ChatMessage]) -> str:

@@ -26,6 +26,15 @@ from .writer import PlannedEvent
 NEIGHBOURS = 4
 
 
+OWNED_BY = "_owned_by"
+
+
+def owned(memory: Memory) -> bool:
+    """A memory another writer keeps in step with its own copy (``metadata["_owned_by"]``, e.g.
+    the LangGraph store's items): commits never merge into it, so both keep agreeing."""
+    return isinstance(memory.metadata, dict) and bool(memory.metadata.get(OWNED_BY))
+
+
 @dataclass(slots=True)
 class Plan:
     """What one commit will write: rows, their vectors, aliases, events and the outcome."""
@@ -127,7 +136,7 @@ class CommitPlanner:
         if best_id is None or best < self.threshold:
             return None
         memory = self._existing(best_id)
-        if memory is None or memory.superseded_by is not None:
+        if memory is None or memory.superseded_by is not None or owned(memory):
             return None
         return memory if same_fact(memory.content, content, best, self.threshold) else None
 
