@@ -12,6 +12,8 @@ from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.chroma import ChromaStore
 from ...stores.longterm.sqlite_chroma import ChromaSqliteStore
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
 
 def lexical_path(settings: Settings) -> Path:
     """Where the canonical rows and FTS5 index live (``<home>/memories.db`` by default)."""
@@ -21,20 +23,33 @@ def lexical_path(settings: Settings) -> Path:
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///") :])
     raise ConfigurationError(
-        f"lexical_url {url!r} is not supported yet (only sqlite:///path); recall will not fall "
-        "back to dense-only silently, so fix the setting or unset AGENT_MEMORY_LEXICAL_URL"
+        f"lexical_url {url!r} is not supported (sqlite:///path or postgresql://...); recall will "
+        "not fall back to dense-only silently, so fix the setting or unset AGENT_MEMORY_LEXICAL_URL"
     )
 
 
 def open_store(settings: Settings) -> LongTermStore:
-    """Rows + FTS5 in SQLite; vectors in embedded Chroma under the home, or a Chroma server."""
-    path = lexical_path(settings)
+    """Rows + lexical index in SQLite (FTS5) or PostgreSQL (server mode, by ``lexical_url``);
+    vectors in embedded Chroma under the home, or a Chroma server."""
     chroma = (
         ChromaStore(url=settings.chroma_url)
         if settings.chroma_url
         else ChromaStore(settings.home / "chroma")
     )
-    return ChromaSqliteStore(path, chroma)
+    url = settings.lexical_url
+    if url is not None and url.startswith(POSTGRES_SCHEMES):
+        from ...stores.longterm.postgres_chroma import PostgresChromaStore
+
+        try:
+            return PostgresChromaStore(url, chroma)
+        except BaseException:
+            chroma.close()
+            raise
+    try:
+        return ChromaSqliteStore(lexical_path(settings), chroma)
+    except BaseException:
+        chroma.close()
+        raise
 
 
 def open_embedder(settings: Settings, embedding_function: Any = None) -> Embedder:
