@@ -13,6 +13,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -61,40 +62,58 @@ def _as_test_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", TEST_USER, "--", *command]
 
 
-@contextlib.contextmanager
-def own_cluster() -> Iterator[str]:
-    """``initdb`` + ``postgres`` in a temporary folder on a free port; the admin URL."""
-    bindir = _binaries()
-    folder = Path(tempfile.mkdtemp(prefix="asm-pg-"))
-    data = folder / "data"
-    if os.geteuid() == 0:
-        _as_test_user(["true"])  # creates the user
-        shutil.chown(folder, TEST_USER)
-    subprocess.run(
-        _as_test_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    server = [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder)]
-    server += ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
-    proc = subprocess.Popen(
-        _as_test_user(server),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    try:
+class Cluster:
+    """A PostgreSQL cluster of our own in a temporary folder, on a fixed free port; it can be
+    stopped and started again (same data, same port) to test what clients see meanwhile."""
+
+    def __init__(self) -> None:
+        self.bindir = _binaries()
+        self.folder = Path(tempfile.mkdtemp(prefix="asm-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.proc: subprocess.Popen[bytes] | None = None
+        if os.geteuid() == 0:
+            _as_test_user(["true"])  # creates the user
+            shutil.chown(self.folder, TEST_USER)
+        initdb = [str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres"]
+        subprocess.run(_as_test_user([*initdb, "-A", "trust"]), check=True, capture_output=True)
+
+    def start(self) -> None:
+        server = [str(self.bindir / "postgres"), "-D", str(self.data), "-p", str(self.port)]
+        server += ["-k", str(self.folder), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
+        self.proc = subprocess.Popen(
+            _as_test_user(server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 30
-        while not _answers(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the test PostgreSQL did not start (data in {data})")
-            time.sleep(0.2)
-        yield url
+        while not _answers(self.url):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the test PostgreSQL did not start (data in {self.data})")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT to the postmaster itself: ``runuser`` does not forward it):
+        clients' connections are cut, as in a restart."""
+        if self.proc is not None and self.proc.poll() is None:
+            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGINT)
+            self.proc.wait(timeout=30)
+        self.proc = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def own_cluster() -> Iterator[Cluster]:
+    """``initdb`` + ``postgres`` in a temporary folder on a free port, started."""
+    cluster = Cluster()
+    try:
+        cluster.start()
+        yield cluster
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster.remove()
 
 
 @contextlib.contextmanager
@@ -103,8 +122,8 @@ def admin_url() -> Iterator[str]:
     if _answers(ADMIN):
         yield ADMIN
     else:
-        with own_cluster() as url:
-            yield url
+        with own_cluster() as cluster:
+            yield cluster.url
 
 
 @contextlib.contextmanager

@@ -14,11 +14,12 @@ whose generation is behind reopens its client (about 15 ms) before reading or wr
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -28,6 +29,30 @@ from ...errors import BackendUnavailable, ConfigurationError
 from .names import collection_name
 
 Metadata = Mapping[str, str | int | float | bool]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _remote(
+    method: Callable[Concatenate[ChromaStore, P], T],
+) -> Callable[Concatenate[ChromaStore, P], T]:
+    """A Chroma server that stops answering mid-call is ``BackendUnavailable`` (503), not an
+    internal error; the client is dropped, so the next call reconnects once it is back."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        import httpx
+
+        try:
+            return method(self, *args, **kwargs)
+        except httpx.TransportError as exc:
+            if self.url is None:
+                raise
+            with self._thread_lock:
+                self._close_client()
+            raise BackendUnavailable(f"Chroma server {self.url} does not answer: {exc}") from exc
+
+    return wrapper
 
 
 class _Generation:
@@ -139,6 +164,7 @@ class ChromaStore:
             yield
 
     # -- operations ---------------------------------------------------------------------------
+    @_remote
     def upsert(
         self,
         workspace_id: str,
@@ -169,12 +195,14 @@ class ChromaStore:
         }
         return [{**stale.get(i, {}), **m} for i, m in zip(ids, metadatas, strict=True)]
 
+    @_remote
     def delete(self, workspace_id: str, ids: Sequence[str]) -> None:
         if not ids:
             return
         with self._writing():
             self._collection(workspace_id).delete(ids=list(ids))
 
+    @_remote
     def drop(self, workspace_id: str) -> None:
         with self._writing():
             client = self._fresh()
@@ -182,6 +210,7 @@ class ChromaStore:
             with suppress(Exception):  # a missing collection is already dropped
                 client.delete_collection(collection_name(workspace_id))
 
+    @_remote
     def query(
         self,
         workspace_id: str,
@@ -204,6 +233,7 @@ class ChromaStore:
         ids, dists = result["ids"][0], result["distances"][0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
+    @_remote
     def nearest(
         self,
         workspace_id: str,
@@ -230,14 +260,17 @@ class ChromaStore:
             for ids, dists in zip(result["ids"], result["distances"], strict=True)
         ]
 
+    @_remote
     def count(self, workspace_id: str) -> int:
         with self._thread_lock:
             return int(self._collection(workspace_id).count())
 
+    @_remote
     def ids(self, workspace_id: str) -> list[str]:
         with self._thread_lock:
             return list(self._collection(workspace_id).get(include=[])["ids"])
 
+    @_remote
     def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
         with self._thread_lock:
             got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])

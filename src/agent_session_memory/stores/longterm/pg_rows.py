@@ -56,7 +56,7 @@ class PostgresRows:
     """The rows of every workspace in one PostgreSQL database; a pool of autocommit
     connections, explicit transactions for changes."""
 
-    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 3.0) -> None:
         try:
             import psycopg_pool
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -72,7 +72,11 @@ class PostgresRows:
             check=psycopg_pool.ConnectionPool.check_connection,
             open=False,
         )
-        self._open(timeout)
+        try:
+            self._open(timeout)
+        except BaseException:
+            self._pool.close()  # no background reconnects for a store nobody holds
+            raise
         self.lock = AdvisoryLock(self._pool, self.where)
 
     @guard
