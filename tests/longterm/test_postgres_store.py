@@ -19,7 +19,8 @@ from agent_session_memory.config import Settings
 from agent_session_memory.engine.longterm.factory import open_store
 from agent_session_memory.errors import BackendUnavailable, ConfigurationError
 from agent_session_memory.stores.longterm.chroma import ChromaStore
-from agent_session_memory.stores.longterm.pg_rows import PostgresRows, tsquery_text
+from agent_session_memory.stores.longterm.pg_lexical import lexemes
+from agent_session_memory.stores.longterm.pg_rows import PostgresRows
 from agent_session_memory.stores.longterm.pg_schema import SCHEMA_VERSION
 from agent_session_memory.stores.longterm.postgres_chroma import PostgresChromaStore
 
@@ -89,9 +90,12 @@ def test_an_unreachable_database_is_a_fast_typed_503_without_the_password() -> N
     assert "PostgreSQL at 127.0.0.1:1/memories" in message and "s3cret" not in message
 
 
-def test_query_terms_become_an_or_of_quoted_words() -> None:
-    assert tsquery_text("the postgres REPLICATION?") == "'postgres' | 'replication'"
-    assert tsquery_text("?! ...") is None
+def test_query_terms_become_the_index_lexemes(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url) as conn:
+        PostgresRows(postgres_url).close()  # the text search configuration exists
+        assert lexemes(conn, "the postgres REPLICATIONS?") == ["postgr", "replic"]
+        assert lexemes(conn, "the") == ["the"]  # only stopwords: kept, as FTS5 does
+        assert lexemes(conn, "?! ...") == []
 
 
 def test_a_postgresql_lexical_url_selects_server_mode(

@@ -17,10 +17,10 @@ from ...errors import MissingExtra
 from ...models import Memory, to_timestamp
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
+from .pg_lexical import bm25_search
 from .pg_lock import AdvisoryLock
-from .pg_schema import TS_CONFIG, migrate
+from .pg_schema import migrate
 from .records import from_json, to_json
-from .text import query_terms
 
 _UPSERT = """
 INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
@@ -43,13 +43,6 @@ def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
     """``MemoryFilter.sql()`` in PostgreSQL's dialect (``%s`` placeholders, a boolean true)."""
     cond, params = flt.sql()
     return ("TRUE" if cond == "1" else cond.replace("?", "%s")), params
-
-
-def tsquery_text(query: str) -> str | None:
-    """The query's terms (``text.query_terms``) quoted and OR-ed for ``to_tsquery``; None: no
-    words. Terms are ``\\w+`` runs, so they hold no quote, backslash or operator."""
-    terms = query_terms(query)
-    return " | ".join(f"'{t}'" for t in terms) if terms else None
 
 
 class PostgresRows:
@@ -198,21 +191,9 @@ class PostgresRows:
     def search(
         self, workspace_id: str, query: str, n: int, flt: MemoryFilter
     ) -> list[tuple[str, float]]:
-        """``(id, ts_rank)`` best first, at most ``n``; ``ts_rank`` with length normalisation
-        (flag 1) is positive for every match and uses no corpus statistics, so no workspace's
-        rows change another's scores."""
-        expr = tsquery_text(query)
-        if expr is None or n <= 0:
-            return []
-        cond, params = pg_filter(flt)
-        sql = (
-            f"SELECT m.id, ts_rank(m.tsv, q, 1) AS s FROM memories m, "
-            f"to_tsquery('{TS_CONFIG}', %s) q WHERE m.workspace_id = %s AND m.tsv @@ q "
-            f"AND {cond} ORDER BY s DESC, m.rid LIMIT %s"
-        )
+        """``(id, bm25)`` best first, at most ``n`` (``pg_lexical.py``)."""
         with self._conn() as conn:
-            rows = conn.execute(sql, (expr, workspace_id, *params, n)).fetchall()
-        return [(str(i), float(s)) for i, s in rows]
+            return bm25_search(conn, workspace_id, query, n, pg_filter(flt))
 
     @guard
     def count(self, workspace_id: str) -> int:
@@ -244,4 +225,4 @@ def _values(memory: Memory, pending: bool) -> tuple[Any, ...]:
     )
 
 
-__all__ = ["PostgresRows", "pg_filter", "tsquery_text"]
+__all__ = ["PostgresRows", "pg_filter"]

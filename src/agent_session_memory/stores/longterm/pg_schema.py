@@ -7,7 +7,8 @@ advisory lock makes N processes starting at once apply each migration exactly on
 The lexical index is a generated ``tsvector`` column with a GIN index. Its text search
 configuration, ``asm_english``, is PostgreSQL's ``english`` with a Snowball stemmer that keeps
 stopwords: like SQLite's FTS5 ``porter`` tokenizer, every word is indexed and the query side
-(``text.query_terms``) decides which words count.
+(``text.query_terms``) decides which words count. ``doc_len`` (distinct lexemes) feeds BM25's
+length normalisation (``pg_lexical.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ CREATE TABLE memories (
     superseded SMALLINT NOT NULL DEFAULT 0,
     pending SMALLINT NOT NULL DEFAULT 0,
     tsv tsvector GENERATED ALWAYS AS (to_tsvector('{TS_CONFIG}'::regconfig, content)) STORED,
+    doc_len INTEGER GENERATED ALWAYS AS (length(to_tsvector('{TS_CONFIG}'::regconfig, content)))
+        STORED,
     UNIQUE (workspace_id, id)
 );
 CREATE INDEX memories_hash ON memories (workspace_id, content_hash) WHERE superseded = 0;
@@ -47,6 +50,7 @@ CREATE INDEX memories_key ON memories (workspace_id, key) WHERE superseded = 0;
 CREATE INDEX memories_created ON memories (workspace_id, created_at, rid);
 CREATE INDEX memories_pending ON memories (workspace_id) WHERE pending = 1;
 CREATE INDEX memories_tsv ON memories USING GIN (tsv);
+CREATE INDEX memories_doc_len ON memories (workspace_id) INCLUDE (doc_len);
 CREATE TABLE memory_tags (
     rid BIGINT NOT NULL REFERENCES memories (rid) ON DELETE CASCADE,
     tag TEXT NOT NULL,

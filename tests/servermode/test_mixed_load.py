@@ -1,0 +1,108 @@
+"""Four server processes under mixed load on Redis + a Chroma server + PostgreSQL: every
+acknowledged write reads back, the shared counter is exact, racing commits of one fact make one
+memory, and each expired session is committed once (by whichever process's sweep got it).
+
+``ASM_SOAK_SECONDS`` sets the load's length (default 10 s; the issue's soak is 60 s)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from agent_session_memory import MemoryClient
+
+from ..live_server import serve_process
+
+SECONDS = float(os.environ.get("ASM_SOAK_SECONDS", "10"))
+THREADS = 6
+FACTS = {  # working-memory key -> value; the same three facts in many sessions
+    "staging": "The staging database is restored every Sunday night",
+    "releases": "Release notes are written by the on-call engineer",
+    "flags": "Feature flags are cleaned up after two sprints",
+}
+
+
+class Tally:
+    """What the load was told succeeded (acknowledged), per kind."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.increments = 0
+        self.remembered: dict[str, str] = {}
+        self.expiring: list[str] = []
+
+    def add(self, **found: object) -> None:
+        with self.lock:
+            self.increments += int(found.get("increment", 0))  # type: ignore[call-overload]
+            if "memory" in found:
+                memory_id, content = found["memory"]  # type: ignore[misc]
+                self.remembered[memory_id] = content
+            if "session" in found:
+                self.expiring.append(str(found["session"]))
+
+
+def load(url: str, ws: str, counter_sid: str, tally: Tally, stop: float, n: int) -> None:
+    with MemoryClient(base_url=url, workspace_id=ws, timeout=60) as client:
+        i = 0
+        while time.monotonic() < stop:
+            client.update_context(counter_sid, "count", lambda v: (v or 0) + 1)
+            tally.add(increment=1)
+            text = f"Worker {n} noted item {i}, tagged {uuid.uuid4().hex}"
+            tally.add(memory=(client.remember(text, importance=0.6).id, text))
+            sid = client.create_session(ttl_seconds=1).id
+            key = list(FACTS)[i % len(FACTS)]
+            client.set_context(sid, key, FACTS[key], importance=0.9)
+            tally.add(session=sid)
+            client.recall(FACTS[key], k=5)
+            i += 1
+
+
+def test_four_processes_of_mixed_load_lose_and_duplicate_nothing(
+    tmp_path: Path, server_env: dict[str, str]
+) -> None:
+    ws = f"ws{uuid.uuid4().hex[:8]}"
+    env = {**server_env, "AGENT_MEMORY_WORKSPACE": ws}
+    with (
+        serve_process(tmp_path, "--open", "--workers", "4", "--sweep-interval", "1", env=env) as (
+            url,
+            _,
+        ),
+        MemoryClient(base_url=url, workspace_id=ws, timeout=60) as client,
+    ):
+        counter = client.create_session(ttl_seconds=3600).id
+        tally = Tally()
+        stop = time.monotonic() + SECONDS
+        threads = [
+            threading.Thread(target=load, args=(url, ws, counter, tally, stop, n))
+            for n in range(THREADS)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(SECONDS + 300)
+        assert not any(t.is_alive() for t in threads)
+        assert tally.increments > 0 and tally.expiring
+
+        assert client.get_context(counter, "count") == tally.increments
+        for memory_id, content in tally.remembered.items():
+            assert client.get_memory(memory_id).content == content
+
+        deadline = time.monotonic() + 60  # the background sweeps commit the expired sessions
+        committed: Counter[str] = Counter()
+        while time.monotonic() < deadline:
+            events = client.list_events(types="session_committed")
+            committed = Counter(e.session_id for e in events if e.session_id)
+            if all(committed[sid] for sid in tally.expiring):
+                break
+            time.sleep(1)
+        assert {sid: committed[sid] for sid in tally.expiring} == dict.fromkeys(tally.expiring, 1)
+        live = client.list_memories(limit=10_000)
+        contents = Counter(m.content for m in live)
+        assert [c for c, k in contents.items() if k > 1] == []
+        for key, fact in FACTS.items():
+            assert contents[f"{key}: {fact}"] == 1
+        assert len(live) == len(tally.remembered) + len(FACTS)
