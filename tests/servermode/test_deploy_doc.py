@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
 

@@ -34,15 +34,20 @@ class Tally:
         self.increments = 0
         self.remembered: dict[str, str] = {}
         self.expiring: list[str] = []
+        self.keys: set[str] = set()
 
-    def add(self, **found: object) -> None:
+    def increment(self) -> None:
         with self.lock:
-            self.increments += int(found.get("increment", 0))  # type: ignore[call-overload]
-            if "memory" in found:
-                memory_id, content = found["memory"]  # type: ignore[misc]
-                self.remembered[memory_id] = content
-            if "session" in found:
-                self.expiring.append(str(found["session"]))
+            self.increments += 1
+
+    def remembered_one(self, memory_id: str, content: str) -> None:
+        with self.lock:
+            self.remembered[memory_id] = content
+
+    def expiring_one(self, session_id: str, key: str) -> None:
+        with self.lock:
+            self.expiring.append(session_id)
+            self.keys.add(key)
 
 
 def load(url: str, ws: str, counter_sid: str, tally: Tally, stop: float, n: int) -> None:
@@ -50,13 +55,13 @@ def load(url: str, ws: str, counter_sid: str, tally: Tally, stop: float, n: int)
         i = 0
         while time.monotonic() < stop:
             client.update_context(counter_sid, "count", lambda v: (v or 0) + 1)
-            tally.add(increment=1)
+            tally.increment()
             text = f"Worker {n} noted item {i}, tagged {uuid.uuid4().hex}"
-            tally.add(memory=(client.remember(text, importance=0.6).id, text))
+            tally.remembered_one(client.remember(text, importance=0.6).id, text)
             sid = client.create_session(ttl_seconds=1).id
             key = list(FACTS)[i % len(FACTS)]
             client.set_context(sid, key, FACTS[key], importance=0.9)
-            tally.add(session=sid)
+            tally.expiring_one(sid, key)
             client.recall(FACTS[key], k=5)
             i += 1
 
@@ -103,6 +108,7 @@ def test_four_processes_of_mixed_load_lose_and_duplicate_nothing(
         live = client.list_memories(limit=10_000)
         contents = Counter(m.content for m in live)
         assert [c for c, k in contents.items() if k > 1] == []
-        for key, fact in FACTS.items():
+        used = {key: FACTS[key] for key in tally.keys}
+        for key, fact in used.items():  # one memory per fact, however many sessions held it
             assert contents[f"{key}: {fact}"] == 1
-        assert len(live) == len(tally.remembered) + len(FACTS)
+        assert len(live) == len(tally.remembered) + len(used)
