@@ -21,10 +21,12 @@ BENCHES = [
     ("B5 LoCoMo recall", "locomo.py", []),
     ("B6 recall latency", "bench_recall.py", []),
     ("B7 HTTP API", "bench_http.py", []),
+    ("B8 server mode (Redis + Chroma server + PostgreSQL)", "bench_server_mode.py", []),
 ]
 QUICK = {
     "bench_token_window.py": ["--sizes", "100,1000,10000"],
     "bench_http.py": ["--seconds", "2", "--rounds", "1"],
+    "bench_server_mode.py": ["--seconds", "2", "--rounds", "1"],
 }
 
 
