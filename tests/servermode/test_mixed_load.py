@@ -35,6 +35,7 @@ class Tally:
         self.remembered: dict[str, str] = {}
         self.expiring: list[str] = []
         self.keys: set[str] = set()
+        self.errors: list[BaseException] = []
 
     def increment(self) -> None:
         with self.lock:
@@ -51,6 +52,14 @@ class Tally:
 
 
 def load(url: str, ws: str, counter_sid: str, tally: Tally, stop: float, n: int) -> None:
+    try:
+        load_until(url, ws, counter_sid, tally, stop, n)
+    except BaseException as exc:  # a failed thread fails the test, not only a warning
+        tally.errors.append(exc)
+        raise
+
+
+def load_until(url: str, ws: str, counter_sid: str, tally: Tally, stop: float, n: int) -> None:
     with MemoryClient(base_url=url, workspace_id=ws, timeout=60) as client:
         i = 0
         while time.monotonic() < stop:
@@ -58,9 +67,10 @@ def load(url: str, ws: str, counter_sid: str, tally: Tally, stop: float, n: int)
             tally.increment()
             text = f"Worker {n} noted item {i}, tagged {uuid.uuid4().hex}"
             tally.remembered_one(client.remember(text, importance=0.6).id, text)
-            sid = client.create_session(ttl_seconds=1).id
+            sid = client.create_session(ttl_seconds=600).id
             key = list(FACTS)[i % len(FACTS)]
             client.set_context(sid, key, FACTS[key], importance=0.9)
+            client.touch_session(sid, ttl_seconds=1)  # expires in a second: the sweep's work
             tally.expiring_one(sid, key)
             client.recall(FACTS[key], k=5)
             i += 1
@@ -90,6 +100,7 @@ def test_four_processes_of_mixed_load_lose_and_duplicate_nothing(
         for t in threads:
             t.join(SECONDS + 300)
         assert not any(t.is_alive() for t in threads)
+        assert tally.errors == []
         assert tally.increments > 0 and tally.expiring
 
         assert client.get_context(counter, "count") == tally.increments
