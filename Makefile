@@ -23,6 +23,7 @@ demo: setup
 test: setup
 	scripts/ensure_redis.sh
 	scripts/ensure_redis_server.sh
+	scripts/ensure_postgres.sh
 	scripts/ensure_node_deps.sh
 	scripts/ensure_chromium.sh
 	$(PY) scripts/generate.py --check

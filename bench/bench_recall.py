@@ -11,6 +11,7 @@ over all vectors.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import tempfile
@@ -102,8 +103,11 @@ def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str]) -
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [6000, 100_000]
     home = Path(tempfile.mkdtemp(prefix="b6-"))
-    lt = LongTermMemory(
-        Settings(home=home), clock=SystemClock(), emit=lambda e: None, event=lambda *a, **k: None
+    lt = LongTermMemory(  # AGENT_MEMORY_LEXICAL_URL / AGENT_MEMORY_CHROMA_URL: server mode
+        Settings.from_env(home=home),
+        clock=SystemClock(),
+        emit=lambda e: None,
+        event=lambda *a, **k: None,
     )
     result: dict[str, object] = {
         "benchmark": "B6 recall latency",
@@ -130,7 +134,8 @@ def main() -> None:
         }
         print(n, result[str(n)], flush=True)
     lt.close()
-    write("recall", result, verbose=True)
+    server_mode = (os.environ.get("AGENT_MEMORY_LEXICAL_URL") or "").startswith("postgres")
+    write("recall-server-mode" if server_mode else "recall", result, verbose=True)
 
 
 if __name__ == "__main__":

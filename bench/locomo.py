@@ -115,8 +115,11 @@ def bm25_ranker(texts: list[str]) -> Any:
 def run(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text())
     home = Path(tempfile.mkdtemp(prefix="locomo-"))
-    lt = LongTermMemory(
-        Settings(home=home), clock=_Clock(), emit=lambda e: None, event=lambda *a, **k: None
+    lt = LongTermMemory(  # AGENT_MEMORY_LEXICAL_URL=postgresql://...: server mode's lexical half
+        Settings.from_env(home=home),
+        clock=_Clock(),
+        emit=lambda e: None,
+        event=lambda *a, **k: None,
     )
     scores = {name: Scores() for name in ["hybrid_recall", "bm25", "dense", "fts5", *VARIANTS]}
     started = time.perf_counter()
@@ -175,7 +178,8 @@ def main() -> int:
         print(f"B5 skipped: LoCoMo data not found at {path} (pass a path or set LOCOMO_PATH)")
         return 0
     result = run(path)
-    out = ROOT / "bench" / "results" / "locomo.json"
+    server_mode = (os.environ.get("AGENT_MEMORY_LEXICAL_URL") or "").startswith("postgres")
+    out = ROOT / "bench" / "results" / ("locomo-postgres.json" if server_mode else "locomo.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     header = "".join(f"{'R@' + str(k):>8}" for k in KS)

@@ -22,11 +22,13 @@ BENCHES = [
     ("B6 recall latency", "bench_recall.py", []),
     ("B7 HTTP API", "bench_http.py", []),
     ("B8 MCP tool round trip", "bench_mcp.py", []),
+    ("B7b server mode (Redis + Chroma server + PostgreSQL)", "bench_server_mode.py", []),
 ]
 QUICK = {
     "bench_token_window.py": ["--sizes", "100,1000,10000"],
     "bench_http.py": ["--seconds", "2", "--rounds", "1"],
     "bench_mcp.py": ["--calls", "100", "--rounds", "1"],
+    "bench_server_mode.py": ["--seconds", "2", "--rounds", "1"],
 }
 
 

@@ -15,9 +15,28 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     for name in (
         "AGENT_MEMORY_SESSION_STORE_URL",
         "AGENT_MEMORY_CHROMA_URL",
+        "AGENT_MEMORY_LEXICAL_URL",
         "AGENT_MEMORY_WORKSPACE",
         "AGENT_MEMORY_URL",
         "AGENT_MEMORY_API_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
     yield home
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[str]:
+    """An admin URL of a real PostgreSQL (the machine's, or one the tests start)."""
+    from .postgres_server import admin_url
+
+    with admin_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_admin: str) -> Iterator[str]:
+    """A fresh database for this test run (tests keep apart by unique workspace ids)."""
+    from .postgres_server import fresh_database
+
+    with fresh_database(postgres_admin) as url:
+        yield url

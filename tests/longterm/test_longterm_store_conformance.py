@@ -1,5 +1,6 @@
 """The long-term store contract (``stores/longterm/base.py``), run against every implementation:
-the in-memory reference, SQLite + embedded Chroma, and SQLite + a real ``chroma run`` server."""
+the in-memory reference, SQLite + embedded Chroma, SQLite + a real ``chroma run`` server, and
+PostgreSQL + that Chroma server (server mode)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from agent_session_memory.stores.longterm.base import LongTermStore
 from agent_session_memory.stores.longterm.chroma import ChromaStore
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+from agent_session_memory.stores.longterm.postgres_chroma import PostgresChromaStore
 from agent_session_memory.stores.longterm.records import content_hash
 from agent_session_memory.stores.longterm.sqlite_chroma import ChromaSqliteStore
 
-KINDS = ["memory", "sqlite+chroma", "sqlite+chroma-server"]
+KINDS = ["memory", "sqlite+chroma", "sqlite+chroma-server", "postgres+chroma-server"]
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 DIM = 8
 LIVE = MemoryFilter()
@@ -34,9 +36,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LongTermSt
         s: LongTermStore = InMemoryLongTermStore()
     elif request.param == "sqlite+chroma":
         s = ChromaSqliteStore(tmp_path / "memories.db", tmp_path / "chroma")
-    else:
+    elif request.param == "sqlite+chroma-server":
         chroma = ChromaStore(url=request.getfixturevalue("chroma_server"))
         s = ChromaSqliteStore(tmp_path / "memories.db", chroma)
+    else:
+        chroma = ChromaStore(url=request.getfixturevalue("chroma_server"))
+        s = PostgresChromaStore(request.getfixturevalue("postgres_url"), chroma)
     yield s
     s.close()
 

@@ -13,6 +13,8 @@ from ...stores.longterm.chroma import ChromaStore
 from ...stores.longterm.sqlite_chroma import ChromaSqliteStore
 from .home_check import check_home
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
 
 def lexical_path(settings: Settings) -> Path:
     """Where the canonical rows and FTS5 index live (``<home>/memories.db`` by default)."""
@@ -22,22 +24,38 @@ def lexical_path(settings: Settings) -> Path:
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///") :])
     raise ConfigurationError(
-        f"lexical_url {url!r} is not supported yet (only sqlite:///path); recall will not fall "
-        "back to dense-only silently, so fix the setting or unset AGENT_MEMORY_LEXICAL_URL"
+        f"lexical_url {url!r} is not supported (sqlite:///path or postgresql://...); recall will "
+        "not fall back to dense-only silently, so fix the setting or unset AGENT_MEMORY_LEXICAL_URL"
     )
 
 
 def open_store(settings: Settings) -> LongTermStore:
-    """Rows + FTS5 in SQLite; vectors in embedded Chroma under the home, or a Chroma server."""
-    path = lexical_path(settings)
-    if not settings.chroma_url:
-        check_home(path, settings.home / "chroma")
+    """Rows + lexical index in SQLite (FTS5) or PostgreSQL (server mode, by ``lexical_url``);
+    vectors in embedded Chroma under the home, or a Chroma server."""
+    postgres = settings.lexical_url is not None and settings.lexical_url.startswith(
+        POSTGRES_SCHEMES
+    )
+    if not settings.chroma_url and not postgres:
+        check_home(lexical_path(settings), settings.home / "chroma")
     chroma = (
         ChromaStore(url=settings.chroma_url)
         if settings.chroma_url
         else ChromaStore(settings.home / "chroma", lock_timeout=settings.lock_timeout_seconds)
     )
-    return ChromaSqliteStore(path, chroma)
+    url = settings.lexical_url
+    if url is not None and url.startswith(POSTGRES_SCHEMES):
+        from ...stores.longterm.postgres_chroma import PostgresChromaStore
+
+        try:
+            return PostgresChromaStore(url, chroma)
+        except BaseException:
+            chroma.close()
+            raise
+    try:
+        return ChromaSqliteStore(lexical_path(settings), chroma)
+    except BaseException:
+        chroma.close()
+        raise
 
 
 def open_embedder(settings: Settings, embedding_function: Any = None) -> Embedder:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from urllib.parse import urlparse
 
 import numpy as np
@@ -31,6 +31,30 @@ from .writer_lock import DEFAULT_TIMEOUT, WriterLock
 
 Metadata = Mapping[str, str | int | float | bool]
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _remote(
+    method: Callable[Concatenate[ChromaStore, P], T],
+) -> Callable[Concatenate[ChromaStore, P], T]:
+    """A Chroma server that stops answering mid-call is ``BackendUnavailable`` (503), not an
+    internal error; the client is dropped, so the next call reconnects once it is back."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        import httpx
+
+        try:
+            return method(self, *args, **kwargs)
+        except httpx.TransportError as exc:
+            if self.url is None:
+                raise
+            with self._thread_lock:
+                self._close_client()
+            raise BackendUnavailable(f"Chroma server {self.url} does not answer: {exc}") from exc
+
+    return wrapper
 
 
 class _Generation:
@@ -184,6 +208,7 @@ class ChromaStore:
 
     # -- operations ---------------------------------------------------------------------------
     @_resetting
+    @_remote
     def upsert(
         self,
         workspace_id: str,
@@ -215,6 +240,7 @@ class ChromaStore:
         return [{**stale.get(i, {}), **m} for i, m in zip(ids, metadatas, strict=True)]
 
     @_resetting
+    @_remote
     def delete(self, workspace_id: str, ids: Sequence[str]) -> None:
         if not ids:
             return
@@ -222,6 +248,7 @@ class ChromaStore:
             self._collection(workspace_id).delete(ids=list(ids))
 
     @_resetting
+    @_remote
     def drop(self, workspace_id: str) -> None:
         with self._writing():
             client = self._fresh()
@@ -230,6 +257,7 @@ class ChromaStore:
                 client.delete_collection(collection_name(workspace_id))
 
     @_resetting
+    @_remote
     def query(
         self,
         workspace_id: str,
@@ -253,6 +281,7 @@ class ChromaStore:
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
     @_resetting
+    @_remote
     def nearest(
         self,
         workspace_id: str,
@@ -280,16 +309,19 @@ class ChromaStore:
         ]
 
     @_resetting
+    @_remote
     def count(self, workspace_id: str) -> int:
         with self._thread_lock:
             return int(self._collection(workspace_id).count())
 
     @_resetting
+    @_remote
     def ids(self, workspace_id: str) -> list[str]:
         with self._thread_lock:
             return list(self._collection(workspace_id).get(include=[])["ids"])
 
     @_resetting
+    @_remote
     def existing_ids(self, workspace_id: str) -> list[str]:
         """The workspace's vector ids without creating its collection (``asm doctor``)."""
         with self._thread_lock:
@@ -300,6 +332,7 @@ class ChromaStore:
             return list(col.get(include=[])["ids"])
 
     @_resetting
+    @_remote
     def workspaces(self) -> list[str]:
         """Workspaces that have a collection (their ids are in the collection metadata)."""
         with self._thread_lock:
@@ -311,6 +344,7 @@ class ChromaStore:
             return sorted(out)
 
     @_resetting
+    @_remote
     def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
         with self._thread_lock:
             got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])

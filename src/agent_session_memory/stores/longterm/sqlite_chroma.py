@@ -9,22 +9,20 @@ safe to retry. ``locked()`` is Chroma's cross-process writers' lock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ...models import Memory
-from .base import LongTermStore, Scored, Vector, check_workspace
+from .base import LongTermStore, Scored, check_workspace
 from .chroma import ChromaStore
+from .chroma_vectors import ChromaVectors
 from .filters import MemoryFilter
-from .records import chroma_metadata
 from .sqlite_rows import SqliteRows
 
 
-class ChromaSqliteStore:
+class ChromaSqliteStore(ChromaVectors):
     """``LongTermStore`` over ``SqliteRows`` (rows, FTS5) and ``ChromaStore`` (vectors)."""
 
     def __init__(self, rows: SqliteRows | Path, chroma: ChromaStore | Path) -> None:
@@ -95,47 +93,6 @@ class ChromaSqliteStore:
 
     def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
         return self.rows.newest_live(workspace_id, "key", key)
-
-    # -- dense index ----------------------------------------------------------------------------
-    def put_vectors(
-        self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]
-    ) -> None:
-        """Rows without a new vector are re-upserted with their stored one: Chroma's ``update``
-        merges metadata, so a removed tag's key would otherwise stay behind."""
-        check_workspace(workspace_id, rows)
-        rows = list({m.id: m for m in rows}.values())  # Chroma refuses a repeated id
-        refresh = [m.id for m in rows if m.id not in vectors]
-        full = {**self.chroma.embeddings(workspace_id, refresh), **vectors} if refresh else vectors
-        indexed = [m for m in rows if m.id in full]
-        if indexed:
-            self.chroma.upsert(
-                workspace_id,
-                [m.id for m in indexed],
-                np.stack([full[m.id] for m in indexed]),
-                [chroma_metadata(m) for m in indexed],
-                [m.content for m in indexed],
-            )
-
-    def get_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
-        return self.chroma.embeddings(workspace_id, list(dict.fromkeys(ids))) if ids else {}
-
-    def delete_vectors(self, workspace_id: str, ids: Sequence[str]) -> None:
-        self.chroma.delete(workspace_id, list(dict.fromkeys(ids)))
-
-    def drop_vectors(self, workspace_id: str) -> None:
-        self.chroma.drop(workspace_id)
-
-    def count_vectors(self, workspace_id: str) -> int:
-        return self.chroma.count(workspace_id)
-
-    def search_vectors(
-        self, workspace_id: str, queries: Vector, n: int, flt: MemoryFilter | None = None
-    ) -> list[list[Scored]]:
-        where = None if flt is None else flt.chroma_where()
-        matrix = np.atleast_2d(queries)
-        if len(matrix) == 1:  # recall's path: no count() first (see ChromaStore.query)
-            return [self.chroma.query(workspace_id, matrix[0], n, where)]
-        return self.chroma.nearest(workspace_id, matrix, where, n)
 
     # -- lexical index --------------------------------------------------------------------------
     def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:

@@ -1,0 +1,104 @@
+"""BM25 over PostgreSQL's full-text index: the lexical half of recall in server mode.
+
+``ts_rank`` has no inverse document frequency, and on the LoCoMo dev split that cost recall
+(lexical R@10: ``ts_rank`` 0.598 with length normalisation, 0.633 without, FTS5's bm25 0.640).
+So the score is Okapi BM25 (k1 1.2, b 0.75, as FTS5), computed from the workspace's own
+statistics only: its row count, its mean document length (``doc_len``: distinct lexemes, a
+generated column) and each query lexeme's document frequency, counted through the GIN index.
+Three round trips: the query's lexemes (PostgreSQL's stemmer), the statistics, the ranking.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .pg_schema import TS_CONFIG
+from .text import query_terms
+
+K1, B = 1.2, 0.75
+
+_RANK = """
+SELECT m.id, sum(
+    (%(idf)s::float8[])[array_position(%(lexemes)s::text[], u.lexeme)]
+    * (u.tf * {k1_plus}) / (u.tf + {k1} * ({one_minus_b} + {b} * m.doc_len / %(avgdl)s))
+) AS score
+FROM memories m
+CROSS JOIN LATERAL (
+    SELECT v.lexeme, array_length(v.positions, 1)::float8 AS tf
+    FROM unnest(m.tsv) v WHERE v.lexeme = ANY(%(lexemes)s::text[])
+) u
+WHERE m.workspace_id = %(ws)s AND m.tsv @@ %(query)s::tsquery AND {cond}
+GROUP BY m.rid, m.id
+ORDER BY score DESC, m.rid
+LIMIT %(n)s
+"""
+
+
+def lexemes(conn: Any, query: str) -> list[str]:
+    """The query's terms (``text.query_terms``) as the index's lexemes, in query order."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    rows = conn.execute(
+        f"SELECT lexeme FROM unnest(to_tsvector('{TS_CONFIG}', %s)) ORDER BY positions[1]",
+        (" ".join(terms),),
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def quoted(lexeme: str) -> str:
+    """A lexeme as a ``tsquery`` literal (no stemming again): quotes doubled, backslashes
+    escaped."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def statistics(conn: Any, workspace_id: str, found: list[str]) -> tuple[int, float, list[int]]:
+    """``(rows, mean doc_len, document frequency of each lexeme)`` in the workspace."""
+    counts = ", ".join(
+        f"(SELECT count(*) FROM memories WHERE workspace_id = %(ws)s AND tsv @@ %(q{i})s::tsquery)"
+        for i in range(len(found))
+    )
+    params: dict[str, Any] = {"ws": workspace_id}
+    params.update({f"q{i}": quoted(lex) for i, lex in enumerate(found)})
+    row = conn.execute(
+        f"SELECT count(*), coalesce(avg(doc_len), 0)::float8, ARRAY[{counts}] "
+        "FROM memories WHERE workspace_id = %(ws)s",
+        params,
+    ).fetchone()
+    return int(row[0]), float(row[1]), [int(c) for c in row[2]]
+
+
+def bm25_search(
+    conn: Any, workspace_id: str, query: str, n: int, where: tuple[str, list[Any]]
+) -> list[tuple[str, float]]:
+    """``(id, bm25)`` best first (higher is better, always positive), at most ``n``, among
+    rows of ``memories m`` matching ``where`` (``pg_filter``: ``%s`` placeholders)."""
+    found = lexemes(conn, query)
+    if not found or n <= 0:
+        return []
+    total, avgdl, df = statistics(conn, workspace_id, found)
+    if total == 0 or not any(df):
+        return []
+    idf = [math.log(1 + (total - d + 0.5) / (d + 0.5)) for d in df]
+    cond, params = where
+    named = {f"f{i}": p for i, p in enumerate(params)}
+    for i in range(len(params)):
+        cond = cond.replace("%s", f"%(f{i})s", 1)
+    sql = _RANK.format(k1_plus=K1 + 1, k1=K1, one_minus_b=1 - B, b=B, cond=cond)
+    rows = conn.execute(
+        sql,
+        {
+            "idf": idf,
+            "lexemes": found,
+            "avgdl": max(avgdl, 1.0),
+            "ws": workspace_id,
+            "query": " | ".join(quoted(lex) for lex in found),
+            "n": n,
+            **named,
+        },
+    ).fetchall()
+    return [(str(i), float(s)) for i, s in rows]
+
+
+__all__ = ["bm25_search", "lexemes"]

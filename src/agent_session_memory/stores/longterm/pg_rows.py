@@ -1,0 +1,245 @@
+"""Canonical memory rows and the lexical index in PostgreSQL (server mode), over a psycopg pool.
+
+The same layout as SQLite's (``sqlite_rows.py``): the record as JSON beside the columns filters
+need, a tag table, merge aliases; the lexical index is a generated ``tsvector`` column
+(``pg_schema.py``), so a row and its index entry can never disagree. Every process of a
+deployment shares the database, so nothing here is cached per process. A refused or lost
+connection becomes ``BackendUnavailable`` naming PostgreSQL, fast (``connect_timeout``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ...errors import MissingExtra
+from ...models import Memory, to_timestamp
+from .filters import MemoryFilter
+from .pg_errors import describe, guard
+from .pg_lexical import bm25_search
+from .pg_lock import AdvisoryLock
+from .pg_schema import migrate
+from .records import from_json, to_json
+
+_UPSERT = """
+INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
+    importance, created_at, updated_at, superseded, pending)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (workspace_id, id) DO UPDATE SET record = EXCLUDED.record,
+    content = EXCLUDED.content, content_hash = EXCLUDED.content_hash, key = EXCLUDED.key,
+    session_id = EXCLUDED.session_id, type = EXCLUDED.type, importance = EXCLUDED.importance,
+    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending
+RETURNING rid
+"""
+_ALIAS = """
+INSERT INTO memory_aliases (workspace_id, alias, memory_id) VALUES (%s, %s, %s)
+ON CONFLICT (workspace_id, alias) DO UPDATE SET memory_id = EXCLUDED.memory_id
+"""
+
+
+def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
+    """``MemoryFilter.sql()`` in PostgreSQL's dialect (``%s`` placeholders, a boolean true)."""
+    cond, params = flt.sql()
+    return ("TRUE" if cond == "1" else cond.replace("?", "%s")), params
+
+
+class PostgresRows:
+    """The rows of every workspace in one PostgreSQL database; a pool of autocommit
+    connections, explicit transactions for changes."""
+
+    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 3.0) -> None:
+        try:
+            import psycopg_pool
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise MissingExtra("postgres", exc.name or "psycopg") from exc
+        self.url = url
+        self.where = describe(url)
+        self._pool = psycopg_pool.ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
+            check=psycopg_pool.ConnectionPool.check_connection,
+            open=False,
+        )
+        try:
+            self._open(timeout)
+        except BaseException:
+            self._pool.close()  # no background reconnects for a store nobody holds
+            raise
+        self.lock = AdvisoryLock(self._pool, self.where)
+
+    @guard
+    def _open(self, timeout: float) -> None:
+        self._pool.open(wait=True, timeout=timeout)
+        with self._pool.connection() as conn:
+            migrate(conn)
+
+    @contextmanager
+    def _conn(self) -> Iterator[Any]:
+        with self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        with self._pool.connection() as conn, conn.transaction():
+            yield conn
+
+    # -- writes ---------------------------------------------------------------------------------
+    @guard
+    def put(
+        self,
+        workspace_id: str,
+        rows: Sequence[Memory],
+        aliases: Sequence[tuple[str, str]],
+        pending: bool,
+    ) -> None:
+        """Upsert rows (an existing id keeps its ``rid``, hence its list position), replace their
+        tags, record aliases: one transaction."""
+        with self._transaction() as conn:
+            for memory in rows:
+                (rid,) = conn.execute(_UPSERT, _values(memory, pending)).fetchone()
+                conn.execute("DELETE FROM memory_tags WHERE rid = %s", (rid,))
+                if memory.tags:
+                    conn.cursor().executemany(
+                        "INSERT INTO memory_tags (rid, tag) VALUES (%s, %s)",
+                        [(rid, tag) for tag in dict.fromkeys(memory.tags)],
+                    )
+            if aliases:
+                conn.cursor().executemany(_ALIAS, [(workspace_id, a, m) for a, m in aliases])
+
+    @guard
+    def remove(self, workspace_id: str, ids: Sequence[str]) -> int:
+        """Delete rows (tags cascade, the index entry is the row) and aliases pointing at them."""
+        ids = list(dict.fromkeys(ids))
+        with self._transaction() as conn:
+            conn.execute(
+                "DELETE FROM memory_aliases WHERE workspace_id = %s AND memory_id = ANY(%s)",
+                (workspace_id, ids),
+            )
+            cur = conn.execute(
+                "DELETE FROM memories WHERE workspace_id = %s AND id = ANY(%s)",
+                (workspace_id, ids),
+            )
+            return int(cur.rowcount)
+
+    @guard
+    def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
+        with self._conn() as conn:
+            conn.execute(
+                "UPDATE memories SET pending = 0 WHERE workspace_id = %s AND id = ANY(%s) "
+                "AND pending = 1",
+                (workspace_id, list(ids)),
+            )
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _records(self, sql: str, params: Sequence[Any]) -> list[Memory]:
+        with self._conn() as conn:
+            return [from_json(r[0]) for r in conn.execute(sql, params).fetchall()]
+
+    @guard
+    def get_many(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
+        found = self._records(
+            "SELECT record FROM memories WHERE workspace_id = %s AND id = ANY(%s)",
+            (workspace_id, list(dict.fromkeys(ids))),
+        )
+        return {m.id: m for m in found}
+
+    @guard
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT memory_id FROM memory_aliases WHERE workspace_id = %s AND alias = %s",
+                (workspace_id, alias),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    @guard
+    def newest_live(self, workspace_id: str, column: str, value: str) -> Memory | None:
+        """The newest non-superseded row whose ``column`` (``content_hash`` or ``key``) is value."""
+        if column not in {"content_hash", "key"}:
+            raise ValueError(f"not a lookup column: {column!r}")
+        found = self._records(
+            f"SELECT record FROM memories WHERE workspace_id = %s AND {column} = %s AND "
+            "superseded = 0 ORDER BY updated_at DESC, rid DESC LIMIT 1",
+            (workspace_id, value),
+        )
+        return found[0] if found else None
+
+    @guard
+    def select(
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[Memory]:
+        cond, params = pg_filter(flt)
+        order = "DESC" if newest_first else "ASC"
+        return self._records(
+            f"SELECT m.record FROM memories m WHERE m.workspace_id = %s AND {cond} "
+            f"ORDER BY m.created_at {order}, m.rid {order} LIMIT %s OFFSET %s",
+            (workspace_id, *params, limit, offset),
+        )
+
+    @guard
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        """Each workspace holding memories: its live (not superseded) count, last update."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT workspace_id, sum(CASE WHEN superseded = 0 THEN 1 ELSE 0 END), "
+                "max(updated_at) FROM memories GROUP BY workspace_id"
+            ).fetchall()
+        return {str(w): (int(n or 0), float(t or 0.0)) for w, n, t in rows}
+
+    @guard
+    def pending(self, workspace_id: str) -> list[Memory]:
+        return self._records(
+            "SELECT record FROM memories WHERE workspace_id = %s AND pending = 1 ORDER BY rid",
+            (workspace_id,),
+        )
+
+    @guard
+    def search(
+        self, workspace_id: str, query: str, n: int, flt: MemoryFilter
+    ) -> list[tuple[str, float]]:
+        """``(id, bm25)`` best first, at most ``n`` (``pg_lexical.py``)."""
+        with self._conn() as conn:
+            return bm25_search(conn, workspace_id, query, n, pg_filter(flt))
+
+    @guard
+    def count(self, workspace_id: str) -> int:
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM memories WHERE workspace_id = %s", (workspace_id,)
+            ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _values(memory: Memory, pending: bool) -> tuple[Any, ...]:
+    return (
+        memory.workspace_id,
+        memory.id,
+        to_json(memory),
+        memory.content,
+        memory.content_hash,
+        memory.key,
+        memory.session_id,
+        memory.type,
+        float(memory.importance),
+        to_timestamp(memory.created_at) or 0.0,
+        to_timestamp(memory.updated_at) or 0.0,
+        int(memory.superseded_by is not None),
+        int(pending),
+    )
+
+
+__all__ = ["PostgresRows", "pg_filter"]

@@ -1,0 +1,111 @@
+"""What the PostgreSQL store adds to the contract: a writers' lock across processes that a dead
+holder releases at once, versioned migrations, and a fast typed 503 when the database is gone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from agent_session_memory.config import Settings
+from agent_session_memory.engine.longterm.factory import open_store
+from agent_session_memory.errors import BackendUnavailable, ConfigurationError
+from agent_session_memory.stores.longterm.chroma import ChromaStore
+from agent_session_memory.stores.longterm.pg_lexical import lexemes
+from agent_session_memory.stores.longterm.pg_rows import PostgresRows
+from agent_session_memory.stores.longterm.pg_schema import SCHEMA_VERSION
+from agent_session_memory.stores.longterm.postgres_chroma import PostgresChromaStore
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from agent_session_memory.stores.longterm.pg_rows import PostgresRows
+    rows = PostgresRows(sys.argv[1])
+    with rows.lock.held():
+        print("held", flush=True)
+        time.sleep(600)
+""")
+
+
+def acquired_within(rows: PostgresRows, seconds: float) -> bool:
+    """Whether this process gets the writers' lock within ``seconds`` (from another thread)."""
+    got = threading.Event()
+
+    def take() -> None:
+        with rows.lock.held():
+            got.set()
+
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    return got.wait(seconds)
+
+
+def test_the_lock_excludes_other_processes_and_a_killed_holder_frees_it_at_once(
+    postgres_url: str,
+) -> None:
+    rows = PostgresRows(postgres_url)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, postgres_url], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert not acquired_within(rows, 0.5)  # another process holds it
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(10)
+        started = time.monotonic()
+        assert acquired_within(rows, 5)
+        assert time.monotonic() - started < 2  # no lease to wait out
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        rows.close()
+
+
+def test_migrations_are_versioned_and_applied_once(postgres_admin: str) -> None:
+    from ..postgres_server import fresh_database
+
+    with fresh_database(postgres_admin) as url:
+        PostgresRows(url).close()
+        PostgresRows(url).close()  # a second open finds the schema current
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT version FROM asm_schema").fetchall() == [(SCHEMA_VERSION,)]
+            conn.execute("UPDATE asm_schema SET version = version + 1")
+        with pytest.raises(RuntimeError, match="newer than this code"):
+            PostgresRows(url)
+
+
+def test_an_unreachable_database_is_a_fast_typed_503_without_the_password() -> None:
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable) as caught:
+        PostgresRows("postgresql://asm:s3cret@127.0.0.1:1/memories", timeout=1)
+    assert time.monotonic() - started < 5
+    message = str(caught.value)
+    assert "PostgreSQL at 127.0.0.1:1/memories" in message and "s3cret" not in message
+
+
+def test_query_terms_become_the_index_lexemes(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url) as conn:
+        PostgresRows(postgres_url).close()  # the text search configuration exists
+        assert lexemes(conn, "the postgres REPLICATIONS?") == ["postgr", "replic"]
+        assert lexemes(conn, "the") == ["the"]  # only stopwords: kept, as FTS5 does
+        assert lexemes(conn, "?! ...") == []
+
+
+def test_a_postgresql_lexical_url_selects_server_mode(
+    tmp_path: Path, postgres_url: str, chroma_server: str
+) -> None:
+    store = open_store(Settings(home=tmp_path, lexical_url=postgres_url, chroma_url=chroma_server))
+    try:
+        assert isinstance(store, PostgresChromaStore)
+        assert isinstance(store.chroma, ChromaStore) and store.chroma.url == chroma_server
+    finally:
+        store.close()
+    with pytest.raises(ConfigurationError, match="postgresql://"):
+        open_store(Settings(home=tmp_path, lexical_url="mysql://db/memories"))

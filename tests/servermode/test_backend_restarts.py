@@ -1,0 +1,120 @@
+"""Each backend of server mode stopped and started again under a running API server: requests
+fail fast with a typed 503 (``BackendUnavailable``) naming the backend, and succeed again by
+themselves once it is back, with no acknowledged write lost."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent_session_memory import MemoryClient
+from agent_session_memory.config import Settings
+from agent_session_memory.engine import Engine
+from agent_session_memory.errors import BackendUnavailable
+
+from ..live_server import serve_in_thread
+from ..postgres_server import Cluster
+from .backends import ChromaServer, RedisServer
+
+FAST = 5.0  # seconds: a refused backend must answer 503 sooner than this (no client retry)
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    c = Cluster()
+    c.start()
+    yield c
+    c.remove()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    r = RedisServer()
+    r.start()
+    yield r
+    r.remove()
+
+
+@pytest.fixture
+def own_chroma() -> Iterator[ChromaServer]:
+    c = ChromaServer()
+    c.start()
+    yield c
+    c.remove()
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, **settings: Any) -> Iterator[MemoryClient]:
+    engine = Engine(Settings(home=tmp_path / "home", **settings))
+    with (
+        serve_in_thread(engine) as url,
+        MemoryClient(base_url=url, workspace_id="ws", retries=0) as client,
+    ):
+        yield client
+    engine.close()
+
+
+def fails_fast_naming(call: Callable[[], Any], backend: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable) as caught:
+        call()
+    assert time.monotonic() - started < FAST
+    assert backend in str(caught.value)
+
+
+def recovers(call: Callable[[], Any], within: float = 15) -> Any:
+    """The call's result once it succeeds again (the backend is back): no restart of ours."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return call()
+        except BackendUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_postgresql_restart(tmp_path: Path, cluster: Cluster, chroma_server: str) -> None:
+    lexical = {"chroma_url": chroma_server, "lexical_url": cluster.url}
+    with serving(tmp_path, session_store_url="memory://", **lexical) as client:
+        before = client.remember("Acknowledged before the restart", importance=0.9)
+        cluster.stop()
+        fails_fast_naming(lambda: client.remember("Written while PostgreSQL is down"), "PostgreSQL")
+        fails_fast_naming(lambda: client.recall("restart", k=3), "PostgreSQL")
+        cluster.start()
+        after = recovers(lambda: client.remember("Written after the restart", importance=0.9))
+        found = {m.id for m in client.list_memories()}
+        assert {before.id, after.id} <= found and len(found) == 2
+
+
+def test_chroma_server_restart(tmp_path: Path, own_chroma: ChromaServer, postgres_url: str) -> None:
+    ws = f"ws{uuid.uuid4().hex[:8]}"
+    dense = {"chroma_url": own_chroma.url, "lexical_url": postgres_url}
+    with serving(tmp_path, session_store_url="memory://", **dense) as client:
+        before = client.remember("Vectors live in Chroma", workspace_id=ws)
+        own_chroma.stop()
+        fails_fast_naming(lambda: client.remember("Chroma is down", workspace_id=ws), "Chroma")
+        own_chroma.start()
+        recovers(lambda: client.remember("After Chroma came back", workspace_id=ws))
+        hits = client.recall("where do vectors live?", k=5, workspace_id=ws)
+        assert before.id in {h.memory.id for h in hits}
+
+
+def test_redis_restart(tmp_path: Path, redis_server: RedisServer) -> None:
+    with serving(tmp_path, session_store_url=redis_server.url) as client:
+        session = client.create_session(ttl_seconds=600)
+        client.set_context(session.id, "kept", "acknowledged before the restart")
+        redis_server.stop()
+        fails_fast_naming(lambda: client.create_session(ttl_seconds=600), "Redis")
+        fails_fast_naming(lambda: client.get_context(session.id, "kept"), "Redis")
+        redis_server.start()
+        assert recovers(lambda: client.get_context(session.id, "kept")) == (
+            "acknowledged before the restart"
+        )
+        client.set_context(session.id, "after", 1)
