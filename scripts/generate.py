@@ -3,7 +3,7 @@
 python scripts/generate.py          # regenerate
 python scripts/generate.py --check  # exit 1 if a generated file is out of date
 
-1. ``client/async_operations.py``: one method per operation of ``contract/operations.py``, with
+1. ``client/async_operations.py``: one method per operation of ``contract/operations/``, with
    the declared signature and description (the registry is the one place an operation is written).
 2. ``client/sync_operations.py``, ``client/sync_client.py`` and ``client/http_sync.py``: the
    synchronous twins of ``async_operations.py`` and of the hand-written ``async_client.py`` and
@@ -130,7 +130,7 @@ def _method(op: Operation) -> str:
 
 def render_operations() -> str:
     body = "".join(_method(op) for op in OPERATIONS.values())
-    source = "contract/operations.py"
+    source = "contract/operations/"
     return GENERATED.format(source=source) + HEADER.format(imports=_imports()) + body
 
 

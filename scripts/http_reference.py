@@ -37,7 +37,7 @@ EXAMPLES: dict[str, Any] = {
 SHOWN = {"workspace_id", "ttl_seconds", "last_n", "importance", "tags", "k", "min_importance"}
 HEADER = """# HTTP API reference
 
-Generated from the operation registry (`contract/operations.py`) by `scripts/generate.py`; a test
+Generated from the operation registry (`contract/operations/`) by `scripts/generate.py`; a test
 fails when it is out of date. How to run the server, keys and errors: [server.md](server.md).
 The machine-readable form is `GET /openapi.json` on a running server.
 

@@ -1,7 +1,7 @@
 """The Engine: builds its services and hands each the collaborators it needs.
 
 Every operation lives on exactly one service (``engine.sessions.create_session``,
-``engine.memories.recall``, ...; the operation registry, ``contract/operations.py``, names
+``engine.memories.recall``, ...; the operation registry, ``contract/operations/``, names
 each one's service). What a service calls on another is passed in here, so this constructor is
 the one place that shows the wiring. Every operation validates its input first, so the stores
 below only ever see well-formed values.

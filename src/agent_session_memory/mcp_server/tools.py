@@ -4,7 +4,7 @@ Nothing here re-declares a parameter: each tool names the operation it runs, whi
 operation's parameters it shows (renamed where the product doc uses another name, such as
 ``importance_threshold`` for ``min_importance``), and the values it fixes. The input schema, the
 parameter descriptions, the validation and the output schema all come from the operation's
-declaration in ``contract/operations.py``.
+declaration in ``contract/operations/``.
 """
 
 from __future__ import annotations
