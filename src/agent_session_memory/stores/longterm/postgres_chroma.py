@@ -1,6 +1,6 @@
 """The server-mode ``LongTermStore``: rows + full-text index in PostgreSQL, vectors in Chroma.
 
-Canonical rows and the lexical index (``tsvector``, GIN, ``ts_rank``) live in PostgreSQL
+Canonical rows and the lexical index (``tsvector``, GIN, BM25 ranking) live in PostgreSQL
 (``pg_rows.py``), shared by every API process of a deployment; vectors live in a Chroma server
 (``chroma_vectors.py``). ``locked()`` is a PostgreSQL advisory lock (``pg_lock.py``), so commit
 dedup and supersession hold across processes and machines, and a dead holder frees it at once.
@@ -13,15 +13,17 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from ...models import Memory
-from .base import LongTermStore, Scored, check_workspace
+from .base import LongTermStore, check_workspace
 from .chroma import ChromaStore
 from .chroma_vectors import ChromaVectors
-from .filters import MemoryFilter
 from .pg_rows import PostgresRows
+from .row_reads import RowReads
 
 
-class PostgresChromaStore(ChromaVectors):
+class PostgresChromaStore(RowReads, ChromaVectors):
     """``LongTermStore`` over ``PostgresRows`` (rows, full text) and ``ChromaStore`` (vectors)."""
+
+    rows: PostgresRows
 
     def __init__(self, rows: PostgresRows | str, chroma: ChromaStore) -> None:
         self.rows = rows if isinstance(rows, PostgresRows) else PostgresRows(rows)
@@ -56,38 +58,6 @@ class PostgresChromaStore(ChromaVectors):
 
     def delete_rows(self, workspace_id: str, ids: Sequence[str]) -> int:
         return self.rows.remove(workspace_id, ids) if ids else 0
-
-    def list_rows(
-        self,
-        workspace_id: str,
-        flt: MemoryFilter,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        newest_first: bool = False,
-    ) -> list[Memory]:
-        return self.rows.select(
-            workspace_id, flt, limit=limit, offset=offset, newest_first=newest_first
-        )
-
-    def workspace_stats(self) -> dict[str, tuple[int, float]]:
-        return self.rows.workspace_stats()
-
-    def count_rows(self, workspace_id: str) -> int:
-        return self.rows.count(workspace_id)
-
-    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
-        return self.rows.resolve_alias(workspace_id, alias)
-
-    def live_by_hash(self, workspace_id: str, digest: str) -> Memory | None:
-        return self.rows.newest_live(workspace_id, "content_hash", digest)
-
-    def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
-        return self.rows.newest_live(workspace_id, "key", key)
-
-    # -- lexical index --------------------------------------------------------------------------
-    def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
-        return self.rows.search(workspace_id, query, n, flt)
 
     def close(self) -> None:
         self.chroma.close()

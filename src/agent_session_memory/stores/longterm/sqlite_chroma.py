@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...models import Memory
-from .base import LongTermStore, Scored, check_workspace
+from .base import LongTermStore, check_workspace
 from .chroma import ChromaStore
 from .chroma_vectors import ChromaVectors
-from .filters import MemoryFilter
+from .row_reads import RowReads
 from .sqlite_rows import SqliteRows
 
 
-class ChromaSqliteStore(ChromaVectors):
+class ChromaSqliteStore(RowReads, ChromaVectors):
     """``LongTermStore`` over ``SqliteRows`` (rows, FTS5) and ``ChromaStore`` (vectors)."""
+
+    rows: SqliteRows
 
     def __init__(self, rows: SqliteRows | Path, chroma: ChromaStore | Path) -> None:
         self.rows = rows if isinstance(rows, SqliteRows) else SqliteRows(rows)
@@ -65,38 +67,6 @@ class ChromaSqliteStore(ChromaVectors):
             return 0
         with self.rows.transaction() as db:
             return self.rows.remove(db, workspace_id, ids)
-
-    def list_rows(
-        self,
-        workspace_id: str,
-        flt: MemoryFilter,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-        newest_first: bool = False,
-    ) -> list[Memory]:
-        return self.rows.select(
-            workspace_id, flt, limit=limit, offset=offset, newest_first=newest_first
-        )
-
-    def workspace_stats(self) -> dict[str, tuple[int, float]]:
-        return self.rows.workspace_stats()
-
-    def count_rows(self, workspace_id: str) -> int:
-        return self.rows.count(workspace_id)
-
-    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
-        return self.rows.resolve_alias(workspace_id, alias)
-
-    def live_by_hash(self, workspace_id: str, digest: str) -> Memory | None:
-        return self.rows.newest_live(workspace_id, "content_hash", digest)
-
-    def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
-        return self.rows.newest_live(workspace_id, "key", key)
-
-    # -- lexical index --------------------------------------------------------------------------
-    def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
-        return self.rows.search(workspace_id, query, n, flt)
 
     def close(self) -> None:
         self.chroma.close()

@@ -1,0 +1,76 @@
+"""The row reads and the lexical search both composed stores hand to their row backend.
+
+``ChromaSqliteStore`` and ``PostgresChromaStore`` differ in where rows live and how they are
+written; what they read, they read the same way from a backend with this interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ...models import Memory
+from .base import Scored
+from .filters import MemoryFilter
+
+
+class RowBackend(Protocol):
+    """What ``SqliteRows`` and ``PostgresRows`` both offer for reading."""
+
+    def select(
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[Memory]: ...
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]: ...
+
+    def count(self, workspace_id: str) -> int: ...
+
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None: ...
+
+    def newest_live(self, workspace_id: str, column: str, value: str) -> Memory | None: ...
+
+    def search(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class RowReads:
+    """``LongTermStore``'s row reads and ``search_text``, delegated to ``self.rows``."""
+
+    rows: RowBackend
+
+    def list_rows(
+        self,
+        workspace_id: str,
+        flt: MemoryFilter,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[Memory]:
+        return self.rows.select(
+            workspace_id, flt, limit=limit, offset=offset, newest_first=newest_first
+        )
+
+    def workspace_stats(self) -> dict[str, tuple[int, float]]:
+        return self.rows.workspace_stats()
+
+    def count_rows(self, workspace_id: str) -> int:
+        return self.rows.count(workspace_id)
+
+    def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
+        return self.rows.resolve_alias(workspace_id, alias)
+
+    def live_by_hash(self, workspace_id: str, digest: str) -> Memory | None:
+        return self.rows.newest_live(workspace_id, "content_hash", digest)
+
+    def live_by_key(self, workspace_id: str, key: str) -> Memory | None:
+        return self.rows.newest_live(workspace_id, "key", key)
+
+    def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
+        return list(self.rows.search(workspace_id, query, n, flt))
