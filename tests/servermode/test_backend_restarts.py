@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from agent_session_memory import MemoryClient
@@ -98,10 +99,15 @@ def test_chroma_server_restart(tmp_path: Path, own_chroma: ChromaServer, postgre
     dense = {"chroma_url": own_chroma.url, "lexical_url": postgres_url}
     with serving(tmp_path, session_store_url="memory://", **dense) as client:
         before = client.remember("Vectors live in Chroma", workspace_id=ws)
+        ready = f"{client._transport.base_url}/ready"  # type: ignore[attr-defined]
         own_chroma.stop()
         fails_fast_naming(lambda: client.remember("Chroma is down", workspace_id=ws), "Chroma")
+        not_ready = httpx.get(ready, timeout=FAST)
+        assert not_ready.status_code == 503
+        assert "vectors" in not_ready.json()["error"]["details"]
         own_chroma.start()
         recovers(lambda: client.remember("After Chroma came back", workspace_id=ws))
+        assert httpx.get(ready, timeout=FAST).json() == {"status": "ready"}
         hits = client.recall("where do vectors live?", k=5, workspace_id=ws)
         assert before.id in {h.memory.id for h in hits}
 
