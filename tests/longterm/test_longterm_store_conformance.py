@@ -297,6 +297,18 @@ def test_deleting_and_dropping_vectors(store: LongTermStore, ws: str) -> None:
     assert store.count_vectors(ws) == 1
 
 
+def test_a_batch_bigger_than_the_index_takes_in_one_call(store: LongTermStore, ws: str) -> None:
+    """6,000 vectors (an import, a repair) exceed Chroma's max batch of 5,461: still one call."""
+    rows = [mem(ws, f"m{n}", f"text {n}") for n in range(6000)]
+    store.put_rows(ws, rows)
+    store.put_vectors(ws, rows, {m.id: vec(n % DIM) for n, m in enumerate(rows)})
+    assert store.count_vectors(ws) == 6000
+    store.put_vectors(ws, rows, {})  # snapshots refreshed from the stored vectors
+    assert store.count_vectors(ws) == 6000
+    store.delete_vectors(ws, [m.id for m in rows[:5500]])
+    assert store.count_vectors(ws) == 500
+
+
 # -- lexical index ------------------------------------------------------------------------------
 def test_text_search_ranks_matching_rows_with_positive_scores(
     store: LongTermStore, ws: str

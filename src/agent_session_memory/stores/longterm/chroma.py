@@ -219,14 +219,22 @@ class ChromaStore:
     ) -> None:
         if not ids:
             return
+        matrix = np.asarray(embeddings, dtype=np.float32)
         with self._writing():
             col = self._collection(workspace_id)
-            col.upsert(
-                ids=list(ids),
-                embeddings=np.asarray(embeddings, dtype=np.float32),
-                metadatas=self._replacing(col, ids, metadatas),
-                documents=list(documents),
-            )
+            for part in self._batches(len(ids)):
+                col.upsert(
+                    ids=list(ids[part]),
+                    embeddings=matrix[part],
+                    metadatas=self._replacing(col, ids[part], metadatas[part]),
+                    documents=list(documents[part]),
+                )
+
+    def _batches(self, total: int) -> list[slice]:
+        """Chroma refuses a call with more records than its ``max_batch_size`` (5,461 embedded
+        in 1.5.9), so big writes (an import, a repair) go in slices of at most that many."""
+        size = int(self._fresh().get_max_batch_size())
+        return [slice(start, start + size) for start in range(0, total, size)]
 
     @staticmethod
     def _replacing(col: Any, ids: Sequence[str], metadatas: Sequence[Metadata]) -> list[Any]:
@@ -245,7 +253,9 @@ class ChromaStore:
         if not ids:
             return
         with self._writing():
-            self._collection(workspace_id).delete(ids=list(ids))
+            col = self._collection(workspace_id)
+            for part in self._batches(len(ids)):
+                col.delete(ids=list(ids[part]))
 
     @_resetting
     @_remote
