@@ -9,28 +9,30 @@ connection becomes ``BackendUnavailable`` naming PostgreSQL, fast (``connect_tim
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from ...errors import MissingExtra
 from ...models import Memory, to_timestamp
+from .base import Vector
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
 from .pg_lexical import bm25_search
 from .pg_lock import AdvisoryLock
 from .pg_schema import migrate
-from .records import from_json, to_json
+from .records import from_json, to_json, vector_bytes, vector_from_bytes
 
 _UPSERT = """
 INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
-    importance, created_at, updated_at, superseded, pending)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    importance, created_at, updated_at, superseded, pending, vector)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (workspace_id, id) DO UPDATE SET record = EXCLUDED.record,
     content = EXCLUDED.content, content_hash = EXCLUDED.content_hash, key = EXCLUDED.key,
     session_id = EXCLUDED.session_id, type = EXCLUDED.type, importance = EXCLUDED.importance,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending
+    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending,
+    vector = coalesce(EXCLUDED.vector, memories.vector)
 RETURNING rid
 """
 _ALIAS = """
@@ -96,12 +98,15 @@ class PostgresRows:
         rows: Sequence[Memory],
         aliases: Sequence[tuple[str, str]],
         pending: bool,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> None:
-        """Upsert rows (an existing id keeps its ``rid``, hence its list position), replace their
-        tags, record aliases: one transaction."""
+        """Upsert rows (an existing id keeps its ``rid``, hence its list position) with their
+        kept vectors, replace their tags, record aliases: one transaction."""
+        kept = vectors or {}
         with self._transaction() as conn:
             for memory in rows:
-                (rid,) = conn.execute(_UPSERT, _values(memory, pending)).fetchone()
+                values = (*_values(memory, pending), vector_bytes(kept.get(memory.id)))
+                (rid,) = conn.execute(_UPSERT, values).fetchone()
                 conn.execute("DELETE FROM memory_tags WHERE rid = %s", (rid,))
                 if memory.tags:
                     conn.cursor().executemany(
@@ -198,11 +203,40 @@ class PostgresRows:
         return {str(w): (int(n or 0), float(t or 0.0)) for w, n, t in rows}
 
     @guard
-    def pending(self, workspace_id: str) -> list[Memory]:
+    def pending(self, workspace_id: str, limit: int | None = None) -> list[Memory]:
         return self._records(
-            "SELECT record FROM memories WHERE workspace_id = %s AND pending = 1 ORDER BY rid",
-            (workspace_id,),
+            "SELECT record FROM memories WHERE workspace_id = %s AND pending = 1 ORDER BY rid "
+            "LIMIT %s",
+            (workspace_id, limit),
         )
+
+    @guard
+    def staged(self, workspace_id: str, after: int | None = None) -> list[tuple[Memory, Vector]]:
+        """Pending rows with their kept vector: what the dense index may not have yet (a Chroma
+        server is never stale, so ``after`` is always None here)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT record, vector FROM memories WHERE workspace_id = %s AND pending = 1 "
+                "AND vector IS NOT NULL",
+                (workspace_id,),
+            ).fetchall()
+        return [(from_json(r), vector_from_bytes(v)) for r, v in rows]
+
+    @guard
+    def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT id, vector FROM memories WHERE workspace_id = %s AND id = ANY(%s) "
+                "AND vector IS NOT NULL",
+                (workspace_id, list(ids)),
+            ).fetchall()
+        return {str(i): vector_from_bytes(v) for i, v in rows}
+
+    @guard
+    def pending_workspaces(self) -> list[str]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT DISTINCT workspace_id FROM memories WHERE pending = 1")
+            return sorted(str(r[0]) for r in rows.fetchall())
 
     @guard
     def search(
