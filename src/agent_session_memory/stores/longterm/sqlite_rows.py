@@ -285,14 +285,17 @@ class SqliteRows:
     def staged(self, workspace_id: str, after: int | None = None) -> list[tuple[Memory, Vector]]:
         """Rows with their kept vector that a dense index of generation ``after`` may not hold:
         pending ones, and ones indexed by a later generation (None: pending ones only)."""
-        newer = "" if after is None else " OR indexed_at > ?"
-        params = (workspace_id,) if after is None else (workspace_id, after)
+        # Two index lookups (the pending flag's, and (workspace, indexed_at)), never a scan.
+        sql = "SELECT record, vector FROM memories WHERE pending=1 AND workspace_id=?"
+        params: tuple[object, ...] = (workspace_id,)
+        if after is not None:
+            sql += (
+                " UNION ALL SELECT record, vector FROM memories WHERE workspace_id=? "
+                "AND indexed_at > ? AND pending=0"
+            )
+            params = (workspace_id, workspace_id, after)
         with self.reading() as db:
-            rows = db.execute(
-                f"SELECT record, vector FROM memories WHERE workspace_id=? AND vector IS NOT NULL "
-                f"AND (pending=1{newer})",
-                params,
-            ).fetchall()
+            rows = [r for r in db.execute(sql, params).fetchall() if r[1] is not None]
         return [(from_json(r), vector_from_bytes(v)) for r, v in rows]
 
     def pending_workspaces(self) -> list[str]:
