@@ -171,6 +171,23 @@ def test_delete_counts_only_existing_rows_and_removes_their_traces(
     assert store.resolve_alias(ws, "cand-2") == "b"
 
 
+def test_rank_fields_of_the_ids_whose_row_matches(store: LongTermStore, ws: str) -> None:
+    later = T0 + timedelta(minutes=5)
+    store.put_rows(
+        ws,
+        [
+            mem(ws, "a", "alpha", importance=0.9, updated_at=later, tags=["auth"]),
+            mem(ws, "b", "beta", importance=0.2),
+            mem(ws, "old", "gamma", superseded_by="a"),
+        ],
+    )
+    got = store.rank_fields(ws, ["a", "b", "old", "missing", "a"], LIVE)
+    assert got == {"a": (0.9, later.timestamp()), "b": (0.2, T0.timestamp())}
+    assert list(store.rank_fields(ws, ["a", "b"], MemoryFilter(tags=("auth",)))) == ["a"]
+    assert set(store.rank_fields(ws, ["a", "old"], ALL)) == {"a", "old"}
+    assert store.rank_fields(ws, [], LIVE) == {}
+
+
 def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:
     rows = [
         mem(ws, "n1", "old note", minute=0, type="note", importance=0.2, session_id="s1"),

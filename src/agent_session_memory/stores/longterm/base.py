@@ -114,6 +114,13 @@ class LongTermStore(Protocol):
         ``updated_at`` (epoch seconds). The one read across workspaces, for operators' views."""
         ...
 
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        """``id -> (importance, updated_at epoch seconds)`` for the ids whose row matches
+        ``flt``: what recall ranks its candidates by, without reading whole rows."""
+        ...
+
     def count_rows(self, workspace_id: str) -> int:
         """All rows of the workspace, superseded and pending ones included."""
         ...

@@ -164,6 +164,16 @@ class InMemoryLongTermStore:
             for w, rows in spaces.items()
         }
 
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        found = self.get_rows(workspace_id, ids)
+        return {
+            i: (m.importance, to_timestamp(m.updated_at) or 0.0)
+            for i, m in found.items()
+            if flt.matches(m)
+        }
+
     def count_rows(self, workspace_id: str) -> int:
         with self._lock:
             return len(self._space(workspace_id).rows)

@@ -193,6 +193,19 @@ class PostgresRows:
         )
 
     @guard
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        cond, params = pg_filter(flt)
+        with self._conn() as conn:
+            rows = conn.execute(
+                f"SELECT m.id, m.importance, m.updated_at FROM memories m WHERE "
+                f"m.workspace_id = %s AND m.id = ANY(%s) AND {cond}",
+                (workspace_id, list(ids), *params),
+            ).fetchall()
+        return {str(i): (float(imp), float(at)) for i, imp, at in rows}
+
+    @guard
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         """Each workspace holding memories: its live (not superseded) count, last update."""
         with self._conn() as conn:

@@ -264,6 +264,22 @@ class SqliteRows:
             ).fetchall()
         return [from_json(r[0]) for r in rows]
 
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        where, params = flt.sql()
+        out: dict[str, tuple[float, float]] = {}
+        with self.reading() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                rows = db.execute(
+                    f"SELECT m.id, m.importance, m.updated_at FROM memories m WHERE "
+                    f"m.workspace_id=? AND m.id IN ({','.join('?' * len(chunk))}) AND {where}",
+                    (workspace_id, *chunk, *params),
+                ).fetchall()
+                out.update((str(i), (float(imp), float(at))) for i, imp, at in rows)
+        return out
+
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         """Each workspace holding memories: its live (not superseded) count, last update."""
         with self.reading() as db:
