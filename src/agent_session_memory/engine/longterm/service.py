@@ -155,6 +155,9 @@ class LongTermMemory:
             planner = CommitPlanner(self.store, workspace_id, self.clock.now(), self.threshold)
             plan = planner.run(session_id, candidates, vectors, deduplicate)
             self.writer.stage(workspace_id, list(plan.rows.values()), plan.vectors, plan.aliases)
+        # A retry that finds everything written still has the queue finish what a killed
+        # process staged (its rows are recallable already, but not indexed).
+        self._schedule_indexing(workspace_id)
         self.writer.emit(workspace_id, plan.events, session_id)
         return plan.outcome
 
