@@ -19,6 +19,7 @@ from ...embeddings import Embedder
 from ...models import Memory
 from ...stores.longterm.base import LongTermStore, Vector
 from ...stores.sessions.base import EventRecord
+from .crashpoints import crash_point
 
 Emit = Callable[[list[EventRecord]], Any]
 MakeEvent = Callable[..., EventRecord]
@@ -55,8 +56,11 @@ class Writer:
         if not rows:
             return
         self.store.put_rows(workspace_id, rows, aliases=aliases, pending=True)
+        crash_point("rows_pending")
         self.store.put_vectors(workspace_id, rows, vectors)
+        crash_point("vectors_written")
         self.store.mark_done(workspace_id, [m.id for m in rows])
+        crash_point("rows_done")
 
     def repair(self, workspace_id: str) -> int:
         """Finish rows a crashed writer left pending: re-embed, index, clear the flag."""
@@ -75,6 +79,7 @@ class Writer:
         session_id: str | None = None,
     ) -> None:
         """Step 4: the activity log entries, after the data is written."""
+        crash_point("before_events")
         if events:
             self._emit(
                 [
