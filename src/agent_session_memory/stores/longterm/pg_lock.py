@@ -13,6 +13,7 @@ Within a process it is re-entrant and excludes other threads (an ``RLock`` in fr
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -49,12 +50,21 @@ class AdvisoryLock:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._conn: Any = None
+        #: When the database last refused a connection for the lock, and the error it gave.
+        self._refused: tuple[float, BackendUnavailable] | None = None
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        with self._thread_lock:
+        """Hold the lock; wait at most ``timeout`` seconds in all (other threads of this process,
+        then other sessions). While the database is down, a thread that queued behind one the
+        database refused fails with the same error at once, so N waiting writers do not take
+        N connection timeouts to all hear it."""
+        started = time.monotonic()
+        if not self._thread_lock.acquire(timeout=self.timeout):
+            raise self._timed_out()
+        try:
             if self._depth == 0:
-                self._acquire()
+                self._acquire_after(started)
             self._depth += 1
             try:
                 yield
@@ -62,6 +72,19 @@ class AdvisoryLock:
                 self._depth -= 1
                 if self._depth == 0:
                     self._release()
+        finally:
+            self._thread_lock.release()
+
+    def _acquire_after(self, started: float) -> None:
+        refused = self._refused
+        if refused is not None and refused[0] > started:
+            raise BackendUnavailable(refused[1].message, **refused[1].details)
+        try:
+            self._acquire(started + self.timeout)
+        except BackendUnavailable as exc:
+            if exc.details.get("reason") != "locked":
+                self._refused = (time.monotonic(), exc)
+            raise
 
     def holder(self) -> str:
         """Who holds the lock now, as PostgreSQL sees it ("nobody" once it is free)."""
@@ -73,13 +96,13 @@ class AdvisoryLock:
         seen = f"{state} since {since.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}" if since else state
         return f"{name or 'a session'} (PostgreSQL backend {pid} from {addr or 'a socket'}, {seen})"
 
-    def _acquire(self) -> None:
+    def _acquire(self, deadline: float) -> None:
         import psycopg.errors
 
         with unavailable_as_503(self.where):
             conn = self._pool.getconn()
             try:
-                self._wait(conn)
+                self._wait(conn, deadline)
             except psycopg.errors.LockNotAvailable:
                 self._pool.putconn(conn)
                 raise self._timed_out() from None
@@ -88,16 +111,15 @@ class AdvisoryLock:
                 raise
         self._conn = conn
 
-    def _wait(self, conn: Any) -> None:
-        """``pg_advisory_lock`` under a ``lock_timeout`` (0 there means forever: at least 1 ms)."""
-        conn.execute("SELECT set_config('lock_timeout', %s, false)", (self._timeout_ms(),))
+    def _wait(self, conn: Any, deadline: float) -> None:
+        """``pg_advisory_lock`` under a ``lock_timeout`` of what is left until ``deadline`` (0
+        there means forever: at least 1 ms)."""
+        left = f"{max(1, int((deadline - time.monotonic()) * 1000))}ms"
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (left,))
         try:
             conn.execute("SELECT pg_advisory_lock(%s)", (self._key,))
         finally:
             conn.execute("RESET lock_timeout")
-
-    def _timeout_ms(self) -> str:
-        return f"{max(1, int(self.timeout * 1000))}ms"
 
     def _timed_out(self) -> BackendUnavailable:
         holder = self.holder()
