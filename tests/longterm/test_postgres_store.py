@@ -175,3 +175,25 @@ def test_a_write_behind_a_stuck_holder_fails_with_lock_timeout_and_changes_nothi
         assert len(engine.memories.list_memories()) == 1
     finally:
         engine.close()
+
+
+def test_a_thread_of_this_process_holding_the_lock_bounds_the_wait_too(postgres_url: str) -> None:
+    rows = PostgresRows(postgres_url, lock_timeout=1)
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with rows.lock.held():
+            taken.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    try:
+        assert taken.wait(10)
+        with pytest.raises(BackendUnavailable) as caught, rows.lock.held():
+            pass
+        assert f"asm pid {os.getpid()} on" in caught.value.details["holder"]
+    finally:
+        done.set()
+        holder.join(10)
+        rows.close()
