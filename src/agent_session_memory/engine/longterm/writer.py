@@ -21,6 +21,7 @@ from ...embeddings import Embedder
 from ...models import Memory
 from ...stores.longterm.base import LongTermStore, Vector
 from ...stores.sessions.base import EventRecord
+from .crashpoints import crash_point
 
 Emit = Callable[[list[EventRecord]], Any]
 MakeEvent = Callable[..., EventRecord]
@@ -65,6 +66,7 @@ class Writer:
         if not rows and not aliases:
             return
         self.store.put_rows(workspace_id, rows, aliases=aliases, pending=True, vectors=vectors)
+        crash_point("rows_staged")
         self._staged(workspace_id)
 
     def index(self, workspace_id: str, limit: int | None = None) -> int:
@@ -81,7 +83,9 @@ class Writer:
             fresh = self.embed([m.content for m in missing])
             vectors.update(zip([m.id for m in missing], fresh, strict=True))
         self.store.put_vectors(workspace_id, pending, vectors)
+        crash_point("vectors_indexed")
         self.store.mark_done(workspace_id, ids)
+        crash_point("rows_done")
         return len(pending)
 
     def emit(
@@ -91,6 +95,7 @@ class Writer:
         session_id: str | None = None,
     ) -> None:
         """Step 4: the activity log entries, after the data is written."""
+        crash_point("before_events")
         if events:
             self._emit(
                 [

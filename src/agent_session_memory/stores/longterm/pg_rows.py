@@ -9,6 +9,8 @@ connection becomes ``BackendUnavailable`` naming PostgreSQL, fast (``connect_tim
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +21,7 @@ from .base import Vector
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
 from .pg_lexical import bm25_search
+from .pg_lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .pg_lock import AdvisoryLock
 from .pg_schema import migrate
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
@@ -41,6 +44,12 @@ ON CONFLICT (workspace_id, alias) DO UPDATE SET memory_id = EXCLUDED.memory_id
 """
 
 
+def application_name() -> str:
+    """How this process's sessions show in ``pg_stat_activity`` (and in a lock timeout's error):
+    ``asm pid N on HOST``, at most PostgreSQL's 63 bytes."""
+    return f"asm pid {os.getpid()} on {socket.gethostname()}"[:63]
+
+
 def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
     """``MemoryFilter.sql()`` in PostgreSQL's dialect (``%s`` placeholders, a boolean true)."""
     cond, params = flt.sql()
@@ -51,7 +60,14 @@ class PostgresRows:
     """The rows of every workspace in one PostgreSQL database; a pool of autocommit
     connections, explicit transactions for changes."""
 
-    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 3.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_size: int = 8,
+        timeout: float = 3.0,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
         try:
             import psycopg_pool
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -63,7 +79,11 @@ class PostgresRows:
             min_size=1,
             max_size=max_size,
             timeout=timeout,
-            kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": max(1, int(timeout)),
+                "application_name": application_name(),
+            },
             check=psycopg_pool.ConnectionPool.check_connection,
             open=False,
         )
@@ -72,7 +92,7 @@ class PostgresRows:
         except BaseException:
             self._pool.close()  # no background reconnects for a store nobody holds
             raise
-        self.lock = AdvisoryLock(self._pool, self.where)
+        self.lock = AdvisoryLock(self._pool, self.where, timeout=lock_timeout)
 
     @guard
     def _open(self, timeout: float) -> None:

@@ -16,6 +16,7 @@ from ...models import Memory
 from .base import LongTermStore, Vector, check_workspace
 from .chroma import ChromaStore
 from .chroma_vectors import ChromaVectors
+from .pg_lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
 from .pg_rows import PostgresRows
 from .row_reads import RowReads
 
@@ -25,8 +26,15 @@ class PostgresChromaStore(RowReads, ChromaVectors):
 
     rows: PostgresRows
 
-    def __init__(self, rows: PostgresRows | str, chroma: ChromaStore) -> None:
-        self.rows = rows if isinstance(rows, PostgresRows) else PostgresRows(rows)
+    def __init__(
+        self, rows: PostgresRows | str, chroma: ChromaStore, *, lock_timeout: float = LOCK_TIMEOUT
+    ) -> None:
+        """``rows``: a URL (opened here, the lock waiting ``lock_timeout`` seconds) or rows."""
+        self.rows = (
+            rows
+            if isinstance(rows, PostgresRows)
+            else PostgresRows(rows, lock_timeout=lock_timeout)
+        )
         self.chroma = chroma
 
     def locked(self) -> AbstractContextManager[None]:
