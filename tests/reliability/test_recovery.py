@@ -48,6 +48,21 @@ def test_a_zero_byte_file_is_reported_not_taken_for_an_empty_home(home: Path, na
     assert info.value.details["reason"] in {"empty_file", "rows_missing", "vector_index_missing"}
 
 
+def test_a_deleted_sessions_file_is_said_at_open_not_taken_for_a_new_home(home: Path) -> None:
+    for name in ("sessions.db", "sessions.db-wal", "sessions.db-shm"):
+        (home / name).unlink(missing_ok=True)
+    with pytest.raises(BackendUnavailable) as info, MemoryClient(path=str(home)) as client:
+        client.list_sessions()
+    assert info.value.details["reason"] == "sessions_missing"
+    assert "sessions.db is missing" in info.value.message
+    assert not (home / "sessions.db").exists()  # nothing created in its place
+    # Starting afresh is a deliberate choice: name the file explicitly.
+    url = f"sqlite:///{home / 'sessions.db'}"
+    with MemoryClient(path=str(home), session_store_url=url) as client:
+        assert client.list_sessions() == []
+        assert len(client.list_memories()) == 3
+
+
 @pytest.mark.parametrize("name", ["sessions.db", "memories.db", "chroma/chroma.sqlite3"])
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_a_damaged_file_is_a_typed_error(home: Path, name: str, damage: str) -> None:
