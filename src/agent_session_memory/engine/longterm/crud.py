@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from typing import Any
 
+from ... import crashpoints
 from ...errors import Conflict, MemoryNotFound
 from ...models import EventType, Memory, replace, to_datetime
 from ...stores.longterm.base import Vector
@@ -151,14 +152,18 @@ def import_(w: Writer, workspace_id: str, records: Iterable[Memory | dict[str, A
         chunk = memories[start : start + IMPORT_BATCH]
         vectors.update(zip([m.id for m in chunk], w.embed([m.content for m in chunk]), strict=True))
     with w.store.locked():
+        w.repair(workspace_id)  # every writer first finishes what a crashed one left pending
         _refuse_existing(w, workspace_id, ids)
         w.store.put_rows(workspace_id, memories, pending=True)
+        crashpoints.reached("import.rows_pending")
         try:
             w.store.put_vectors(workspace_id, memories, vectors)
         except BaseException:
             _take_back(w, workspace_id, ids)
             raise
+        crashpoints.reached("import.vectors")
         w.store.mark_done(workspace_id, ids)
+        crashpoints.reached("import.done")
     return len(memories)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ... import crashpoints
 from ...clock import Clock
 from ...embeddings import Embedder
 from ...models import Memory
@@ -55,8 +56,11 @@ class Writer:
         if not rows:
             return
         self.store.put_rows(workspace_id, rows, aliases=aliases, pending=True)
+        crashpoints.reached("write.rows_pending")
         self.store.put_vectors(workspace_id, rows, vectors)
+        crashpoints.reached("write.vectors")
         self.store.mark_done(workspace_id, [m.id for m in rows])
+        crashpoints.reached("write.done")
 
     def repair(self, workspace_id: str) -> int:
         """Finish rows a crashed writer left pending: re-embed, index, clear the flag."""
@@ -76,6 +80,7 @@ class Writer:
     ) -> None:
         """Step 4: the activity log entries, after the data is written."""
         if events:
+            crashpoints.reached("write.before_events")
             self._emit(
                 [
                     self._event(workspace_id, t, memory_id=m, session_id=session_id, **d)
