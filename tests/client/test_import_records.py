@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from agent_session_memory import MemoryClient
-from agent_session_memory.errors import InvalidInput
+from agent_session_memory.errors import Conflict, InvalidInput
 
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
@@ -51,4 +51,66 @@ def test_a_time_that_is_no_time_is_refused_and_nothing_is_written(
 def test_nan_and_infinite_times_are_refused(client: MemoryClient, value: float) -> None:
     with pytest.raises(InvalidInput):
         client.import_workspace([{"id": "bad", "content": "x", "updated_at": value}])
+    assert client.list_memories() == []
+
+
+def _two(client: MemoryClient) -> None:
+    result = client.import_workspace(
+        [{"id": "a", "content": "JWT tokens guard the login"}, {"id": "b", "content": "old b"}]
+    )
+    assert (result.imported, result.skipped, result.replaced) == (2, 0, 0)
+
+
+INCOMING = [
+    {"id": "b", "content": "the deploy runs on Fridays", "tags": ["new"]},
+    {"id": "c", "content": "Redis keeps the hot keys"},
+]
+
+
+def test_by_default_an_existing_id_refuses_the_whole_import(client: MemoryClient) -> None:
+    _two(client)
+    with pytest.raises(Conflict) as info:
+        client.import_workspace(INCOMING)
+    assert info.value.details["ids"] == ["b"]
+    assert {m.id: m.content for m in client.list_memories()} == {
+        "a": "JWT tokens guard the login",
+        "b": "old b",
+    }
+
+
+def test_skip_keeps_existing_memories_and_imports_the_rest(client: MemoryClient) -> None:
+    _two(client)
+    result = client.import_workspace(INCOMING, on_conflict="skip")
+    assert (result.imported, result.skipped, result.replaced) == (1, 1, 0)
+    assert {m.id: m.content for m in client.list_memories()} == {
+        "a": "JWT tokens guard the login",
+        "b": "old b",
+        "c": "Redis keeps the hot keys",
+    }
+    # the same import again: everything is already there
+    again = client.import_workspace(INCOMING, on_conflict="skip")
+    assert (again.imported, again.skipped, again.replaced) == (0, 2, 0)
+    assert len(client.list_memories()) == 3
+
+
+def test_replace_overwrites_existing_memories_re_embedded(client: MemoryClient) -> None:
+    _two(client)
+    result = client.import_workspace(INCOMING, on_conflict="replace")
+    assert (result.imported, result.skipped, result.replaced) == (1, 0, 1)
+    got = {m.id: m for m in client.list_memories()}
+    assert sorted(got) == ["a", "b", "c"]
+    assert got["b"].content == "the deploy runs on Fridays"
+    assert got["b"].tags == ["new"]
+    # the new text is what recall finds (vector and lexical index follow the row)
+    assert client.recall("which weekday do we ship releases?", k=1)[0].memory.id == "b"
+    assert client.recall("old b", k=3, tags=["new"])[0].memory.id == "b"
+    assert client.recall("Fridays", k=3)[0].memory.id == "b"
+
+
+@pytest.mark.parametrize("mode", ["overwrite", "", "SKIP", 1, None])
+def test_an_unknown_conflict_mode_is_refused_and_nothing_is_written(
+    client: MemoryClient, mode: Any
+) -> None:
+    with pytest.raises(InvalidInput):
+        client.import_workspace(INCOMING, on_conflict=mode)
     assert client.list_memories() == []

@@ -20,6 +20,8 @@ from ..models import Memory
 from ..stores.longterm.records import memory_from_dict
 
 MAX_IMPORT_RECORDS = 1_000_000
+#: What an id the workspace already holds does: refuse the import, keep the old, or overwrite it.
+ON_CONFLICT = ("error", "skip", "replace")
 MAX_TYPE_CHARS = 64
 TIME_FIELDS = ("created_at", "updated_at", "valid_until")
 # Epoch seconds a datetime can hold: 0001-01-02 to 9999-12-31 UTC (a day inside either end so
@@ -140,4 +142,4 @@ def _list(value: Any, field: str) -> list[Any]:
     return value
 
 
-__all__ = ["check_records"]
+__all__ = ["ON_CONFLICT", "check_records"]

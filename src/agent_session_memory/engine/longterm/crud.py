@@ -9,7 +9,7 @@ from typing import Any
 
 from ... import crashpoints
 from ...errors import Conflict, MemoryNotFound
-from ...models import EventType, Memory, replace, to_datetime
+from ...models import EventType, ImportResult, Memory, replace, to_datetime
 from ...stores.longterm.base import Vector
 from ...stores.longterm.filters import MemoryFilter
 from ...stores.longterm.records import content_hash, memory_from_dict
@@ -136,35 +136,58 @@ def export(w: Writer, workspace_id: str) -> list[dict[str, Any]]:
     return [m.to_dict() for m in rows]
 
 
-def import_(w: Writer, workspace_id: str, records: Iterable[Memory | dict[str, Any]]) -> int:
+def import_(
+    w: Writer,
+    workspace_id: str,
+    records: Iterable[Memory | dict[str, Any]],
+    on_conflict: str = "error",
+) -> ImportResult:
     """Memories (or export's dicts) into ``workspace_id``, re-embedded: all or nothing.
 
-    Ids the workspace already holds are refused (``Conflict``, nothing written). Everything is
-    embedded first, then the rows go in one transaction; if the vectors then fail, the rows and
-    any vectors written are taken out again before the error is raised.
+    An id the workspace already holds is, by ``on_conflict``: ``error`` refused (``Conflict``,
+    nothing written), ``skip`` left as it is, ``replace`` overwritten. Everything is embedded
+    first, then the rows go in one transaction; if the vectors then fail, the new rows are taken
+    out and replaced ones put back before the error is raised.
     """
     memories = [_imported(workspace_id, r) for r in records]
     if not memories:
-        return 0
-    ids = [m.id for m in memories]
+        return ImportResult()
     vectors: dict[str, Vector] = {}
     for start in range(0, len(memories), IMPORT_BATCH):
         chunk = memories[start : start + IMPORT_BATCH]
         vectors.update(zip([m.id for m in chunk], w.embed([m.content for m in chunk]), strict=True))
     with w.store.locked():
         w.repair(workspace_id)  # every writer first finishes what a crashed one left pending
-        _refuse_existing(w, workspace_id, ids)
-        w.store.put_rows(workspace_id, memories, pending=True)
-        crashpoints.reached("import.rows_pending")
-        try:
-            w.store.put_vectors(workspace_id, memories, vectors)
-        except BaseException:
-            _take_back(w, workspace_id, ids)
-            raise
-        crashpoints.reached("import.vectors")
-        w.store.mark_done(workspace_id, ids)
-        crashpoints.reached("import.done")
-    return len(memories)
+        existing = w.store.get_rows(workspace_id, [m.id for m in memories])
+        if existing and on_conflict == "error":
+            _refuse(workspace_id, sorted(existing))
+        skipped = len(existing) if on_conflict == "skip" else 0
+        if skipped:
+            memories = [m for m in memories if m.id not in existing]
+        old = {} if skipped else existing
+        if memories:
+            _write_imported(w, workspace_id, memories, vectors, old)
+    return ImportResult(imported=len(memories) - len(old), skipped=skipped, replaced=len(old))
+
+
+def _write_imported(
+    w: Writer,
+    workspace_id: str,
+    memories: Sequence[Memory],
+    vectors: dict[str, Vector],
+    old: dict[str, Memory],
+) -> None:
+    ids = [m.id for m in memories]
+    w.store.put_rows(workspace_id, memories, pending=True)
+    crashpoints.reached("import.rows_pending")
+    try:
+        w.store.put_vectors(workspace_id, memories, vectors)
+    except BaseException:
+        _take_back(w, workspace_id, [i for i in ids if i not in old], list(old.values()))
+        raise
+    crashpoints.reached("import.vectors")
+    w.store.mark_done(workspace_id, ids)
+    crashpoints.reached("import.done")
 
 
 def _imported(workspace_id: str, record: Memory | dict[str, Any]) -> Memory:
@@ -172,22 +195,26 @@ def _imported(workspace_id: str, record: Memory | dict[str, Any]) -> Memory:
     return replace(memory, workspace_id=workspace_id, content_hash=content_hash(memory.content))
 
 
-def _refuse_existing(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
-    existing = sorted(w.store.get_rows(workspace_id, ids))
-    if existing:
-        raise Conflict(
-            f"{len(existing)} imported ids already exist in workspace {workspace_id!r} "
-            f"(first: {existing[0]!r}); nothing was imported",
-            ids=existing[:20],
-            count=len(existing),
-        )
+def _refuse(workspace_id: str, existing: Sequence[str]) -> None:
+    raise Conflict(
+        f"{len(existing)} imported ids already exist in workspace {workspace_id!r} "
+        f"(first: {existing[0]!r}); nothing was imported. on_conflict='skip' keeps them, "
+        "'replace' overwrites them",
+        ids=list(existing[:20]),
+        count=len(existing),
+    )
 
 
-def _take_back(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
-    """Best effort after a failed vector write: new rows (and any vector) leave nothing behind.
-    A failure here is swallowed: the caller re-raises the first one, and a row left pending is
-    finished by the next write or ``asm repair``."""
+def _take_back(
+    w: Writer, workspace_id: str, new_ids: Sequence[str], old: Sequence[Memory] = ()
+) -> None:
+    """Best effort after a failed vector write: new rows (and any vector) leave nothing behind,
+    replaced rows come back (pending: the next write or ``asm repair`` re-embeds them). A failure
+    here is swallowed: the caller re-raises the first one."""
     with suppress(Exception):
-        w.store.delete_rows(workspace_id, ids)
+        w.store.delete_rows(workspace_id, new_ids)
     with suppress(Exception):
-        w.store.delete_vectors(workspace_id, ids)
+        w.store.delete_vectors(workspace_id, new_ids)
+    if old:
+        with suppress(Exception):
+            w.store.put_rows(workspace_id, old, pending=True)
