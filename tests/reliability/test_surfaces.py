@@ -26,7 +26,9 @@ from hypothesis import strategies as st
 from agent_session_memory import MemoryClient
 from agent_session_memory.contract import OPERATIONS, Operation
 from agent_session_memory.errors import AgentMemoryError
+from agent_session_memory.mcp_server.tools import TOOLS
 from tests.live_server import serve_in_thread
+from tests.mcp_server.conftest import http_process
 
 from .strategies import MISSING, param_values
 from .test_every_parameter import GROUPS, World
@@ -158,5 +160,92 @@ def test_every_http_call_succeeds_or_answers_a_typed_4xx_and_changes_nothing(
         assert error["code"] in CALLER_CODES, (name, params, error)
         assert isinstance(error["message"], str) and error["message"]
         assert world.snapshot() == before, f"{name}({params!r}) failed but changed something"
+
+    run()
+
+
+# -- MCP -----------------------------------------------------------------------------------------
+def tool_calls() -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+    """A tool with one hostile argument (or none), the rest fitting, named as the tool names
+    them (``importance_threshold``, ...)."""
+
+    @st.composite
+    def draw_call(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+        tool = draw(st.sampled_from(TOOLS))
+        parameters = tool.op.signature.parameters
+        hostile = draw(st.sampled_from([None, *tool.arguments]))
+        arguments: dict[str, Any] = {}
+        for argument, pname in tool.arguments.items():
+            parameter = parameters[pname]
+            default = MISSING if parameter.default is inspect.Parameter.empty else parameter.default
+            if argument != hostile and draw(st.booleans()):
+                continue  # left out: its default (or the tool says it is missing)
+            arguments[argument] = draw(
+                param_values(pname, default, fitting_only=argument != hostile)
+            )
+        return tool.name, arguments
+
+    return draw_call()
+
+
+# The per-request envelope of the stateless protocol version (what the SDK's client stamps).
+ENVELOPE = (
+    b'"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28", '
+    b'"io.modelcontextprotocol/clientCapabilities": {}}'
+)
+
+
+def mcp_call(url: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """One ``tools/call`` over stateless HTTP, its JSON encoded by hand (see the module doc)."""
+    body = b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": '
+    body += _dumps(tool) + b', "arguments": ' + _dumps(arguments) + b", " + ENVELOPE + b"}}"
+    response = httpx.post(
+        url,
+        content=body,
+        headers={
+            "content-type": "application/json",
+            "accept": "application/json, text/event-stream",
+            "mcp-protocol-version": "2026-07-28",
+            "mcp-method": "tools/call",
+            "mcp-name": tool,
+        },
+        timeout=120,
+    )
+    assert response.status_code == 200, (tool, arguments, response.status_code, response.text)
+    reply: dict[str, Any] = response.json()
+    assert "result" in reply, (tool, arguments, reply)  # a tool error, never a protocol error
+    result: dict[str, Any] = reply["result"]
+    return result
+
+
+@pytest.fixture(scope="module")
+def mcp_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
+    home = tmp_path_factory.mktemp("mcp") / "home"
+    with MemoryClient(path=str(home)) as client:
+        world = World(client)
+        world.ready()  # the home exists before the server opens it
+        with http_process(home) as url:
+            yield url, world
+
+
+def test_every_mcp_tool_call_succeeds_or_is_a_typed_tool_error_and_changes_nothing(
+    mcp_world: tuple[str, World],
+) -> None:
+    url, world = mcp_world
+
+    @settings(FUZZ, max_examples=EXAMPLES * len(GROUPS))
+    @given(call=tool_calls())
+    def run(call: tuple[str, dict[str, Any]]) -> None:
+        tool, drawn = call
+        world.ready()
+        arguments = {k: world.fill(v) for k, v in drawn.items()}
+        before = world.snapshot()
+        result = mcp_call(url, tool, arguments)
+        if not result.get("isError"):
+            return
+        error = result["structuredContent"]["error"]
+        assert error["code"] in CALLER_CODES, (tool, arguments, error)
+        assert result["content"][0]["text"].startswith(error["code"] + ":")
+        assert world.snapshot() == before, f"{tool}({arguments!r}) failed but changed something"
 
     run()
