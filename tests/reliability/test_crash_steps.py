@@ -36,7 +36,7 @@ CHILD = textwrap.dedent("""
         if action == "commit":
             client.commit_session(argument)
         else:
-            client.import_workspace(json.loads(argument))
+            client.import_workspace(json.loads(argument), on_conflict=action)
     print("survived", flush=True)
 """)
 
@@ -96,7 +96,7 @@ def test_an_import_killed_at_each_step_is_all_or_nothing_and_can_be_retried(
     tmp_path: Path, step: str
 ) -> None:
     home, _ = _home(tmp_path)
-    _killed_at(step, home, "import", json.dumps(RECORDS))
+    _killed_at(step, home, "error", json.dumps(RECORDS))
     imported = [r["content"] for r in RECORDS]
     with MemoryClient(path=str(home)) as client:
         stored = {m.content for m in client.list_memories(limit=1000)}
@@ -108,4 +108,26 @@ def test_an_import_killed_at_each_step_is_all_or_nothing_and_can_be_retried(
         for record in RECORDS:
             hits = client.recall(record["content"], k=3)
             assert record["id"] in [h.memory.id for h in hits]
+    assert main(["--path", str(home), "doctor"]) == 0
+
+
+@pytest.mark.parametrize("step", [s for s in STEPS if s.startswith("import.")])
+def test_an_import_replacing_memories_killed_at_each_step_leaves_old_or_new_never_a_mix(
+    tmp_path: Path, step: str
+) -> None:
+    home, _ = _home(tmp_path)
+    with MemoryClient(path=str(home)) as client:
+        client.import_workspace(RECORDS)
+    newer = [{**r, "content": f"rewritten note {i} on the ledger"} for i, r in enumerate(RECORDS)]
+    _killed_at(step, home, "replace", json.dumps(newer))
+    old, new = {r["content"] for r in RECORDS}, {r["content"] for r in newer}
+    with MemoryClient(path=str(home)) as client:
+        stored = {m.content for m in client.list_memories(limit=1000)} - {*ACKNOWLEDGED}
+        assert stored in (old, new)  # all or nothing
+        result = client.import_workspace(newer, on_conflict="replace")  # the retry
+        assert (result.imported, result.replaced) == (0, len(newer))
+        _each_once_and_recallable(client, [*ACKNOWLEDGED, *new])
+        for record in newer:  # the vectors follow the new text
+            hits = client.recall(record["content"], k=1)
+            assert hits[0].memory.id == record["id"]
     assert main(["--path", str(home), "doctor"]) == 0
