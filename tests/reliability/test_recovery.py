@@ -227,6 +227,21 @@ def test_repair_embeds_with_the_configured_embedder_not_the_default(
         assert client.recall("happen on Fridays", k=1)[0].memory.content == contents[1]
 
 
+def test_doctor_checks_the_configured_embedder_against_the_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    with MemoryClient(path=str(home), embedding_function=WordHashEmbedder()) as client:
+        client.remember("We chose JWT for auth")
+    assert _asm(home, "doctor") == 1  # the default model's 384 dimensions against 32
+    out = capsys.readouterr().out
+    assert "32 dimensions, the configured embedder gives 384" in out
+    assert "asm repair --full" in out
+    monkeypatch.setenv("AGENT_MEMORY_EMBEDDER", f"{WordHashEmbedder.__module__}:WordHashEmbedder")
+    assert _asm(home, "doctor") == 0
+    assert f"the configured embedder gives {DIMENSION} dimensions" in capsys.readouterr().out
+
+
 def test_an_embedder_setting_that_cannot_be_loaded_is_a_configuration_error(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
