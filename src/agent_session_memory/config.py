@@ -32,6 +32,9 @@ class Settings:
     before a typed error names that process (``AGENT_MEMORY_LOCK_TIMEOUT``).
     ``event_retention_days``: activity-log events older than this are dropped by ``asm gc``
     (``AGENT_MEMORY_EVENT_RETENTION_DAYS``; ``None`` keeps every event).
+    ``embedder``: ``"package.module:name"``, an embedding function (or a class made
+    with no arguments) to use instead of the default model, so that every entry point of a home
+    (``asm serve``, ``asm mcp``, ``asm repair``) embeds alike (``AGENT_MEMORY_EMBEDDER``).
     """
 
     home: Path = field(default_factory=default_home)
@@ -44,6 +47,7 @@ class Settings:
     expired_retention_seconds: float = 7 * 24 * 3600
     token_encoding: str = "o200k_base"
     embedding_model_path: str | None = None
+    embedder: str | None = None
     limits: Limits = field(default_factory=Limits)
     lock_timeout_seconds: float = 30.0
     event_retention_days: float | None = 90.0
@@ -56,6 +60,7 @@ class Settings:
             "chroma_url": env.get("AGENT_MEMORY_CHROMA_URL"),
             "lexical_url": env.get("AGENT_MEMORY_LEXICAL_URL"),
             "embedding_model_path": env.get("AGENT_MEMORY_EMBEDDING_MODEL"),
+            "embedder": env.get("AGENT_MEMORY_EMBEDDER") or None,
         }
         if "AGENT_MEMORY_WORKSPACE" in env:
             values["workspace_id"] = env["AGENT_MEMORY_WORKSPACE"]

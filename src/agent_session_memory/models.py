@@ -193,6 +193,16 @@ class CommitResult(_MappingResult):
 
 
 @dataclass(frozen=True, slots=True)
+class ImportResult(_MappingResult):
+    """What an import did: ``imported`` new memories; ids the workspace already held were
+    ``skipped`` (``on_conflict="skip"``) or ``replaced`` (``on_conflict="replace"``)."""
+
+    imported: int = 0
+    skipped: int = 0
+    replaced: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class OpenThread(_Wire):
     topic: str
     status: ThreadStatus
@@ -278,6 +288,7 @@ __all__ = [
     "ContextItem",
     "Event",
     "EventType",
+    "ImportResult",
     "Memory",
     "MemoryHistory",
     "Message",

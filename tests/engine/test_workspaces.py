@@ -86,12 +86,10 @@ def test_a_memory_of_another_workspace_is_not_found(engine: Engine) -> None:
 
 def test_importing_another_workspaces_export_copies_it(engine: Engine) -> None:
     memory = engine.memories.remember("We chose JWT for auth", workspace_id="a")
-    assert (
-        engine.memories.import_workspace(
-            engine.memories.export_workspace(workspace_id="a"), workspace_id="b"
-        )
-        == 1
+    result = engine.memories.import_workspace(
+        engine.memories.export_workspace(workspace_id="a"), workspace_id="b"
     )
+    assert result.imported == 1
     assert engine.memories.forget(memory.id, workspace_id="b") is True
     assert engine.memories.get_memory(memory.id, workspace_id="a").content == memory.content
     assert [h.memory.id for h in engine.memories.recall("JWT", workspace_id="a")] == [memory.id]

@@ -42,7 +42,7 @@ def test_remember_recall_update_forget(engine: Any) -> None:
     with pytest.raises(MemoryNotFound):
         engine.memories.get_memory(m.id)
     assert engine.memories.forget_where(everything=True) == 1
-    assert engine.memories.import_workspace(exported, workspace_id="copy") == 2
+    assert engine.memories.import_workspace(exported, workspace_id="copy").imported == 2
     assert len(engine.memories.list_memories(workspace_id="copy")) == 2
 
 

@@ -58,7 +58,7 @@ def test_export_import_round_trip(
     clock = ManualClock()
     other = open_longterm(tmp_path / "other", embedder, clock, Recorder(clock))
     try:
-        assert other.import_(WS, exported) == 4
+        assert other.import_(WS, exported).imported == 4
         assert other.export(WS) == exported
         for q in ["authentication", "release day", "which database", "who owns billing"]:
             want = [(h.memory.id, round(h.score, 4)) for h in lt.recall(WS, q, 3, MemoryFilter())]

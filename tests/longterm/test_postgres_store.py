@@ -167,12 +167,17 @@ def test_a_write_behind_a_stuck_holder_fails_with_lock_timeout_and_changes_nothi
     )
     engine = Engine(settings)
     try:
-        with held_by_another_session(postgres_url), pytest.raises(BackendUnavailable) as caught:
-            engine.memories.remember("Written while a stuck process holds the lock")
+        with held_by_another_session(postgres_url):
+            # A new memory needs no lock; changing one does.
+            memory = engine.memories.remember("Written while a stuck process holds the lock")
+            with pytest.raises(BackendUnavailable) as caught:
+                engine.memories.update_memory(memory.id, content="Changed behind the holder")
         assert "stuck holder" in caught.value.details["holder"]
-        assert engine.memories.list_memories() == []
-        engine.memories.remember("Written once the holder is gone")
-        assert len(engine.memories.list_memories()) == 1
+        assert [m.content for m in engine.memories.list_memories()] == [memory.content]
+        engine.memories.update_memory(memory.id, content="Changed once the holder is gone")
+        assert [m.content for m in engine.memories.list_memories()] == [
+            "Changed once the holder is gone"
+        ]
     finally:
         engine.close()
 

@@ -9,11 +9,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from agent_session_memory import MemoryClient
 from agent_session_memory.cli.main import main
-from agent_session_memory.errors import BackendUnavailable
+from agent_session_memory.errors import BackendUnavailable, ConfigurationError
+from agent_session_memory.stores.longterm.chroma import ChromaStore
+
+from .word_hash_embedder import DIMENSION, WordHashEmbedder
+from .word_hash_embedder import vector as word_vector
 
 SEMANTIC = "which token format protects our login?"  # no word in common with the memory
 
@@ -46,6 +51,21 @@ def test_a_zero_byte_file_is_reported_not_taken_for_an_empty_home(home: Path, na
         client.list_sessions()
         client.list_memories()
     assert info.value.details["reason"] in {"empty_file", "rows_missing", "vector_index_missing"}
+
+
+def test_a_deleted_sessions_file_is_said_at_open_not_taken_for_a_new_home(home: Path) -> None:
+    for name in ("sessions.db", "sessions.db-wal", "sessions.db-shm"):
+        (home / name).unlink(missing_ok=True)
+    with pytest.raises(BackendUnavailable) as info, MemoryClient(path=str(home)) as client:
+        client.list_sessions()
+    assert info.value.details["reason"] == "sessions_missing"
+    assert "sessions.db is missing" in info.value.message
+    assert not (home / "sessions.db").exists()  # nothing created in its place
+    # Starting afresh is a deliberate choice: name the file explicitly.
+    url = f"sqlite:///{home / 'sessions.db'}"
+    with MemoryClient(path=str(home), session_store_url=url) as client:
+        assert client.list_sessions() == []
+        assert len(client.list_memories()) == 3
 
 
 @pytest.mark.parametrize("name", ["sessions.db", "memories.db", "chroma/chroma.sqlite3"])
@@ -180,3 +200,54 @@ def test_a_damaged_vector_index_stays_typed_call_after_call_and_changes_nothing(
         assert kept.id in {m.id for m in client.list_memories()}
         with pytest.raises(BackendUnavailable):
             client.recall("JWT")
+
+
+def test_repair_embeds_with_the_configured_embedder_not_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    contents = ["We chose JWT for auth", "Deploys happen on Fridays"]
+    with MemoryClient(path=str(home), embedding_function=WordHashEmbedder()) as client:
+        ids = [client.remember(c).id for c in contents]
+    shutil.rmtree(home / "chroma")
+    monkeypatch.setenv("AGENT_MEMORY_EMBEDDER", f"{WordHashEmbedder.__module__}:WordHashEmbedder")
+    assert _asm(home, "repair") == 0
+    assert "2 memories re-embedded" in capsys.readouterr().out
+    assert _asm(home, "doctor") == 0
+    chroma = ChromaStore(home / "chroma")
+    try:
+        stored = chroma.embeddings("default", ids)
+    finally:
+        chroma.close()
+    for memory_id, content in zip(ids, contents, strict=True):
+        expected = np.asarray(word_vector(content), dtype=np.float32)
+        expected /= np.linalg.norm(expected)
+        assert stored[memory_id].shape == (DIMENSION,)  # not the default model's 384
+        assert np.allclose(stored[memory_id], expected, atol=1e-5)
+    # the engine reads the same setting: recall works without passing the function again
+    with MemoryClient(path=str(home)) as client:
+        assert client.recall("happen on Fridays", k=1)[0].memory.content == contents[1]
+
+
+def test_doctor_checks_the_configured_embedder_against_the_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    with MemoryClient(path=str(home), embedding_function=WordHashEmbedder()) as client:
+        client.remember("We chose JWT for auth")
+    assert _asm(home, "doctor") == 1  # the default model's 384 dimensions against 32
+    out = capsys.readouterr().out
+    assert "32 dimensions, the configured embedder gives 384" in out
+    assert "asm repair --full" in out
+    monkeypatch.setenv("AGENT_MEMORY_EMBEDDER", f"{WordHashEmbedder.__module__}:WordHashEmbedder")
+    assert _asm(home, "doctor") == 0
+    assert f"the configured embedder gives {DIMENSION} dimensions" in capsys.readouterr().out
+
+
+def test_an_embedder_setting_that_cannot_be_loaded_is_a_configuration_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENT_MEMORY_EMBEDDER", "no_such_module_here:Nothing")
+    with pytest.raises(ConfigurationError) as info, MemoryClient(path=str(home)) as client:
+        client.recall("JWT")
+    assert "no_such_module_here" in info.value.message

@@ -175,7 +175,7 @@ def test_repeated_ids_in_an_import_are_refused_before_writing(client: MemoryClie
 
 
 def test_an_import_never_overwrites_an_existing_memory(client: MemoryClient) -> None:
-    assert client.import_workspace(_records(2)) == 2
+    assert client.import_workspace(_records(2)).imported == 2
     with pytest.raises(Conflict) as info:
         client.import_workspace([*_records(2, "n"), {"id": "m1", "content": "replaced?"}])
     assert info.value.details["ids"] == ["m1"]
@@ -193,7 +193,7 @@ def test_an_import_never_overwrites_an_existing_memory(client: MemoryClient) -> 
         {"id": "x", "content": "c", "tags": [""]},
         {"id": "x", "content": "c", "importance": "high"},
         {"id": "x", "content": "c", "metadata": {1: "a"}},
-        {"id": "x", "content": "c", "updated_at": 12},
+        {"id": "x", "content": "c", "updated_at": True},
         {"id": "x", "content": "c", "source_sessions": "s"},
         {"id": "x", "content": "c", "colour": "red"},
         {"id": "x", "content": "c\ud800"},

@@ -138,7 +138,7 @@ def test_memories_page_by_a_hundred_newest_first(browser: Any, inspector: Inspec
         }
         for n in range(105)
     ]
-    assert inspector.client.import_workspace(records, workspace_id=BULK) == 105
+    assert inspector.client.import_workspace(records, workspace_id=BULK).imported == 105
     context = browser.new_context()
     context.add_init_script(f"sessionStorage.setItem('asm-api-key', {inspector.key_agent!r})")
     tab = context.new_page()

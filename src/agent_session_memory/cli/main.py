@@ -81,8 +81,12 @@ def cmd_export(client: MemoryClient, args: argparse.Namespace) -> int:
 
 def cmd_import(client: MemoryClient, args: argparse.Namespace) -> int:
     records = read_records(Path(args.file), progress)
-    count = client.import_workspace(records)
-    print(f"imported {count} memories", file=sys.stderr)
+    result = client.import_workspace(records, on_conflict=args.on_conflict)
+    print(
+        f"imported {result.imported} memories ({result.skipped} existing skipped, "
+        f"{result.replaced} replaced)",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -130,6 +134,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default="-", help="output file (default: stdout)")
     p = sub.add_parser("import", help="read memories from JSON lines into a workspace")
     p.add_argument("file")
+    p.add_argument(
+        "--on-conflict",
+        choices=("error", "skip", "replace"),
+        default="error",
+        help="an id the workspace already holds: refuse the import (default), skip it, replace it",
+    )
     p = sub.add_parser(
         "gc", help="commit expired sessions now: every workspace, or the one --workspace names"
     )

@@ -16,6 +16,7 @@ from ..models import (
     CommitResult,
     ContextItem,
     Event,
+    ImportResult,
     Memory,
     MemoryHistory,
     Message,
@@ -554,16 +555,19 @@ class AsyncOperations:
         self,
         records: Iterable[Mapping[str, Any]],
         *,
+        on_conflict: str = 'error',
         workspace_id: str | None = None,
-    ) -> int:
-        """Load exported records into a workspace; returns how many were imported.
+    ) -> ImportResult:
+        """Load exported records into a workspace; returns how many were imported, skipped, replaced.
 
-        All or nothing: every record is checked first (a bad one is named, ``records[N]``), and an id
-        repeated in the import or already in the workspace is refused with nothing written.
+        All or nothing: every record is checked first (a bad one is named, ``records[N]``); an id
+        repeated in the import is refused, and so (by default) is one already in the workspace,
+        with nothing written.
         """
         return await self._transport.call(
             "import_workspace",
             records=records,
+            on_conflict=on_conflict,
             workspace_id=self._workspace(workspace_id),
         )
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from .. import crashpoints
 from .. import validation as check
 from ..errors import Conflict
 from ..models import CommitResult, ContextItem, EventType
@@ -86,6 +87,7 @@ class CommitService:
             memory_ids=outcome.created + outcome.merged,
             superseded_ids=list(outcome.superseded),
         )
+        crashpoints.reached("commit.memories_written")
         now = self._shared.now()
         event = self._shared.event(
             record.workspace_id,

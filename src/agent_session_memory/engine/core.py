@@ -96,7 +96,14 @@ class Engine:
 
 def _open_session_store(settings: Settings) -> SessionStore:
     from ..stores.sessions.factory import open_session_store
+    from .longterm.factory import lexical_path
+    from .longterm.home_check import check_sessions_file
 
+    embedded_rows = settings.lexical_url is None or settings.lexical_url.startswith("sqlite:///")
+    if settings.session_store_url is None and settings.chroma_url is None and embedded_rows:
+        check_sessions_file(
+            settings.home / "sessions.db", lexical_path(settings), settings.home / "chroma"
+        )
     return open_session_store(
         settings.resolved_session_store_url(),
         retention_seconds=settings.expired_retention_seconds,

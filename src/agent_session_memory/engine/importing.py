@@ -8,7 +8,9 @@ transaction of rows (``engine/longterm/crud.py``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from .. import validation as check
@@ -18,7 +20,14 @@ from ..models import Memory
 from ..stores.longterm.records import memory_from_dict
 
 MAX_IMPORT_RECORDS = 1_000_000
+#: What an id the workspace already holds does: refuse the import, keep the old, or overwrite it.
+ON_CONFLICT = ("error", "skip", "replace")
 MAX_TYPE_CHARS = 64
+TIME_FIELDS = ("created_at", "updated_at", "valid_until")
+# Epoch seconds a datetime can hold: 0001-01-02 to 9999-12-31 UTC (a day inside either end so
+# no time zone takes it out of range).
+MIN_EPOCH = -62135510400
+MAX_EPOCH = 253402214400
 FIELDS = frozenset(
     {
         "id",
@@ -88,8 +97,36 @@ def _parse(record: Any, workspace_id: str, limits: Limits) -> Memory:
         check.object_id(sid, "source_sessions")
     if data.get("key") is not None:
         check.key(data["key"], limits)
+    for field in TIME_FIELDS:
+        data[field] = _time(data.get(field), field)
     data.pop("content_hash", None)  # recomputed, never trusted
     return memory_from_dict({**data, "workspace_id": workspace_id})
+
+
+def _time(value: Any, field: str) -> datetime | None:
+    """ISO 8601 (export's form) or epoch seconds (other tools' form); naive means UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        stamp = value
+    elif isinstance(value, str):
+        try:
+            stamp = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{field} {value!r} is not an ISO 8601 time", field=field) from None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or not MIN_EPOCH <= value <= MAX_EPOCH:
+            raise InvalidInput(
+                f"{field} {value!r} is not a time (epoch seconds between {MIN_EPOCH} and "
+                f"{MAX_EPOCH})",
+                field=field,
+            )
+        stamp = datetime.fromtimestamp(value, UTC)
+    else:
+        raise InvalidInput(
+            f"{field} must be an ISO 8601 string or epoch seconds, not {value!r}", field=field
+        )
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
 def _type(value: Any) -> None:
@@ -105,4 +142,4 @@ def _list(value: Any, field: str) -> list[Any]:
     return value
 
 
-__all__ = ["check_records"]
+__all__ = ["ON_CONFLICT", "check_records"]

@@ -12,10 +12,10 @@ from typing import Any
 
 from .. import validation as check
 from ..errors import InvalidInput, LimitExceeded
-from ..models import Memory, MemoryHistory, RecallHit
+from ..models import ImportResult, Memory, MemoryHistory, RecallHit
 from ..stores.longterm.filters import MemoryFilter
 from .boundary import boundary
-from .importing import check_records
+from .importing import ON_CONFLICT, check_records
 from .longterm import LazyLongTerm
 from .memory_history import memory_history
 from .shared import Shared
@@ -286,9 +286,19 @@ class MemoryService:
         return self.longterm.export(self._shared.workspace(workspace_id))  # type: ignore[no-any-return]
 
     def import_workspace(
-        self, records: Iterable[Mapping[str, Any]], *, workspace_id: str | None = None
-    ) -> int:
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        on_conflict: str = "error",
+        workspace_id: str | None = None,
+    ) -> ImportResult:
         """All or nothing: every record is checked (``importing.py``) before any is written."""
         workspace = self._shared.workspace(workspace_id)
+        if not isinstance(on_conflict, str) or on_conflict not in ON_CONFLICT:
+            raise InvalidInput(
+                f"on_conflict must be one of {', '.join(ON_CONFLICT)}, not {on_conflict!r}",
+                field="on_conflict",
+            )
         memories = check_records(records, workspace, self._limits)
-        return int(self.longterm.import_(workspace, memories))
+        result: ImportResult = self.longterm.import_(workspace, memories, on_conflict)
+        return result

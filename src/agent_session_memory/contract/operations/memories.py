@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ...models import Memory, MemoryHistory, RecallHit
+from ...models import ImportResult, Memory, MemoryHistory, RecallHit
 from ..operation import Route, Scope, operation
 from .descriptions import (
     MEMORY_ID,
@@ -240,15 +240,21 @@ def export_workspace(*, workspace_id: str | None = None) -> list[dict[str, Any]]
     route=Route("POST", "/v1/import", lines="records"),
     idempotent=True,
     params={
-        "records": "Records as written by export_workspace.",
+        "records": "Records as written by export_workspace (times: ISO 8601 or epoch seconds).",
+        "on_conflict": "An id the workspace already holds: error (refuse the whole import, "
+        "the default), skip (keep the existing memory) or replace (overwrite it, re-embedded).",
         "workspace_id": WORKSPACE_ID,
     },
 )
 def import_workspace(
-    records: Iterable[Mapping[str, Any]], *, workspace_id: str | None = None
-) -> int:
-    """Load exported records into a workspace; returns how many were imported.
+    records: Iterable[Mapping[str, Any]],
+    *,
+    on_conflict: str = "error",
+    workspace_id: str | None = None,
+) -> ImportResult:
+    """Load exported records into a workspace; returns how many were imported, skipped, replaced.
 
-    All or nothing: every record is checked first (a bad one is named, ``records[N]``), and an id
-    repeated in the import or already in the workspace is refused with nothing written.
+    All or nothing: every record is checked first (a bad one is named, ``records[N]``); an id
+    repeated in the import is refused, and so (by default) is one already in the workspace,
+    with nothing written.
     """

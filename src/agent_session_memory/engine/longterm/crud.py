@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ... import crashpoints
 from ...errors import Conflict, MemoryNotFound
-from ...models import EventType, Memory, replace, to_datetime
+from ...models import EventType, ImportResult, Memory, replace, to_datetime
 from ...stores.longterm.base import Vector
 from ...stores.longterm.filters import MemoryFilter
 from ...stores.longterm.records import content_hash, memory_from_dict
@@ -116,24 +117,36 @@ def export(w: Writer, workspace_id: str) -> list[dict[str, Any]]:
     return [m.to_dict() for m in rows]
 
 
-def import_(w: Writer, workspace_id: str, records: Iterable[Memory | dict[str, Any]]) -> int:
+def import_(
+    w: Writer,
+    workspace_id: str,
+    records: Iterable[Memory | dict[str, Any]],
+    on_conflict: str = "error",
+) -> ImportResult:
     """Memories (or export's dicts) into ``workspace_id``, re-embedded: all or nothing.
 
-    Ids the workspace already holds are refused (``Conflict``, nothing written). Everything is
-    embedded first, then the rows and their vectors go in one transaction.
+    An id the workspace already holds is, by ``on_conflict``: ``error`` refused (``Conflict``,
+    nothing written), ``skip`` left as it is, ``replace`` overwritten. Everything is embedded
+    first, then the rows and their vectors go in one transaction.
     """
     memories = [_imported(workspace_id, r) for r in records]
     if not memories:
-        return 0
-    ids = [m.id for m in memories]
+        return ImportResult()
     vectors: dict[str, Vector] = {}
     for start in range(0, len(memories), IMPORT_BATCH):
         chunk = memories[start : start + IMPORT_BATCH]
         vectors.update(zip([m.id for m in chunk], w.embed([m.content for m in chunk]), strict=True))
     with w.store.locked():
-        _refuse_existing(w, workspace_id, ids)
+        existing = w.store.get_rows(workspace_id, [m.id for m in memories])
+        if existing and on_conflict == "error":
+            _refuse(workspace_id, sorted(existing))
+        skipped = len(existing) if on_conflict == "skip" else 0
+        if skipped:
+            memories = [m for m in memories if m.id not in existing]
+        replaced = 0 if skipped else len(existing)
         w.stage(workspace_id, memories, vectors)
-    return len(memories)
+        crashpoints.reached("import.rows_staged")
+    return ImportResult(imported=len(memories) - replaced, skipped=skipped, replaced=replaced)
 
 
 def _imported(workspace_id: str, record: Memory | dict[str, Any]) -> Memory:
@@ -141,12 +154,11 @@ def _imported(workspace_id: str, record: Memory | dict[str, Any]) -> Memory:
     return replace(memory, workspace_id=workspace_id, content_hash=content_hash(memory.content))
 
 
-def _refuse_existing(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
-    existing = sorted(w.store.get_rows(workspace_id, ids))
-    if existing:
-        raise Conflict(
-            f"{len(existing)} imported ids already exist in workspace {workspace_id!r} "
-            f"(first: {existing[0]!r}); nothing was imported",
-            ids=existing[:20],
-            count=len(existing),
-        )
+def _refuse(workspace_id: str, existing: Sequence[str]) -> None:
+    raise Conflict(
+        f"{len(existing)} imported ids already exist in workspace {workspace_id!r} "
+        f"(first: {existing[0]!r}); nothing was imported. on_conflict='skip' keeps them, "
+        "'replace' overwrites them",
+        ids=list(existing[:20]),
+        count=len(existing),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,27 @@ def open_store(settings: Settings) -> LongTermStore:
 
 
 def open_embedder(settings: Settings, embedding_function: Any = None) -> Embedder:
-    """The user's embedding function, wrapped; else MiniLM (model files found offline)."""
+    """The user's embedding function, wrapped; else the one the settings name
+    (``embedder``); else MiniLM (model files found offline)."""
     if embedding_function is not None:
         return as_embedder(embedding_function)
+    if settings.embedder is not None:
+        return as_embedder(load_embedding_function(settings.embedder))
     return MiniLMEmbedder(settings.embedding_model_path)
+
+
+def load_embedding_function(spec: str) -> Any:
+    """``"package.module:name"`` imported; a class is made with no arguments."""
+    module_name, _, attribute = spec.partition(":")
+    try:
+        if not module_name or not attribute:
+            raise ValueError("expected package.module:name")
+        found: Any = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            found = getattr(found, part)
+        return found() if isinstance(found, type) else found
+    except Exception as exc:
+        raise ConfigurationError(
+            f"embedder {spec!r} (AGENT_MEMORY_EMBEDDER) cannot be loaded: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc

@@ -75,4 +75,30 @@ def check_home(rows_path: Path, chroma_folder: Path) -> None:
         )
 
 
-__all__ = ["check_home", "count_rows", "count_vectors"]
+def check_sessions_file(sessions_path: Path, rows_path: Path, chroma_folder: Path) -> None:
+    """Refuse to create a new, empty ``sessions.db`` beside memories that remain.
+
+    The engine creates ``sessions.db`` before any memory is written, so a home holding memories
+    but no sessions file lost it: opening would silently start with no sessions, working memory
+    or activity log. Only for the default location; an explicit ``session_store_url`` opens as
+    asked (that is also how to start afresh on purpose).
+    """
+    if sessions_path.exists():
+        return  # a zero-byte or damaged file is the store's own check (``sqlite_file.py``)
+    try:
+        rows = count_rows(rows_path)
+        vectors = 0 if rows else count_vectors(chroma_folder)
+    except sqlite3.DatabaseError:
+        return  # a damaged rows file: the long-term store's own open reports it, typed
+    if rows or vectors:
+        raise BackendUnavailable(
+            f"{sessions_path} is missing but this home still holds {rows or vectors} memories: "
+            "its sessions, working memory and activity log were lost. Restore it from a backup; "
+            f"to start with no sessions on purpose, set AGENT_MEMORY_SESSION_STORE_URL="
+            f"sqlite:///{sessions_path}",
+            reason="sessions_missing",
+            path=str(sessions_path),
+        )
+
+
+__all__ = ["check_home", "check_sessions_file", "count_rows", "count_vectors"]

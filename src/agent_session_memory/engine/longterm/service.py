@@ -13,7 +13,7 @@ from typing import Any
 from ...clock import Clock
 from ...config import Settings
 from ...errors import ConfigurationError
-from ...models import Memory, RecallHit
+from ...models import ImportResult, Memory, RecallHit
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD
 from ...stores.longterm.filters import MemoryFilter
@@ -130,11 +130,16 @@ class LongTermMemory:
     def export(self, workspace_id: str) -> list[dict[str, Any]]:
         return crud.export(self.writer, workspace_id)
 
-    def import_(self, workspace_id: str, records: Iterable[Memory | dict[str, Any]]) -> int:
+    def import_(
+        self,
+        workspace_id: str,
+        records: Iterable[Memory | dict[str, Any]],
+        on_conflict: str = "error",
+    ) -> ImportResult:
         """All or nothing; indexed before it returns (a bulk load, not a hot path)."""
-        imported = crud.import_(self.writer, workspace_id, records)
+        result = crud.import_(self.writer, workspace_id, records, on_conflict)
         self.index_queue.index_now(workspace_id)
-        return imported
+        return result
 
     def recall(self, workspace_id: str, query: str, k: int, flt: MemoryFilter) -> list[RecallHit]:
         """Dense and lexical lists fused (``fusion.py``); ties broken by importance, recency."""

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ... import crashpoints
 from ...clock import Clock
 from ...embeddings import Embedder
 from ...models import Memory
 from ...stores.longterm.base import LongTermStore, Vector
 from ...stores.sessions.base import EventRecord
-from .crashpoints import crash_point
 
 Emit = Callable[[list[EventRecord]], Any]
 MakeEvent = Callable[..., EventRecord]
@@ -66,7 +66,7 @@ class Writer:
         if not rows and not aliases:
             return
         self.store.put_rows(workspace_id, rows, aliases=aliases, pending=True, vectors=vectors)
-        crash_point("rows_staged")
+        crashpoints.reached("write.rows_staged")
         self._staged(workspace_id)
 
     def index(self, workspace_id: str, limit: int | None = None) -> int:
@@ -83,9 +83,9 @@ class Writer:
             fresh = self.embed([m.content for m in missing])
             vectors.update(zip([m.id for m in missing], fresh, strict=True))
         self.store.put_vectors(workspace_id, pending, vectors)
-        crash_point("vectors_indexed")
+        crashpoints.reached("write.vectors_indexed")
         self.store.mark_done(workspace_id, ids)
-        crash_point("rows_done")
+        crashpoints.reached("write.done")
         return len(pending)
 
     def emit(
@@ -95,8 +95,8 @@ class Writer:
         session_id: str | None = None,
     ) -> None:
         """Step 4: the activity log entries, after the data is written."""
-        crash_point("before_events")
         if events:
+            crashpoints.reached("write.before_events")
             self._emit(
                 [
                     self._event(workspace_id, t, memory_id=m, session_id=session_id, **d)

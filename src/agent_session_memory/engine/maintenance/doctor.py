@@ -16,6 +16,7 @@ from ...stores.longterm.chroma import ChromaStore
 from ...stores.longterm.fts import fts_table
 from ...stores.longterm.sqlite_rows import SqliteRows
 from ...stores.longterm.writer_lock import WriterLock
+from ..longterm.factory import open_embedder
 from .files import HomeFiles, home_files, sqlite_problem
 
 REPAIR = "run `asm repair` (rebuilds the indexes from the memory rows; deletes nothing)"
@@ -66,7 +67,9 @@ def _agreement(files: HomeFiles, settings: Settings) -> list[Finding]:
         if workspaces and not files.chroma_file.exists():
             total = sum(len(ids) for ids, _, _ in workspaces.values())
             return [Finding("error", f"the vector index is missing ({total} memories)", REPAIR)]
-        out = [_workspace(w, *workspaces[w], chroma.existing_ids(w)) for w in sorted(workspaces)]
+        vectors = {w: chroma.existing_ids(w) for w in sorted(workspaces)}
+        out = [_workspace(w, *workspaces[w], vectors[w]) for w in sorted(workspaces)]
+        out += _embedder(settings, chroma, vectors)
         for workspace in sorted(set(chroma.workspaces()) - set(workspaces)):
             n = len(chroma.existing_ids(workspace))
             if n:
@@ -81,6 +84,40 @@ def _agreement(files: HomeFiles, settings: Settings) -> list[Finding]:
     finally:
         chroma.close()
         rows.close()
+
+
+def _embedder(
+    settings: Settings, chroma: ChromaStore, vectors: dict[str, list[str]]
+) -> list[Finding]:
+    """The configured embedder (the engine's factory) must give vectors of the index's size:
+    a home written with another embedding function cannot be recalled, nor repaired, by it."""
+    sized = {w: ids[0] for w, ids in vectors.items() if ids}
+    if not sized:
+        return []
+    try:
+        dimension = open_embedder(settings).dimension
+    except Exception as exc:  # a bad setting or missing model files: said, not raised
+        return [
+            Finding(
+                "error",
+                f"the configured embedder cannot be loaded: {exc}",
+                "check AGENT_MEMORY_EMBEDDER / AGENT_MEMORY_EMBEDDING_MODEL",
+            )
+        ]
+    out = []
+    for workspace, memory_id in sized.items():
+        found = next(iter(chroma.embeddings(workspace, [memory_id]).values()), None)
+        if found is not None and found.shape[-1] != dimension:
+            out.append(
+                Finding(
+                    "error",
+                    f"workspace {workspace!r}: its vectors have {found.shape[-1]} dimensions, "
+                    f"the configured embedder gives {dimension}: recall would fail",
+                    "configure the embedder the home was written with (AGENT_MEMORY_EMBEDDER), "
+                    "or run `asm repair --full` to re-embed every memory with this one",
+                )
+            )
+    return out or [Finding("ok", f"the configured embedder gives {dimension} dimensions")]
 
 
 def _workspaces(rows: SqliteRows) -> dict[str, tuple[set[str], set[str], int]]:

@@ -109,17 +109,22 @@ def _rebuild_vectors(
     todo = [m for m in rows if m.id not in have or m.id in pending]
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     for batch in progress(batches, len(batches), f"re-embedding {workspace}"):
-        _embed(store, embedder, workspace, batch)
+        _embed(store, embedder, workspace, batch, full)
     return len(todo)
 
 
-def _embed(store: ChromaSqliteStore, embedder: Any, workspace: str, batch: list[Memory]) -> None:
-    """Index a batch with the vectors its rows kept; only rows without one are embedded."""
-    vectors = store.row_vectors(workspace, [m.id for m in batch])
+def _embed(
+    store: ChromaSqliteStore, embedder: Any, workspace: str, batch: list[Memory], full: bool
+) -> None:
+    """Index a batch with the vectors its rows kept; rows without one are embedded, and with
+    ``full`` every row is (another embedder): the rows then keep the new vectors too."""
+    vectors = {} if full else store.row_vectors(workspace, [m.id for m in batch])
     missing = [m for m in batch if m.id not in vectors]
     if missing:
-        fresh = embedder.embed([m.content for m in missing])
-        vectors.update(zip([m.id for m in missing], fresh, strict=True))
+        embedded = embedder.embed([m.content for m in missing])
+        fresh = dict(zip([m.id for m in missing], embedded, strict=True))
+        store.put_rows(workspace, missing, pending=True, vectors=fresh)
+        vectors.update(fresh)
     store.put_vectors(workspace, batch, vectors)
     store.mark_done(workspace, [m.id for m in batch])
 

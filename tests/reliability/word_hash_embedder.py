@@ -1,0 +1,23 @@
+"""A small embedding function that is not the default model, for tests of embedder settings:
+one dimension per hashed word (32), deterministic, no model files."""
+
+from __future__ import annotations
+
+import zlib
+
+DIMENSION = 32
+
+
+class WordHashEmbedder:
+    """Chroma's embedding-function shape: ``__call__(input: list[str]) -> vectors``."""
+
+    def __call__(self, input: list[str]) -> list[list[float]]:  # Chroma names it input
+        return [vector(text) for text in input]
+
+
+def vector(text: str) -> list[float]:
+    out = [0.0] * DIMENSION
+    out[0] = 0.01  # never the zero vector
+    for word in text.lower().split():
+        out[zlib.crc32(word.encode()) % DIMENSION] += 1.0
+    return out
