@@ -66,8 +66,14 @@ CREATE TABLE memory_aliases (
 CREATE INDEX memory_aliases_target ON memory_aliases (workspace_id, memory_id);
 """
 
+#: Memories may expire (``Memory.expires_at``): reads hide them, a sweep deletes them.
+_V2 = """
+ALTER TABLE memories ADD COLUMN expires_at DOUBLE PRECISION;
+CREATE INDEX memories_expiry ON memories (workspace_id, expires_at) WHERE expires_at IS NOT NULL;
+"""
+
 #: Migration n takes the schema from version n to n + 1 (statements separated by ``;``).
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -48,14 +48,20 @@ CREATE TABLE IF NOT EXISTS memory_aliases (
     PRIMARY KEY (workspace_id, alias)
 ) WITHOUT ROWID;
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_ADD_EXPIRY = (
+    "ALTER TABLE memories ADD COLUMN expires_at REAL",
+    "CREATE INDEX IF NOT EXISTS memories_expiry ON memories (workspace_id, expires_at) "
+    "WHERE expires_at IS NOT NULL",
+)
 _UPDATE = (
     "UPDATE memories SET record=?, content_hash=?, key=?, session_id=?, type=?, importance=?, "
-    "created_at=?, updated_at=?, superseded=?, pending=? WHERE rid=?"
+    "created_at=?, updated_at=?, superseded=?, pending=?, expires_at=? WHERE rid=?"
 )
 _INSERT = (
     "INSERT INTO memories (record, content_hash, key, session_id, type, importance, created_at, "
-    "updated_at, superseded, pending, workspace_id, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    "updated_at, superseded, pending, expires_at, workspace_id, id) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -78,8 +84,13 @@ class SqliteRows:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < 2:
                 self._split_shared_index(db)
+            if version < 3:  # 2 -> 3: memories may expire (``Memory.expires_at``)
+                for statement in _ADD_EXPIRY:
+                    db.execute(statement)
+            if version < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _split_shared_index(self, db: sqlite3.Connection) -> None:
@@ -132,6 +143,7 @@ class SqliteRows:
             to_timestamp(memory.updated_at) or 0.0,
             int(memory.superseded_by is not None),
             int(pending),
+            to_timestamp(memory.expires_at),
         )
         if row is None:
             rid = int(db.execute(_INSERT, (*values, memory.workspace_id, memory.id)).lastrowid or 0)
