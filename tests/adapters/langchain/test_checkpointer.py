@@ -15,6 +15,7 @@ from langchain.agents import create_agent
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.channels.delta import DeltaChannel
+from langgraph.checkpoint.base import empty_checkpoint
 from langgraph.graph import END, START, StateGraph
 
 from agent_session_memory import AsyncMemoryClient, MemoryClient
@@ -191,3 +192,18 @@ def test_retention_keeps_what_delta_channels_are_rebuilt_from(client: MemoryClie
     assert session is not None
     checkpoints = [k for k in client.list_context_keys(session.id, "lg/c/")]
     assert len(checkpoints) <= 12  # still bounded: 33 were written
+
+
+def test_retention_leaves_the_writes_of_a_checkpoint_not_stored_yet(client: MemoryClient) -> None:
+    """LangGraph (``durability="async"``) may store a checkpoint's writes before the checkpoint
+    itself, while the previous ``put`` prunes: those writes must survive."""
+    saver = SessionCheckpointer(client=client, max_checkpoints=1)
+    config: Any = {"configurable": {"thread_id": "early", "checkpoint_ns": ""}}
+    checkpoints = [empty_checkpoint() for _ in range(4)]  # ids sort by creation
+    early = {"configurable": {**config["configurable"], "checkpoint_id": checkpoints[3]["id"]}}
+    saver.put_writes(early, [("messages", "kept")], "task-1")
+    for checkpoint in checkpoints[:3]:  # the third put prunes (1 kept + 1 of slack)
+        config = saver.put(config, checkpoint, {"step": 0}, {})
+    saver.put(config, checkpoints[3], {"step": 1}, {})
+    stored = saver.get_tuple(early)
+    assert stored is not None and stored.pending_writes == [("task-1", "messages", "kept")]
