@@ -87,7 +87,8 @@ class SqliteRows:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version < 2:
                 self._split_shared_index(db)
-            if version < 3:  # 2 -> 3: memories may expire (``Memory.expires_at``)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(memories)")}
+            if "expires_at" not in columns:  # 2 -> 3: memories may expire (``Memory.expires_at``)
                 for statement in _ADD_EXPIRY:
                     db.execute(statement)
             if version < SCHEMA_VERSION:
