@@ -36,6 +36,7 @@ FIELDS = frozenset(
         "updated_at",
         "superseded_by",
         "valid_until",
+        "expires_at",
     }
 )
 

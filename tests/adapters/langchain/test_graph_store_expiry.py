@@ -101,3 +101,16 @@ def test_a_memory_ttl_must_be_positive(timed_client: MemoryClient) -> None:
         with pytest.raises(InvalidInput):
             timed_client.remember("x", ttl_seconds=bad, workspace_id="alice")  # type: ignore[arg-type]
     assert timed_client.list_memories(workspace_id="alice") == []
+
+
+def test_an_exported_expiry_comes_back_with_an_import(
+    timed_client: MemoryClient, clock: ManualClock
+) -> None:
+    timed_client.remember("a note for an hour", ttl_seconds=3600, workspace_id="alice")
+    timed_client.remember("a note for good", workspace_id="alice")
+    exported = timed_client.export_workspace(workspace_id="alice")
+    assert timed_client.import_workspace(exported, workspace_id="bob") == 2
+    clock.advance(3601)
+    assert [m.content for m in timed_client.list_memories(workspace_id="bob")] == [
+        "a note for good"
+    ]
