@@ -150,6 +150,7 @@ class Memory(_Wire):
     updated_at: datetime | None = None
     superseded_by: str | None = None
     valid_until: datetime | None = None
+    expires_at: datetime | None = None  # hidden from every read after this, then swept
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,22 @@ def ttl(value: Any, limits: Limits) -> float:
     return float(value)
 
 
+def memory_ttl(value: Any) -> float | None:
+    """A memory's time to live in seconds (``None``: for good); any positive finite number."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise InvalidInput(
+            f"ttl_seconds must be a positive number of seconds, not {value!r}", field="ttl_seconds"
+        )
+    return float(value)
+
+
 def positive_int(value: Any, what: str, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInput(f"{what} must be a positive integer, not {value!r}", field=what)

@@ -187,3 +187,22 @@ def test_the_default_scorer_is_the_documented_one() -> None:
         [ScoringItem(k, v, f"{k}: {v}", 0, 0) for k, v in SCORED.items()]
     )
     assert scores == [0.3, 0.55, 0.65]
+
+
+def test_an_expiring_memory_never_absorbs_a_commit(tmp_path: Path) -> None:
+    """A commit's fact must outlive a same-content memory that expires (``ttl_seconds``)."""
+    from agent_session_memory.clock import ManualClock
+
+    clock = ManualClock()
+    with _client(tmp_path, clock=clock) as client:
+        probe = client.create_session(ttl_seconds=600, workspace_id="probe")
+        client.set_context(probe.id, "decision_db", "Use Postgres", 0.9)
+        client.commit_session(probe.id)
+        [rendered] = [m.content for m in client.list_memories(workspace_id="probe")]
+        client.remember(rendered, ttl_seconds=60, workspace_id="w")
+        session = client.create_session(ttl_seconds=600, workspace_id="w")
+        client.set_context(session.id, "decision_db", "Use Postgres", 0.9)
+        result = client.commit_session(session.id)
+        assert (result.memories_created, result.duplicates_skipped) == (1, 0)
+        clock.advance(61)
+        assert [m.content for m in client.list_memories(workspace_id="w")] == [rendered]

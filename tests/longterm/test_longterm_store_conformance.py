@@ -408,6 +408,34 @@ def test_text_search_applies_the_filter_and_follows_rewrites(store: LongTermStor
     assert ids(store.search_text(ws, "thursday", 10, LIVE)) == ["a"]
 
 
+def test_expiry_hides_rows_from_lists_and_text_search(store: LongTermStore, ws: str) -> None:
+    """``live_at`` hides what expired by then; ``expired_by`` finds it (the sweep)."""
+    soon, later = T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    store.put_rows(
+        ws,
+        [
+            mem(ws, "brief", "deploy window tonight", expires_at=soon),
+            mem(ws, "longer", "deploy freeze this week", minute=1, expires_at=later),
+            mem(ws, "kept", "deploy checklist", minute=2),
+        ],
+    )
+    assert store.get_rows(ws, ["brief"])["brief"].expires_at == soon  # the row carries it
+    between = (soon + timedelta(minutes=30)).timestamp()
+
+    def listed(flt: MemoryFilter) -> list[str]:
+        return [m.id for m in store.list_rows(ws, flt)]
+
+    assert listed(MemoryFilter(live_at=T0.timestamp())) == ["brief", "longer", "kept"]
+    assert listed(MemoryFilter(live_at=between)) == ["longer", "kept"]
+    assert listed(MemoryFilter(live_at=soon.timestamp())) == ["longer", "kept"]  # at: gone
+    assert listed(MemoryFilter(expired_by=between)) == ["brief"]
+    assert listed(MemoryFilter(expired_by=T0.timestamp())) == []
+    found = store.search_text(ws, "deploy", 10, MemoryFilter(live_at=between))
+    assert sorted(ids(found)) == ["kept", "longer"]
+    store.put_rows(ws, [replace(store.get_rows(ws, ["brief"])["brief"], expires_at=later)])
+    assert listed(MemoryFilter(live_at=between)) == ["brief", "longer", "kept"]  # moved
+
+
 # -- the writers' lock --------------------------------------------------------------------------
 def test_the_lock_is_reentrant_and_excludes_other_threads(store: LongTermStore) -> None:
     entered = threading.Event()

@@ -75,6 +75,7 @@ export interface Memory {
   updated_at: string | null;
   superseded_by: string | null;
   valid_until: string | null;
+  expires_at: string | null;
 }
 
 export interface OpenThread {
@@ -404,6 +405,8 @@ export interface RememberParams {
   session_id?: string | null;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string | null;
+  /** Seconds this memory lives (default: for good). It expires then: no read returns it (recall, list, get, export, briefings) and a sweep deletes it. */
+  ttl_seconds?: number | null;
 }
 
 /** Parameters of `list_memories`: A workspace's memories, newest first, filtered. */
@@ -432,7 +435,7 @@ export interface ListMemoriesParams {
 
 /** Parameters of `remember_many`: Store several long-term memories at once: embedded in one batch, written all or none. */
 export interface RememberManyParams {
-  /** Memories as remember takes them: {"content": "...", "type": "decision", "importance": 0.8, "tags": [...], "metadata": {...}, "session_id": "..."}; at most 1,000 a call. */
+  /** Memories as remember takes them: {"content": "...", "type": "decision", "importance": 0.8, "tags": [...], "metadata": {...}, "session_id": "...", "ttl_seconds": 3600}; at most 1,000 a call. */
   memories: Array<Record<string, unknown>>;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string | null;
@@ -486,6 +489,8 @@ export interface UpdateMemoryParams {
   type?: string | null;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string | null;
+  /** Expire this many seconds from now (moves an expiry; none is removed). */
+  ttl_seconds?: number | null;
 }
 
 /** Parameters of `forget`: Delete one memory; True if it existed. */

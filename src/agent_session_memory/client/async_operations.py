@@ -373,6 +373,7 @@ class AsyncOperations:
         metadata: dict[str, Any] | None = None,
         session_id: str | None = None,
         workspace_id: str | None = None,
+        ttl_seconds: float | None = None,
     ) -> Memory:
         """Store one long-term memory now, without a session commit."""
         return await self._transport.call(
@@ -384,6 +385,7 @@ class AsyncOperations:
             metadata=metadata,
             session_id=session_id,
             workspace_id=self._workspace(workspace_id),
+            ttl_seconds=ttl_seconds,
         )
 
     async def remember_many(
@@ -493,6 +495,7 @@ class AsyncOperations:
         metadata: dict[str, Any] | None = None,
         type: str | None = None,
         workspace_id: str | None = None,
+        ttl_seconds: float | None = None,
     ) -> Memory:
         """Change a memory; what is not given stays as it is."""
         return await self._transport.call(
@@ -504,6 +507,7 @@ class AsyncOperations:
             metadata=metadata,
             type=type,
             workspace_id=self._workspace(workspace_id),
+            ttl_seconds=ttl_seconds,
         )
 
     async def forget(

@@ -67,7 +67,11 @@ class Engine:
             scorer=scorer or HeuristicScorer(),
             fact_extractor=fact_extractor,
         )
-        self.lifecycle = LifecycleService(shared, commit=self.commits.commit_session)
+        self.lifecycle = LifecycleService(
+            shared,
+            commit=self.commits.commit_session,
+            forget_expired_memories=lambda: self._longterm.get().sweep_expired(),
+        )
         self.briefings = BriefingService(
             shared,
             sweep_now=self.lifecycle.sweep_now,

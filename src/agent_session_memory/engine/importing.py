@@ -45,6 +45,7 @@ FIELDS = frozenset(
         "updated_at",
         "superseded_by",
         "valid_until",
+        "expires_at",
     }
 )
 

@@ -12,7 +12,8 @@ It runs lazily when a workspace is used (at most once per ``LAZY_SWEEP_SECONDS``
 clock per workspace and engine, and never failing the caller), before every briefing, and on
 demand through ``sweep(workspace_id)``, which, like every operation, reaches one workspace only.
 ``sweep_home()`` sweeps every workspace of the home: it is no operation (no client, route or tool
-reaches it); only ``asm gc`` and a server's background task call it.
+reaches it); only ``asm gc`` and a server's background task call it. It also deletes the
+long-term memories whose ``expires_at`` has passed (reads hide them before that already).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from .. import validation as check
@@ -52,8 +53,15 @@ def committed_since_expiry(record: SessionRecord) -> bool:
 
 @boundary
 class LifecycleService:
-    def __init__(self, shared: Shared, *, commit: CommitFn) -> None:
+    def __init__(
+        self,
+        shared: Shared,
+        *,
+        commit: CommitFn,
+        forget_expired_memories: Callable[[], int] = lambda: 0,
+    ) -> None:
         self._shared = shared
+        self._forget_expired_memories = forget_expired_memories
         self._store = shared.store
         self._commit = commit
         self._sweep_stamps: dict[str, float] = {}  # workspace -> last lazy sweep (engine clock)
@@ -109,6 +117,10 @@ class LifecycleService:
         results: list[CommitResult] = []
         for ws, found in sorted(by_workspace.items()):
             results += self._sweep_records(ws, found)
+        try:
+            self._forget_expired_memories()
+        except AgentMemoryError as exc:
+            log.warning("sweeping expired memories failed: %s", exc)
         return results
 
     # -- for the other services -------------------------------------------------------------

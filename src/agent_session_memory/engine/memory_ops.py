@@ -49,7 +49,9 @@ def _types(values: Any) -> tuple[str, ...] | None:
 
 
 MAX_REMEMBER_BATCH = 1000
-REMEMBER_FIELDS = frozenset({"content", "type", "importance", "tags", "metadata", "session_id"})
+REMEMBER_FIELDS = frozenset(
+    {"content", "type", "importance", "tags", "metadata", "session_id", "ttl_seconds"}
+)
 
 
 def _not_empty(values: Any, field: str) -> None:
@@ -103,6 +105,7 @@ class MemoryService:
         metadata: dict[str, Any] | None = None,
         session_id: str | None = None,
         workspace_id: str | None = None,
+        ttl_seconds: float | None = None,
     ) -> Memory:
         workspace = self._shared.workspace(workspace_id)
         return self.longterm.remember(  # type: ignore[no-any-return]
@@ -113,6 +116,7 @@ class MemoryService:
             tags=check.tags(tags, self._limits),
             metadata=check.metadata(metadata, self._limits),
             session_id=self._session(workspace, session_id),
+            ttl_seconds=check.memory_ttl(ttl_seconds),
         )
 
     def remember_many(
@@ -146,6 +150,7 @@ class MemoryService:
             "tags": check.tags(item.get("tags"), self._limits),
             "metadata": check.metadata(item.get("metadata"), self._limits),
             "session_id": self._session(workspace, item.get("session_id")),
+            "ttl_seconds": check.memory_ttl(item.get("ttl_seconds")),
         }
 
     def recall(
@@ -239,6 +244,7 @@ class MemoryService:
         metadata: dict[str, Any] | None = None,
         type: str | None = None,
         workspace_id: str | None = None,
+        ttl_seconds: float | None = None,
     ) -> Memory:
         workspace = self._shared.workspace(workspace_id)
         return self.longterm.update(  # type: ignore[no-any-return]
@@ -249,6 +255,7 @@ class MemoryService:
             tags=None if tags is None else check.tags(tags, self._limits),
             metadata=None if metadata is None else check.metadata(metadata, self._limits),
             type=None if type is None else _type(type),
+            ttl_seconds=check.memory_ttl(ttl_seconds),
         )
 
     def forget(self, memory_id: str, *, workspace_id: str | None = None) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import validation as check
 from ..errors import InvalidInput, LimitExceeded
+from ..gc_pause import gc_paused
 from ..models import Message
 from ..stores.sessions.base import MessageRecord
 from ..tokens import MESSAGE_OVERHEAD_TOKENS
@@ -72,9 +73,9 @@ class MessageService:
                 session_id, now, limit=last_n, newest_first=True, status=status
             )
             return [_convert.message(r) for r in without_orphans(page[::-1])]
-        return [
-            _convert.message(r) for r in self._store.read_messages(session_id, now, status=status)
-        ]
+        with gc_paused():  # a whole history: see ``gc_pause``
+            records = self._store.read_messages(session_id, now, status=status)
+            return [_convert.message(r) for r in records]
 
     def count_messages(self, session_id: str, status: str | None = "active") -> int:
         check.object_id(session_id, "session_id")

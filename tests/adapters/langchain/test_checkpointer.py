@@ -9,10 +9,14 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Annotated, Any, TypedDict
 
 from langchain.agents import create_agent
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.channels.delta import DeltaChannel
+from langgraph.checkpoint.base import empty_checkpoint
+from langgraph.graph import END, START, StateGraph
 
 from agent_session_memory import AsyncMemoryClient, MemoryClient
 from agent_session_memory.adapters.langchain import SessionCheckpointer
@@ -160,3 +164,46 @@ async def test_async_agent_on_the_async_client(aclient: AsyncMemoryClient) -> No
     await agent.ainvoke({"messages": [HumanMessage("one")]}, config)
     result = await agent.ainvoke({"messages": [HumanMessage("two")]}, config)
     assert [m.content for m in result["messages"]] == ["one", "x", "two", "y"]
+
+
+def _add_all(state: list[object] | None, writes: list[list[object]]) -> list[object]:
+    return [*(state or []), *(x for w in writes for x in w)]
+
+
+def test_retention_keeps_what_delta_channels_are_rebuilt_from(client: MemoryClient) -> None:
+    """A ``DeltaChannel`` stores a value only every few updates; the checkpoints in between
+    are rebuilt from their ancestors' writes, so retention must not drop those ancestors."""
+
+    class State(TypedDict):
+        log: Annotated[list[object], DeltaChannel(_add_all, list, snapshot_frequency=4)]
+
+    graph = StateGraph(State)
+    graph.add_node("step", lambda s: {"log": [len(s["log"])]})
+    graph.add_edge(START, "step")
+    graph.add_edge("step", END)
+    app = graph.compile(checkpointer=SessionCheckpointer(client=client, max_checkpoints=2))
+    config: Any = {"configurable": {"thread_id": "delta"}}
+    for i in range(11):  # 22 updates: the newest snapshot is two updates back
+        result = app.invoke({"log": [f"in{i}"]}, config)
+    expected = [x for i in range(11) for x in (f"in{i}", 2 * i + 1)]
+    assert result["log"] == expected
+    assert app.get_state(config).values["log"] == expected
+    session = client.find_session("langgraph:delta")
+    assert session is not None
+    checkpoints = [k for k in client.list_context_keys(session.id, "lg/c/")]
+    assert len(checkpoints) <= 12  # still bounded: 33 were written
+
+
+def test_retention_leaves_the_writes_of_a_checkpoint_not_stored_yet(client: MemoryClient) -> None:
+    """LangGraph (``durability="async"``) may store a checkpoint's writes before the checkpoint
+    itself, while the previous ``put`` prunes: those writes must survive."""
+    saver = SessionCheckpointer(client=client, max_checkpoints=1)
+    config: Any = {"configurable": {"thread_id": "early", "checkpoint_ns": ""}}
+    checkpoints = [empty_checkpoint() for _ in range(4)]  # ids sort by creation
+    early = {"configurable": {**config["configurable"], "checkpoint_id": checkpoints[3]["id"]}}
+    saver.put_writes(early, [("messages", "kept")], "task-1")
+    for checkpoint in checkpoints[:3]:  # the third put prunes (1 kept + 1 of slack)
+        config = saver.put(config, checkpoint, {"step": 0}, {})
+    saver.put(config, checkpoints[3], {"step": 1}, {})
+    stored = saver.get_tuple(early)
+    assert stored is not None and stored.pending_writes == [("task-1", "messages", "kept")]

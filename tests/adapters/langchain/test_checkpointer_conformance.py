@@ -16,7 +16,16 @@ from agent_session_memory.adapters.langchain import SessionCheckpointer
 from tests.live_server import serve_in_thread
 from tests.stores.conftest import REDIS_URL, drop_prefix, require_redis, unique_prefix
 
-EXPECTED = {"put", "put_writes", "get_tuple", "list", "delete_thread", "copy_thread", "prune"}
+EXPECTED = {
+    "put",
+    "put_writes",
+    "get_tuple",
+    "list",
+    "delete_thread",
+    "delete_for_runs",
+    "copy_thread",
+    "prune",
+}
 
 
 def _check(report: CapabilityReport) -> None:

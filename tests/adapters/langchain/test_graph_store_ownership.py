@@ -5,6 +5,7 @@ reach users or models, TTLs are refused on them, and the value limit is one docu
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -15,6 +16,7 @@ from agent_session_memory.adapters.langchain import (
     MemoryRetriever,
     create_memory_tools,
 )
+from agent_session_memory.clock import ManualClock
 from agent_session_memory.errors import InvalidInput, LimitExceeded
 
 
@@ -95,10 +97,11 @@ def test_the_set_context_tool_declares_a_json_type(client: MemoryClient) -> None
 
 
 def test_expired_store_items_stay_out_of_the_retriever_and_the_recall_tool(
-    client: MemoryClient,
+    home: Path,
 ) -> None:
-    now = [1_000_000.0]
-    store = MemoryGraphStore(client=client, workspaces=["default"], clock=lambda: now[0])
+    clock = ManualClock()  # the engine's and the store's: expiry is the engine's to decide
+    client = MemoryClient(path=str(home), clock=clock)
+    store = MemoryGraphStore(client=client, workspaces=["default"], clock=clock.now)
     store.put(("default", "notes"), "short", {"text": "The wifi password is hunter2"}, ttl=1)
     store.put(("default", "notes"), "long", {"text": "The wifi router is in the hall"})
     retriever = MemoryRetriever(client=client, k=5)
@@ -108,7 +111,9 @@ def test_expired_store_items_stay_out_of_the_retriever_and_the_recall_tool(
     def seen() -> tuple[list[str], str]:
         return [d.page_content for d in retriever.invoke("wifi")], recall.invoke({"query": "wifi"})
 
-    docs, text = seen()  # the test clock is long past: the TTL item expired at once
+    clock.advance(61)  # the TTL item expired
+    docs, text = seen()
+    client.close()
     assert docs == [c for c in docs if "hunter2" not in c] and len(docs) == 1
     assert "hunter2" not in text and "router" in text
 

@@ -49,7 +49,8 @@ def _approx_size(value: Any) -> int:
 def retain(
     serde: SerializerProtocol, session_id: str, ns: str | None, keep: int, slack: int | None = None
 ) -> Flow[None]:
-    """Keep the newest ``keep`` checkpoints per namespace once one holds ``keep + slack``."""
+    """Keep the newest ``keep`` checkpoints per namespace once one holds ``keep + slack``, and
+    the ancestors their ``DeltaChannel`` values are rebuilt from (``delta_ancestors``)."""
     slack = max(1, keep // 4) if slack is None else slack
     keys = yield call("list_context_keys", session_id, codec.checkpoints_prefix(ns))
     groups: dict[str, list[str]] = {}
@@ -61,8 +62,19 @@ def retain(
         if len(group) <= keep + slack and slack:
             continue
         group.sort(key=codec.checkpoint_id_of, reverse=True)
-        kept += group[:keep]
-        dropped += group[keep:]
+        records = yield from read(session_id, group)
+        blobs_of = codec.blobs_prefix(next(iter(records.values()))["ns"]) if records else None
+        blobs = set((yield call("list_context_keys", session_id, blobs_of))) if blobs_of else set()
+        protected = delta_ancestors(serde, records, group[:keep], blobs)
+        kept += group[:keep] + sorted(protected)
+        dropped += [k for k in group[keep:] if k not in protected]
+    yield from drop(serde, session_id, kept, dropped)
+
+
+def drop(
+    serde: SerializerProtocol, session_id: str, kept: list[str], dropped: list[str]
+) -> Flow[None]:
+    """Delete the ``dropped`` checkpoints with what only they used."""
     if not dropped:
         return
     doomed = yield from unused(serde, session_id, kept, dropped)
@@ -70,29 +82,79 @@ def retain(
         yield call("delete_context", session_id, doomed[start : start + PAGE * 10])
 
 
+def read(session_id: str, keys: list[str]) -> Flow[dict[str, dict[str, Any]]]:
+    """Checkpoint records by key (missing ones left out)."""
+    records: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), PAGE):
+        items = yield call("get_context_items", session_id, keys[start : start + PAGE])
+        records.update({k: item.value for k, item in items.items()})
+    return records
+
+
+def delta_ancestors(
+    serde: SerializerProtocol,
+    records: dict[str, dict[str, Any]],
+    heads: list[str],
+    blobs: set[str],
+) -> set[str]:
+    """The checkpoints a ``DeltaChannel`` of one of ``heads`` is rebuilt from.
+
+    Such a channel stores no value at most steps: LangGraph replays the pending writes of the
+    parent chain back to the nearest ancestor that holds a value (a ``_DeltaSnapshot``), and
+    lists the channels with updates since their snapshot in the checkpoint's metadata
+    (``counters_since_delta_snapshot``). Every ancestor up to that one must stay, writes and all.
+    """
+    by_id = {r["id"]: k for k, r in records.items()}
+    protected: set[str] = set()
+    for head in heads:
+        record = records.get(head)
+        if record is None:
+            continue
+        ns = record["ns"]
+        counters = metadata(serde, record).get("counters_since_delta_snapshot") or {}
+        versions = serde.loads_typed(codec.untyped(record["checkpoint"]))["channel_versions"]
+        missing = {ch for ch in counters if codec.blob_key(ns, ch, versions.get(ch)) not in blobs}
+        parent = record["parent"]
+        while missing and parent in by_id:
+            key = by_id[parent]
+            protected.add(key)
+            checkpoint = serde.loads_typed(codec.untyped(records[key]["checkpoint"]))
+            found = checkpoint["channel_versions"]
+            missing = {
+                ch
+                for ch in missing
+                if ch not in found or codec.blob_key(ns, ch, found[ch]) not in blobs
+            }
+            parent = records[key]["parent"]
+    return protected - set(heads)
+
+
 def unused(
     serde: SerializerProtocol, session_id: str, kept: list[str], dropped: list[str]
 ) -> Flow[list[str]]:
-    """The dropped checkpoints, their writes, and values no kept checkpoint refers to."""
-    live: set[str] = set()
-    write_prefixes: set[str] = set()
-    for start in range(0, len(kept), PAGE):
-        items = yield call("get_context_items", session_id, kept[start : start + PAGE])
-        for item in items.values():
-            record = item.value
-            checkpoint = serde.loads_typed(codec.untyped(record["checkpoint"]))
-            versions = checkpoint["channel_versions"].items()
-            live.update(codec.blob_key(record["ns"], ch, v) for ch, v in versions)
-            write_prefixes.add(codec.writes_prefix(record["ns"], record["id"]))
-    doomed = list(dropped)
-    for tag in {key.split("/")[2] for key in dropped}:
-        for kind in ("b", "w"):
-            others = yield call("list_context_keys", session_id, f"{codec.PREFIX}{kind}/{tag}/")
-            doomed += [
-                k
-                for k in others
-                if k not in live and k.rsplit("/", 2)[0] + "/" not in write_prefixes
-            ]
+    """The dropped checkpoints, their writes, and their values no kept checkpoint refers to.
+
+    Only what the dropped checkpoints name goes: LangGraph may store a newer checkpoint's
+    writes (and, from another process, its values) while this runs, before its record.
+    """
+    records = yield from read(session_id, kept + dropped)
+
+    def values_of(keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for key in keys:
+            record = records.get(key)
+            if record is not None:
+                checkpoint = serde.loads_typed(codec.untyped(record["checkpoint"]))
+                versions = checkpoint["channel_versions"].items()
+                found.update(codec.blob_key(record["ns"], ch, v) for ch, v in versions)
+        return found
+
+    doomed = list(dropped) + sorted(values_of(dropped) - values_of(kept))
+    gone = [records[k] for k in dropped if k in records]
+    prefixes = {codec.writes_prefix(r["ns"], r["id"]) for r in gone}
+    for ns in {r["ns"] for r in gone}:
+        writes = yield call("list_context_keys", session_id, codec.writes_prefix(ns))
+        doomed += [k for k in writes if k.rsplit("/", 2)[0] + "/" in prefixes]
     return doomed
 
 

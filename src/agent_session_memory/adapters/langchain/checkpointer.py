@@ -9,7 +9,10 @@ it (its next write starts a fresh thread). Every method is one flow driven sync 
 
 Retention: a namespace keeps its newest ``max_checkpoints`` checkpoints (default 100; ``None``
 keeps all); when it holds a quarter more, the oldest go, with their pending writes and the
-channel values no kept checkpoint uses. ``prune(strategy="keep_latest")`` keeps one.
+channel values no kept checkpoint uses. ``prune(strategy="keep_latest")`` keeps one. Both keep
+the ancestors a kept checkpoint's ``DeltaChannel`` values are rebuilt from (back to their last
+snapshot), so a graph using ``DeltaChannel`` loses nothing. ``delete_for_runs`` deletes the
+checkpoints of the given runs (``metadata["run_id"]``) in every thread of the workspace.
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
     """LangGraph checkpoints in sessions: one session per thread, named ``prefix + thread_id``.
 
     ``ttl_seconds``: the TTL of a thread's session (default: the client's). ``max_checkpoints``:
-    the retention per namespace (``None``: unbounded; not ``DeltaChannel``-aware, so set it to
-    ``None`` for graphs that use ``DeltaChannel``). ``auto_commit``: whether an expired thread's
+    the retention per namespace (``None``: unbounded; ``DeltaChannel`` ancestors are kept
+    beyond it until their next snapshot). ``auto_commit``: whether an expired thread's
     working memory is committed (checkpoint items carry importance 0 and are never committed
     at ``min_importance > 0``).
     """
@@ -110,6 +113,9 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
     def delete_thread(self, thread_id: str) -> None:
         self._clients.run(self._delete_thread(thread_id))
 
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        self._clients.run(self._delete_for_runs(run_ids))
+
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         self._clients.run(self._copy_thread(source_thread_id, target_thread_id))
 
@@ -157,6 +163,9 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
 
     async def adelete_thread(self, thread_id: str) -> None:
         await self._clients.arun(self._delete_thread(thread_id))
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        await self._clients.arun(self._delete_for_runs(run_ids))
 
     async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         await self._clients.arun(self._copy_thread(source_thread_id, target_thread_id))
@@ -348,6 +357,30 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         live = yield call("find_session", name, self.workspace_id)
         if live is not None:
             yield call("delete_session", live.id)
+
+    def _delete_for_runs(self, run_ids: Sequence[str]) -> Flow[None]:
+        """Every checkpoint whose metadata names one of ``run_ids``, in every thread of the
+        workspace, with its writes and the values no other checkpoint uses. Like LangGraph's
+        own savers it deletes what it is told: a ``DeltaChannel`` of a later checkpoint of the
+        same thread that was rebuilt from those writes loses them."""
+        if isinstance(run_ids, str):
+            raise InvalidInput("run_ids must be a list of run ids", field="run_ids")
+        wanted = {str(r) for r in run_ids}
+        if not wanted:
+            return
+        for thread_id in (yield from self._thread_ids()):
+            session_id = yield from self._find(thread_id)
+            if session_id is None:
+                continue
+            keys = yield call("list_context_keys", session_id, codec.checkpoints_prefix(None))
+            records = yield from flows.read(session_id, keys)
+            doomed = {
+                k
+                for k, r in records.items()
+                if flows.metadata(self.serde, r).get("run_id") in wanted
+            }
+            kept = [k for k in records if k not in doomed]
+            yield from flows.drop(self.serde, session_id, kept, sorted(doomed))
 
     def _copy_thread(self, source: str, target: str) -> Flow[None]:
         source_id = yield from self._find(source)

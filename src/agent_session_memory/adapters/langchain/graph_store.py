@@ -179,6 +179,10 @@ class MemoryGraphStore(BaseStore):
             "updated_at": now,
         }
         tags = ns.tags_for(workspace, sub, key)
+        if found and ttl is None and (previous or {}).get("expires_at") is not None:
+            # the core moves an expiry but never removes it: the item goes in anew, for good
+            yield from self._forget(found)
+            found = []
         if not found:
             yield call(
                 "remember",
@@ -188,6 +192,7 @@ class MemoryGraphStore(BaseStore):
                 tags=tags,
                 metadata={ns.META_KEY: meta, OWNED_BY: "langgraph-store"},
                 workspace_id=workspace,
+                ttl_seconds=None if ttl is None else ttl * 60,
             )
             return
         keep = found[0]
@@ -199,6 +204,7 @@ class MemoryGraphStore(BaseStore):
             metadata={**keep.metadata, ns.META_KEY: meta, OWNED_BY: "langgraph-store"},
             tags=(tags + kept_tags)[:64],
             workspace_id=workspace,
+            ttl_seconds=None if ttl is None else ttl * 60,
         )
         yield from self._forget(found[1:])
 
@@ -221,6 +227,7 @@ class MemoryGraphStore(BaseStore):
                 memory.id,
                 metadata={**memory.metadata, ns.META_KEY: meta},
                 workspace_id=memory.workspace_id,
+                ttl_seconds=float(meta["ttl"]) * 60,
             )
         except NotFound:
             return memory

@@ -17,7 +17,7 @@ from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput
 from ...models import RecallHit
 from .._bridge import ClientBridge, Flow, call
-from ._tags import expired_item, visible_tags
+from ._tags import visible_tags
 
 _RECALL_ARGS = frozenset(
     {
@@ -99,7 +99,7 @@ class MemoryRetriever(BaseRetriever):
         if isinstance(query, str) and not query.strip():
             return []  # a blank query matches nothing; inside a chain that is not an error
         hits = yield call("recall", query, **args)
-        return [hit_to_document(h) for h in hits if not expired_item(h.memory.metadata)]
+        return [hit_to_document(h) for h in hits]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any

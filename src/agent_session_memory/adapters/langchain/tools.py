@@ -19,7 +19,7 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import AgentMemoryError, InvalidInput
 from .._bridge import ClientBridge, Flow, call
-from ._tags import expired_item, visible_tags
+from ._tags import visible_tags
 
 TOOL_NAMES = ("remember", "recall", "set_context", "get_context", "commit")
 
@@ -133,7 +133,6 @@ class _SessionTools:
                     "score": round(h.score, 4),
                 }
                 for h in hits
-                if not expired_item(h.memory.metadata)
             ]
         )
 

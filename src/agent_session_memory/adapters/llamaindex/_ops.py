@@ -23,6 +23,7 @@ from typing import Any, Literal, TypeVar
 from llama_index.core.base.llms.types import ChatMessage
 
 from ...errors import InvalidInput, SessionEnded, SessionExpired, SessionNotFound
+from ...gc_pause import gc_paused
 from ...models import Message
 from .._bridge import Flow, call
 from ._messages import from_message, to_record
@@ -242,7 +243,12 @@ async def aconvert(messages: list[Message]) -> list[ChatMessage]:
     takes ~0.2 s of CPU; in a worker thread the loop gets the GIL back every few milliseconds."""
     if len(messages) <= _INLINE:
         return [from_message(m) for m in messages]
-    return await asyncio.to_thread(lambda: [from_message(m) for m in messages])
+    return await asyncio.to_thread(_convert_all, messages)
+
+
+def _convert_all(messages: list[Message]) -> list[ChatMessage]:
+    with gc_paused():  # see ``gc_pause``: a full collection here stalls the loop too
+        return [from_message(m) for m in messages]
 
 
 def _none() -> list[Any]:

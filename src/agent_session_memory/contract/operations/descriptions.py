@@ -17,3 +17,7 @@ SEQS = "Message sequence numbers (Message.seq)."
 SINCE = "Only after this time (ISO 8601 or epoch seconds)."
 UNTIL = "Only before this time (ISO 8601 or epoch seconds)."
 SESSION_FILTER = "Only memories that came from this session."
+MEMORY_TTL = (
+    "Seconds this memory lives (default: for good). It expires then: no read returns it "
+    "(recall, list, get, export, briefings) and a sweep deletes it."
+)

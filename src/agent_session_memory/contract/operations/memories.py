@@ -13,6 +13,7 @@ from ...models import ImportResult, Memory, MemoryHistory, RecallHit
 from ..operation import Route, Scope, operation
 from .descriptions import (
     MEMORY_ID,
+    MEMORY_TTL,
     SESSION_FILTER,
     SINCE,
     TAGS,
@@ -35,6 +36,7 @@ from .descriptions import (
         "metadata": "Free JSON metadata kept with the memory.",
         "session_id": "The session this memory came from, if any.",
         "workspace_id": WORKSPACE_ID,
+        "ttl_seconds": MEMORY_TTL,
     },
 )
 def remember(
@@ -46,6 +48,7 @@ def remember(
     metadata: dict[str, Any] | None = None,
     session_id: str | None = None,
     workspace_id: str | None = None,
+    ttl_seconds: float | None = None,
 ) -> Memory:
     """Store one long-term memory now, without a session commit."""
 
@@ -57,7 +60,8 @@ def remember(
     idempotent=False,
     params={
         "memories": 'Memories as remember takes them: {"content": "...", "type": "decision", '
-        '"importance": 0.8, "tags": [...], "metadata": {...}, "session_id": "..."}; '
+        '"importance": 0.8, "tags": [...], "metadata": {...}, "session_id": "...", '
+        '"ttl_seconds": 3600}; '
         "at most 1,000 a call.",
         "workspace_id": WORKSPACE_ID,
     },
@@ -171,6 +175,7 @@ def get_memory_history(memory_id: str, *, workspace_id: str | None = None) -> Me
         "metadata": "New metadata (replaces the old).",
         "type": "New type.",
         "workspace_id": WORKSPACE_ID,
+        "ttl_seconds": "Expire this many seconds from now (moves an expiry; none is removed).",
     },
 )
 def update_memory(
@@ -182,6 +187,7 @@ def update_memory(
     metadata: dict[str, Any] | None = None,
     type: str | None = None,
     workspace_id: str | None = None,
+    ttl_seconds: float | None = None,
 ) -> Memory:
     """Change a memory; what is not given stays as it is."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -22,6 +23,8 @@ def new_memory(workspace_id: str, content: str, now: float, **fields: Any) -> Me
     """A fresh memory with a random id (``remember``; commits derive theirs)."""
     session_id = fields.pop("session_id", None)
     importance = fields.pop("importance", None)
+    ttl = fields.pop("ttl_seconds", None)
+    expires_at = None if ttl is None else to_datetime(now + ttl)
     return Memory(
         id=uuid.uuid4().hex,
         workspace_id=workspace_id,
@@ -32,6 +35,7 @@ def new_memory(workspace_id: str, content: str, now: float, **fields: Any) -> Me
         content_hash=content_hash(content),
         created_at=to_datetime(now),
         updated_at=to_datetime(now),
+        expires_at=expires_at,
         **fields,
     )
 
@@ -67,6 +71,8 @@ def get(w: Writer, workspace_id: str, memory_id: str) -> Memory:
 def _changes(old: Memory, now: float, fields: dict[str, Any]) -> dict[str, Any]:
     """The fields ``update`` sets: given ones (None: unchanged), content with its hash."""
     changes: dict[str, Any] = {"updated_at": to_datetime(now)}
+    if fields.get("ttl_seconds") is not None:
+        changes["expires_at"] = to_datetime(now + fields["ttl_seconds"])
     for name in ("importance", "type", "metadata"):
         if fields.get(name) is not None:
             changes[name] = fields[name]
@@ -112,8 +118,9 @@ def forget_where(w: Writer, workspace_id: str, flt: MemoryFilter, *, everything:
     return forget(w, workspace_id, ids)
 
 
-def export(w: Writer, workspace_id: str) -> list[dict[str, Any]]:
-    rows = w.store.list_rows(workspace_id, MemoryFilter(include_superseded=True))
+def export(w: Writer, workspace_id: str, live: MemoryFilter) -> list[dict[str, Any]]:
+    """Every memory, superseded ones too, but none ``live`` leaves out (expired ones)."""
+    rows = w.store.list_rows(workspace_id, dataclasses.replace(live, include_superseded=True))
     return [m.to_dict() for m in rows]
 
 

@@ -35,6 +35,11 @@ def owned(memory: Memory) -> bool:
     return isinstance(memory.metadata, dict) and bool(memory.metadata.get(OWNED_BY))
 
 
+def lasting(memory: Memory) -> bool:
+    """Whether a commit may count on ``memory``: one that expires would take the fact with it."""
+    return memory.expires_at is None
+
+
 @dataclass(slots=True)
 class Plan:
     """What one commit will write: rows, their vectors, aliases, events and the outcome."""
@@ -72,7 +77,14 @@ class CommitPlanner:
         found = self.store.search_vectors(self.ws, vectors, NEIGHBOURS, None)
         rows = self.store.get_rows(self.ws, list({i for hits in found for i, _ in hits}))
         return [
-            next(((i, s) for i, s in hits if i in rows and rows[i].superseded_by is None), None)
+            next(
+                (
+                    (i, s)
+                    for i, s in hits
+                    if i in rows and rows[i].superseded_by is None and lasting(rows[i])
+                ),
+                None,
+            )
             for hits in found
         ]
 
@@ -115,7 +127,8 @@ class CommitPlanner:
         for m in self.plan.rows.values():
             if m.content_hash == digest and m.superseded_by is None:
                 return m
-        return self.store.live_by_hash(self.ws, digest)
+        found = self.store.live_by_hash(self.ws, digest)
+        return found if found is not None and lasting(found) else None
 
     def _live_key(self, key: str) -> Memory | None:
         for m in reversed(self.plan.rows.values()):
@@ -136,7 +149,12 @@ class CommitPlanner:
         if best_id is None or best < self.threshold:
             return None
         memory = self._existing(best_id)
-        if memory is None or memory.superseded_by is not None or owned(memory):
+        if (
+            memory is None
+            or memory.superseded_by is not None
+            or owned(memory)
+            or not lasting(memory)
+        ):
             return None
         return memory if same_fact(memory.content, content, best, self.threshold) else None
 

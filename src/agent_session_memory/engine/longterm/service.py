@@ -7,12 +7,13 @@ each live in their own module. Inputs arrive validated (``engine/memory_ops.py``
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ...clock import Clock
 from ...config import Settings
-from ...errors import ConfigurationError
+from ...errors import ConfigurationError, MemoryNotFound
 from ...models import ImportResult, Memory, RecallHit
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD
@@ -76,6 +77,7 @@ class LongTermMemory:
         metadata: dict[str, Any] | None = None,
         session_id: str | None = None,
         key: str | None = None,
+        ttl_seconds: float | None = None,
     ) -> Memory:
         memory = crud.new_memory(
             workspace_id,
@@ -87,6 +89,7 @@ class LongTermMemory:
             metadata=dict(metadata or {}),
             session_id=session_id,
             key=key,
+            ttl_seconds=ttl_seconds,
         )
         return crud.remember(self.writer, memory)
 
@@ -96,8 +99,24 @@ class LongTermMemory:
         memories = [crud.new_memory(workspace_id, now=now, **item) for item in items]
         return crud.remember_many(self.writer, workspace_id, memories)
 
+    def _live(self, flt: MemoryFilter) -> MemoryFilter:
+        """Every read hides expired memories (``Memory.expires_at``), whether swept yet or not."""
+        return dataclasses.replace(flt, live_at=self.clock.now())
+
     def get(self, workspace_id: str, memory_id: str) -> Memory:
-        return crud.get(self.writer, workspace_id, memory_id)
+        memory = crud.get(self.writer, workspace_id, memory_id)
+        if not self._live(MemoryFilter(include_superseded=True)).matches(memory):
+            raise MemoryNotFound(f"memory {memory_id!r} has expired", memory_id=memory_id)
+        return memory
+
+    def sweep_expired(self) -> int:
+        """Forget the memories whose ``expires_at`` has passed, in every workspace."""
+        flt = MemoryFilter(include_superseded=True, expired_by=self.clock.now())
+        forgotten = 0
+        for workspace_id in self.store.workspace_stats():
+            ids = [m.id for m in self.store.list_rows(workspace_id, flt)]
+            forgotten += crud.forget(self.writer, workspace_id, ids)
+        return forgotten
 
     def update(
         self,
@@ -109,6 +128,7 @@ class LongTermMemory:
         tags: Sequence[str] | None = None,
         metadata: dict[str, Any] | None = None,
         type: str | None = None,
+        ttl_seconds: float | None = None,
     ) -> Memory:
         return crud.update(
             self.writer,
@@ -119,6 +139,7 @@ class LongTermMemory:
             tags=tags,
             metadata=metadata,
             type=type,
+            ttl_seconds=ttl_seconds,
         )
 
     def forget(self, workspace_id: str, memory_ids: Sequence[str]) -> int:
@@ -128,7 +149,7 @@ class LongTermMemory:
         return crud.forget_where(self.writer, workspace_id, flt, everything=everything)
 
     def export(self, workspace_id: str) -> list[dict[str, Any]]:
-        return crud.export(self.writer, workspace_id)
+        return crud.export(self.writer, workspace_id, self._live(MemoryFilter()))
 
     def import_(
         self,
@@ -143,7 +164,9 @@ class LongTermMemory:
 
     def recall(self, workspace_id: str, query: str, k: int, flt: MemoryFilter) -> list[RecallHit]:
         """Dense and lexical lists fused (``fusion.py``); ties broken by importance, recency."""
-        return recall(self.store, self.embedder, self.fusion, workspace_id, query, k, flt)
+        return recall(
+            self.store, self.embedder, self.fusion, workspace_id, query, k, self._live(flt)
+        )
 
     def commit(
         self,
@@ -171,7 +194,7 @@ class LongTermMemory:
     ) -> list[Memory]:
         """Newest first, as the operation promises (paging walks back in time)."""
         return self.store.list_rows(
-            workspace_id, flt, limit=limit, offset=offset, newest_first=True
+            workspace_id, self._live(flt), limit=limit, offset=offset, newest_first=True
         )
 
     def workspace_stats(self) -> dict[str, tuple[int, float]]:

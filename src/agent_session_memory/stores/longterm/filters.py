@@ -2,6 +2,8 @@
 
 Recall re-checks every hit against the canonical record in Python, so the dense index lagging
 behind the canonical rows (a crash between the two writes) can never leak a filtered-out memory.
+Expiry (``Memory.expires_at``) is checked on the rows only: ``live_at`` hides memories expired by
+then (the engine sets it on every read), ``expired_by`` selects them (the sweep).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class MemoryFilter:
     before: float | None = None  # created_at < before (forget_where)
     session_id: str | None = None
     include_superseded: bool = False
+    live_at: float | None = None  # only memories not expired at this time
+    expired_by: float | None = None  # only memories expired at this time (the sweep)
 
     @property
     def selective(self) -> bool:
@@ -55,6 +59,12 @@ class MemoryFilter:
             params.append(self.session_id)
         if not self.include_superseded:
             conds.append(f"{alias}.superseded = 0")
+        if self.live_at is not None:
+            conds.append(f"({alias}.expires_at IS NULL OR {alias}.expires_at > ?)")
+            params.append(self.live_at)
+        if self.expired_by is not None:
+            conds.append(f"{alias}.expires_at <= ?")
+            params.append(self.expired_by)
         return (" AND ".join(conds) or "1"), params
 
     def _ranges(self) -> list[tuple[str, str, float]]:
@@ -89,6 +99,7 @@ class MemoryFilter:
 
     def matches(self, memory: Memory) -> bool:
         created = to_timestamp(memory.created_at) or 0.0
+        expires = to_timestamp(memory.expires_at)
         checks = (
             self.types is None or memory.type in self.types,
             self.tags is None or any(t in memory.tags for t in self.tags),
@@ -98,5 +109,7 @@ class MemoryFilter:
             self.before is None or created < self.before,
             self.session_id is None or memory.session_id == self.session_id,
             self.include_superseded or memory.superseded_by is None,
+            self.live_at is None or expires is None or expires > self.live_at,
+            self.expired_by is None or (expires is not None and expires <= self.expired_by),
         )
         return all(checks)

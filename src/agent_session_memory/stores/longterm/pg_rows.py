@@ -28,13 +28,13 @@ from .records import from_json, to_json, vector_bytes, vector_from_bytes
 
 _UPSERT = """
 INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
-    importance, created_at, updated_at, superseded, pending, vector)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    importance, created_at, updated_at, superseded, pending, expires_at, vector)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (workspace_id, id) DO UPDATE SET record = EXCLUDED.record,
     content = EXCLUDED.content, content_hash = EXCLUDED.content_hash, key = EXCLUDED.key,
     session_id = EXCLUDED.session_id, type = EXCLUDED.type, importance = EXCLUDED.importance,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending,
+    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending, expires_at = EXCLUDED.expires_at,
     vector = coalesce(EXCLUDED.vector, memories.vector)
 RETURNING rid
 """
@@ -306,6 +306,7 @@ def _values(memory: Memory, pending: bool) -> tuple[Any, ...]:
         to_timestamp(memory.updated_at) or 0.0,
         int(memory.superseded_by is not None),
         int(pending),
+        to_timestamp(memory.expires_at),
     )
 
 

@@ -66,9 +66,13 @@ CREATE TABLE memory_aliases (
 CREATE INDEX memory_aliases_target ON memory_aliases (workspace_id, memory_id);
 """
 
-#: Rows keep their vector (float32 bytes): a pending row is searchable before the index has it.
+#: Rows keep their vector (float32 bytes: a pending row is searchable before the index has it),
+#: and memories may expire (``Memory.expires_at``: reads hide them, a sweep deletes them).
 _V2 = """
-ALTER TABLE memories ADD COLUMN vector BYTEA;
+ALTER TABLE memories ADD COLUMN IF NOT EXISTS vector BYTEA;
+ALTER TABLE memories ADD COLUMN IF NOT EXISTS expires_at DOUBLE PRECISION;
+CREATE INDEX IF NOT EXISTS memories_expiry ON memories (workspace_id, expires_at)
+    WHERE expires_at IS NOT NULL;
 """
 
 #: Migration n takes the schema from version n to n + 1 (statements separated by ``;``).

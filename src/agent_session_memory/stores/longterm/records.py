@@ -56,6 +56,7 @@ def memory_from_dict(data: dict[str, Any]) -> Memory:
         updated_at=_dt(data.get("updated_at")),
         superseded_by=data.get("superseded_by"),
         valid_until=_dt(data.get("valid_until")),
+        expires_at=_dt(data.get("expires_at")),
     )
 
 

@@ -46,7 +46,6 @@ CREATE TABLE IF NOT EXISTS memories (
 CREATE INDEX IF NOT EXISTS memories_hash ON memories (workspace_id, content_hash);
 CREATE INDEX IF NOT EXISTS memories_key ON memories (workspace_id, key);
 CREATE INDEX IF NOT EXISTS memories_pending ON memories (pending) WHERE pending = 1;
-CREATE INDEX IF NOT EXISTS memories_indexed ON memories (workspace_id, indexed_at);
 CREATE TABLE IF NOT EXISTS memory_tags (
     rid INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (rid, tag)
 ) WITHOUT ROWID;
@@ -56,13 +55,20 @@ CREATE TABLE IF NOT EXISTS memory_aliases (
 ) WITHOUT ROWID;
 """
 SCHEMA_VERSION = 3
+_ADD_EXPIRY = (
+    "ALTER TABLE memories ADD COLUMN expires_at REAL",
+    "CREATE INDEX IF NOT EXISTS memories_expiry ON memories (workspace_id, expires_at) "
+    "WHERE expires_at IS NOT NULL",
+)
 _UPDATE = (
     "UPDATE memories SET record=?, content_hash=?, key=?, session_id=?, type=?, importance=?, "
-    "created_at=?, updated_at=?, superseded=?, pending=?, vector=coalesce(?, vector) WHERE rid=?"
+    "created_at=?, updated_at=?, superseded=?, pending=?, expires_at=?, "
+    "vector=coalesce(?, vector) WHERE rid=?"
 )
 _INSERT = (
     "INSERT INTO memories (record, content_hash, key, session_id, type, importance, created_at, "
-    "updated_at, superseded, pending, vector, workspace_id, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "updated_at, superseded, pending, expires_at, vector, workspace_id, id) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -88,8 +94,13 @@ class SqliteRows:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version < 2:
                 self._split_shared_index(db)
-            if version < 3:
-                self._keep_vectors(db)
+            # 2 -> 3: rows keep their vector, and memories may expire (``Memory.expires_at``).
+            # By column, not by version: idempotent whatever an earlier build left.
+            self._keep_vectors(db)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(memories)")}
+            if "expires_at" not in columns:
+                for statement in _ADD_EXPIRY:
+                    db.execute(statement)
             if version < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -101,6 +112,9 @@ class SqliteRows:
             db.execute("ALTER TABLE memories ADD COLUMN vector BLOB")
         if "indexed_at" not in columns:
             db.execute("ALTER TABLE memories ADD COLUMN indexed_at INTEGER NOT NULL DEFAULT 0")
+        db.execute(
+            "CREATE INDEX IF NOT EXISTS memories_indexed ON memories (workspace_id, indexed_at)"
+        )
 
     def _split_shared_index(self, db: sqlite3.Connection) -> None:
         """Migration 1 -> 2: the one FTS table of every workspace becomes one per workspace."""
@@ -160,6 +174,7 @@ class SqliteRows:
             to_timestamp(memory.updated_at) or 0.0,
             int(memory.superseded_by is not None),
             int(pending),
+            to_timestamp(memory.expires_at),
             vector_bytes(vector),
         )
         if row is None:

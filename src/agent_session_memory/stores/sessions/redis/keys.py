@@ -13,8 +13,8 @@ Beside them: ``P:ws:<workspace>`` sorted set of session ids by ``created_at``;
 ``P:workspaces`` set; ``P:ev:<workspace>`` sorted set of events, score ``at``, member
 ``id\\n<json>`` (equal times order by id), with ``P:evids:<workspace>`` so a retried event id is
 stored once; ``P:lease:<name>`` string ``owner\\texpires_at``; ``P:name:<workspace>:<name>``
-string: the id of the session a name points at (no expiry: a pointer at a gone session is
-simply replaced by the next ``open_named_session``).
+string: the id of the session a name points at; it expires with that session's keys (and is
+moved on each touch), is deleted with it, and is removed when found pointing at nothing.
 """
 
 from __future__ import annotations

@@ -78,6 +78,21 @@ if ARGV[3] ~= '' then add_event(EVENTS, EVENT_IDS, ARGV[3], ARGV[4], ARGV[5]) en
 return 1
 """
 
+# Name pointers (``P:name:...``) sit outside the session's slot, so they change in scripts of
+# their own; each acts only while the pointer still names that session (a newer one may own it).
+_POINTER_FOLLOWS = """
+-- KEYS 1 the session hash; 2 the pointer.  ARGV 1 the session id
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+local at = redis.call('HGET', KEYS[1], 'xat')
+if not at then return redis.call('DEL', KEYS[2]) end
+return redis.call('PEXPIREAT', KEYS[2], at)
+"""
+_POINTER_DROP = """
+-- KEYS 1 the pointer.  ARGV 1 the session id
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 SCRIPTS = {
     name: session_script(body)
     for name, body in {
@@ -124,6 +139,7 @@ class RedisSessions(RedisConnection):
                     pipe.multi()
                     pipe.set(pointer, record.id)
                     pipe.eval(self._scripts["create"].script, *self._create_call(record, event))
+                    pipe.eval(_POINTER_FOLLOWS, 2, self._keys.record(record.id), pointer, record.id)
                     pipe.execute()
                     return record, True
                 except rex.WatchError:
@@ -149,7 +165,21 @@ class RedisSessions(RedisConnection):
 
     @guard
     def find_named_session(self, workspace_id: str, name: str) -> SessionRecord | None:
-        return self._pointed(self._redis, self._keys.name(workspace_id, name))
+        pointer = self._keys.name(workspace_id, name)
+        session_id = self._redis.get(pointer)
+        if session_id is None:
+            return None
+        fields = self._redis.hgetall(self._keys.record(session_id))
+        if not fields:  # its session is gone (a pointer written before pointers expired)
+            self._redis.eval(_POINTER_DROP, 1, pointer, session_id)
+            return None
+        return codec.session(fields)
+
+    def _follow(self, record: SessionRecord) -> None:
+        """A named session's pointer expires when its keys do (after a touch moved them)."""
+        if record.name is not None:
+            pointer = self._keys.name(record.workspace_id, record.name)
+            self._redis.eval(_POINTER_FOLLOWS, 2, self._keys.record(record.id), pointer, record.id)
 
     @guard
     def get_session(self, session_id: str) -> SessionRecord | None:
@@ -189,7 +219,9 @@ class RedisSessions(RedisConnection):
     def touch_session(self, session_id: str, now: float, ttl_seconds: float) -> SessionRecord:
         args = [codec.num(ttl_seconds), codec.num(now + ttl_seconds)]
         result = self._run("touch", session_id, self._keys.session(session_id), now, args)
-        return codec.session(codec.pairs(result[1]))
+        record = codec.session(codec.pairs(result[1]))
+        self._follow(record)
+        return record
 
     @guard
     def end_session(self, session_id: str, now: float, event: EventRecord) -> SessionRecord:
@@ -211,7 +243,9 @@ class RedisSessions(RedisConnection):
 
     @guard
     def delete_session(self, session_id: str, event: EventRecord | None) -> bool:
-        workspace_id = self._redis.hget(self._keys.record(session_id), "workspace_id")
+        workspace_id, name = self._redis.hmget(
+            self._keys.record(session_id), ["workspace_id", "name"]
+        )
         if workspace_id is None:
             return False
         keys = [
@@ -220,4 +254,7 @@ class RedisSessions(RedisConnection):
             *self._keys.events(event.workspace_id if event else workspace_id),
         ]
         args = ["", self._retention_ms, *codec.event_args(event)]
-        return bool(self._eval("delete", keys, args))
+        deleted = bool(self._eval("delete", keys, args))
+        if name:  # stored as "" for an unnamed session
+            self._redis.eval(_POINTER_DROP, 1, self._keys.name(workspace_id, name), session_id)
+        return deleted
