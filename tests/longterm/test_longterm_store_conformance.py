@@ -155,6 +155,23 @@ def test_lexical_scores_ignore_other_workspaces(store: LongTermStore, ws: str, o
     assert ids(before) == ["a"]
 
 
+def test_term_counts_are_document_frequencies_in_the_workspace(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    store.put_rows(
+        ws,
+        [
+            mem(ws, "a", "postgres is our database"),
+            mem(ws, "b", "the database backups run nightly"),
+            mem(ws, "c", "we use redis"),
+        ],
+    )
+    store.put_rows(other, [mem(other, f"o{n}", f"database note {n}") for n in range(5)])
+    assert store.term_counts(ws, "which database uses redis") == (3, [2, 1, 1])
+    assert store.term_counts(ws, "zebracorn") == (3, [0])
+    assert store.term_counts(f"{ws}-empty", "database") == (0, [0])
+
+
 def test_delete_counts_only_existing_rows_and_removes_their_traces(
     store: LongTermStore, ws: str
 ) -> None:

@@ -1,58 +1,88 @@
-"""Recall: dense and lexical candidates, re-checked on the canonical rows, fused, tie-broken."""
+"""Recall: dense and lexical candidates, re-checked on the canonical rows, scored by absolute
+relevance (``stores/longterm/relevance.py``), tie-broken by importance and recency."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...embeddings import Embedder
-from ...models import RecallHit, to_timestamp
-from ...stores.longterm.base import LongTermStore
+from ...models import Memory, RecallHit, to_timestamp
+from ...stores.longterm.base import LongTermStore, Vector
 from ...stores.longterm.filters import MemoryFilter
-from ...stores.longterm.fusion import FusionConfig, fuse
+from ...stores.longterm.relevance import (
+    QueryTerms,
+    RelevanceConfig,
+    recency,
+    score,
+    semantic_part,
+)
 
 
 def _rank_key(hit: RecallHit) -> tuple[float, float, float]:
     """Relevance first (rounded, so importance and recency only break ties)."""
-    return (
-        round(hit.score, 9),
-        hit.memory.importance,
-        to_timestamp(hit.memory.updated_at) or 0.0,
-    )
+    return (round(hit.score, 9), hit.importance_score, hit.recency_score)
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.dot(a, b)) / norm if norm > 0 else 0.0
 
 
 def recall(
     store: LongTermStore,
     embedder: Embedder,
-    fusion: FusionConfig,
+    config: RelevanceConfig,
     workspace_id: str,
     query: str,
     k: int,
     flt: MemoryFilter,
+    *,
+    now: float,
+    min_score: float = 0.0,
 ) -> list[RecallHit]:
-    """The best ``k`` hits for ``query`` among memories matching ``flt``, best first."""
-    depth = max(fusion.depth, k)
+    """The best ``k`` hits for ``query`` among memories matching ``flt`` scoring at least
+    ``min_score``, best first."""
+    depth = max(config.depth, k)
     vector = embedder.embed([query])
     # Chroma 1.5.9 pre-filters with ``where`` by scanning metadata (40 ms at 20k vectors,
     # 280 ms at 100k; 1.5 ms without), so only selective filters go to the dense index; the
     # superseded flag alone is checked here on the canonical rows after an over-fetch.
-    [dense] = store.search_vectors(
-        workspace_id,
-        vector,
-        depth if flt.selective else depth + depth // 2,
-        flt if flt.selective else None,
-    )
+    wanted = depth if flt.selective else depth + depth // 2
+    [dense] = store.search_vectors(workspace_id, vector, wanted, flt if flt.selective else None)
     lexical = store.search_text(workspace_id, query, depth, flt)
     rows = store.get_rows(workspace_id, list({i for i, _ in (*dense, *lexical)}))
     keep = {i for i, m in rows.items() if flt.matches(m)}
-    dense = [d for d in dense if d[0] in keep][:depth]
-    lexical = [x for x in lexical if x[0] in keep]
-    dense_by_id, lexical_by_id = dict(dense), dict(lexical)
-    hits = [
-        RecallHit(
-            memory=rows[i],
-            score=score,
-            semantic_score=dense_by_id.get(i),
-            lexical_score=lexical_by_id.get(i),
-        )
-        for i, score in fuse(dense, lexical, fusion).items()
-    ]
+    # A memory the dense search did not return is at most as similar as its last hit (or,
+    # when it returned everything there is, has no vector yet: similarity unknown, 0).
+    unseen_bound = dense[-1][1] if len(dense) >= wanted else 0.0
+    cosines = {i: c for i, c in dense if i in keep}
+    terms = QueryTerms.of(query, *store.term_counts(workspace_id, query))
+    lexical_parts = {i: terms.coverage(rows[i].content) for i in keep}
+
+    def best(i: str, cosine: float) -> float:
+        return score(semantic_part(cosine), lexical_parts[i], config)
+
+    known = sorted((best(i, c) for i, c in cosines.items()), reverse=True)
+    bar = max(min_score, known[k - 1] if len(known) >= k else 0.0)
+    unseen = [i for i in keep - cosines.keys() if best(i, unseen_bound) >= bar]
+    if unseen:  # only those that could still make the top k are worth fetching
+        vectors = store.get_vectors(workspace_id, unseen)
+        cosines.update({i: _cosine(vectors[i], vector[0]) if i in vectors else 0.0 for i in unseen})
+    hits = [_hit(rows[i], c, lexical_parts[i], config, now) for i, c in cosines.items()]
+    hits = [h for h in hits if h.score >= min_score]
     hits.sort(key=_rank_key, reverse=True)
     return hits[:k]
+
+
+def _hit(
+    memory: Memory, cosine: float, lexical: float, config: RelevanceConfig, now: float
+) -> RecallHit:
+    semantic = semantic_part(cosine)
+    return RecallHit(
+        memory=memory,
+        score=score(semantic, lexical, config),
+        semantic_score=semantic,
+        lexical_score=lexical,
+        recency_score=recency(to_timestamp(memory.updated_at), now, config),
+        importance_score=memory.importance,
+    )

@@ -155,6 +155,12 @@ class LongTermStore(Protocol):
         best first, each with a positive score; no terms or no rows: ``[]``."""
         ...
 
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        """The workspace's row count and, for each of ``text.query_terms(query)`` in order,
+        how many of its rows the lexical index matches that term in (its document frequency):
+        what recall's absolute lexical score weighs the terms by."""
+        ...
+
     def close(self) -> None:
         """Release connections; the store is unusable afterwards."""
         ...

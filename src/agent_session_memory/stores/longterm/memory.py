@@ -228,6 +228,12 @@ class InMemoryLongTermStore:
         scored.sort(key=lambda s: (-s[1], s[0]))
         return scored[:n]
 
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        with self._lock:
+            rows = list(self._space(workspace_id).rows.values())
+        counts = [sum(1 for r in rows if r.terms[stem(t)]) for t in query_terms(query)]
+        return len(rows), counts
+
     @staticmethod
     def _idf(term: str, rows: Sequence[_Row]) -> float:
         df = sum(1 for r in rows if r.terms[term])

@@ -17,7 +17,7 @@ from ...errors import MissingExtra
 from ...models import Memory, to_timestamp
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
-from .pg_lexical import bm25_search
+from .pg_lexical import bm25_search, term_counts
 from .pg_lock import AdvisoryLock
 from .pg_schema import migrate
 from .records import from_json, to_json
@@ -211,6 +211,11 @@ class PostgresRows:
         """``(id, bm25)`` best first, at most ``n`` (``pg_lexical.py``)."""
         with self._conn() as conn:
             return bm25_search(conn, workspace_id, query, n, pg_filter(flt))
+
+    @guard
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        with self._conn() as conn:
+            return term_counts(conn, workspace_id, query)
 
     @guard
     def count(self, workspace_id: str) -> int:

@@ -36,6 +36,8 @@ class RowBackend(Protocol):
 
     def search(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> Any: ...
 
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]: ...
+
     def close(self) -> None: ...
 
 
@@ -74,3 +76,6 @@ class RowReads:
 
     def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
         return list(self.rows.search(workspace_id, query, n, flt))
+
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        return self.rows.term_counts(workspace_id, query)

@@ -257,6 +257,10 @@ class SqliteRows:
         with self.reading() as db:
             return self.fts.search(db, workspace_id, query, n, flt.sql())
 
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        with self.reading() as db:
+            return self.fts.term_counts(db, workspace_id, query)
+
     def count(self, workspace_id: str) -> int:
         with self.reading() as db:
             return int(
