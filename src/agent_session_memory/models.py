@@ -155,7 +155,7 @@ class Memory(_Wire):
 @dataclass(frozen=True, slots=True)
 class RecallHit(_Wire):
     """A recalled memory and its absolute relevance, ``score`` in [0, 1] (docs/recall.md):
-    ``(semantic + 0.5 * lexical) / 1.5``, comparable across queries and workspaces, so
+    ``(semantic + 0.7 * lexical) / 1.7``, comparable across queries and workspaces, so
     ``min_score`` works as a threshold. The parts, each in [0, 1]: ``semantic_score`` the
     cosine similarity (negatives as 0), ``lexical_score`` the IDF-weighted fraction of the
     query's words the memory contains; ``recency_score`` (1 now, halving every 30 days) and

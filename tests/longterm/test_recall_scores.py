@@ -49,7 +49,7 @@ def test_hits_carry_their_parts_and_are_sorted_by_score(
     for h in hits:
         for part in (h.score, h.semantic_score, h.lexical_score, h.recency_score):
             assert 0.0 <= part <= 1.0
-        assert h.score == pytest.approx((h.semantic_score + 0.5 * h.lexical_score) / 1.5)
+        assert h.score == pytest.approx((h.semantic_score + 0.7 * h.lexical_score) / 1.7)
 
 
 def test_min_score_drops_hits_below_it(any_lt: LongTermMemory) -> None:

@@ -134,7 +134,7 @@ export interface Message {
   created_at: string | null;
 }
 
-/** A recalled memory and its absolute relevance, `score` in [0, 1] (docs/recall.md): `(semantic + 0.5 * lexical) / 1.5`, comparable across queries and workspaces, so `min_score` works as a threshold. The parts, each in [0, 1]: `semantic_score` the cosine similarity (negatives as 0), `lexical_score` the IDF-weighted fraction of the query's words the memory contains; `recency_score` (1 now, halving every 30 days) and `importance_score` only break ties. */
+/** A recalled memory and its absolute relevance, `score` in [0, 1] (docs/recall.md): `(semantic + 0.7 * lexical) / 1.7`, comparable across queries and workspaces, so `min_score` works as a threshold. The parts, each in [0, 1]: `semantic_score` the cosine similarity (negatives as 0), `lexical_score` the IDF-weighted fraction of the query's words the memory contains; `recency_score` (1 now, halving every 30 days) and `importance_score` only break ties. */
 export interface RecallHit {
   memory: Memory;
   score: number;
@@ -461,7 +461,7 @@ export interface RecallParams {
   session_id?: string | null;
   /** Also return memories that newer ones replaced (history). */
   include_superseded?: boolean;
-  /** Drop hits scoring below this (0-1). A score is an absolute relevance: cosine similarity and the IDF-weighted share of the query's words found, weighted 2:1. */
+  /** Drop hits scoring below this (0-1). A score is an absolute relevance: cosine similarity plus 0.7 x the IDF-weighted share of the query's words found, / 1.7. */
   min_score?: number | null;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string | null;

@@ -84,7 +84,7 @@ def remember_many(
         "session_id": SESSION_FILTER,
         "include_superseded": "Also return memories that newer ones replaced (history).",
         "min_score": "Drop hits scoring below this (0-1). A score is an absolute relevance: "
-        "cosine similarity and the IDF-weighted share of the query's words found, weighted 2:1.",
+        "cosine similarity plus 0.7 x the IDF-weighted share of the query's words found, / 1.7.",
         "workspace_id": WORKSPACE_ID,
     },
 )
