@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
+from agent_session_memory.stores.longterm.relevance import RelevanceConfig
 
 WS = "scores"
 ALL = MemoryFilter()
@@ -61,3 +63,22 @@ def test_min_score_drops_hits_below_it(any_lt: LongTermMemory) -> None:
     kept = any_lt.recall(WS, "when do auth tokens expire", 5, ALL, min_score=threshold)
     assert [h.memory.id for h in kept] == [relevant.id]
     assert any_lt.recall(WS, "when do auth tokens expire", 5, ALL, min_score=1.0) == []
+
+
+def test_a_hit_only_the_lexical_index_found_gets_its_exact_cosine(any_lt: LongTermMemory) -> None:
+    texts = [
+        "Error E4012 means the upstream payment gateway timed out",
+        "Customers complain that checkout is slow on mobile phones",
+        "The billing job runs nightly at 02:00 UTC",
+    ]
+    for text in texts:
+        any_lt.remember(WS, text)
+    for query in ("02:00 error", "gateway nightly", "what does error E4012 mean"):
+        any_lt.relevance = RelevanceConfig()
+        [wide] = any_lt.recall(WS, query, 1, ALL)
+        any_lt.relevance = RelevanceConfig(depth=1)  # one candidate from each index
+        [narrow] = any_lt.recall(WS, query, 1, ALL)
+        assert narrow.memory.id == wide.memory.id and narrow.score == pytest.approx(wide.score)
+        vectors = any_lt.embedder.embed([query, narrow.memory.content])
+        cosine = float(np.dot(vectors[0], vectors[1]))
+        assert narrow.semantic_score == pytest.approx(max(0.0, cosine), abs=1e-4)

@@ -62,11 +62,14 @@ def recall(
     def best(i: str, cosine: float) -> float:
         return score(semantic_part(cosine), lexical_parts[i], config)
 
-    known = sorted((best(i, c) for i, c in cosines.items()), reverse=True)
-    bar = max(min_score, known[k - 1] if len(known) >= k else 0.0)
-    unseen = [i for i in keep - cosines.keys() if best(i, unseen_bound) >= bar]
+    # k candidates surely score at least ``bar`` (exact scores, and the unseen ones' lower
+    # bounds: similarity 0), so an unseen one whose upper bound is below it cannot make the top k.
+    unseen = keep - cosines.keys()
+    floors = sorted([*(best(i, c) for i, c in cosines.items()), *(best(i, 0.0) for i in unseen)])
+    bar = max(min_score, floors[-k] if len(floors) >= k else 0.0)
+    unseen = {i for i in unseen if best(i, unseen_bound) >= bar}
     if unseen:  # only those that could still make the top k are worth fetching
-        vectors = store.get_vectors(workspace_id, unseen)
+        vectors = store.get_vectors(workspace_id, sorted(unseen))
         cosines.update({i: _cosine(vectors[i], vector[0]) if i in vectors else 0.0 for i in unseen})
     hits = [_hit(rows[i], c, lexical_parts[i], config, now) for i, c in cosines.items()]
     hits = [h for h in hits if h.score >= min_score]

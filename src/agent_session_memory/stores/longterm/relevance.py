@@ -61,10 +61,14 @@ class QueryTerms:
     def coverage(self, content: str) -> float:
         """The IDF-weighted fraction of the terms ``content`` contains, in [0, 1]."""
         total = sum(self.weights)
-        if total <= 0:
+        lowered = content.lower()
+        # A stem is a prefix of its word: absent as a substring, absent as a word (most
+        # candidates contain no query term, and stemming every word of each one is the cost).
+        maybe = [(s, w) for s, w in zip(self.stems, self.weights, strict=True) if s in lowered]
+        if total <= 0 or not maybe:
             return 0.0
         present = {stem(w) for w in words(content)}
-        return sum(w for s, w in zip(self.stems, self.weights, strict=True) if s in present) / total
+        return sum(w for s, w in maybe if s in present) / total
 
 
 def semantic_part(cosine: float) -> float:
