@@ -5,8 +5,10 @@ repository root, or ``$LOCOMO_PATH``). The data is CC BY-NC: it is read from tha
 copied into the repository. Every turn is remembered as ``[<session date>] <speaker>: <text>``
 (plus the image caption) in one workspace per conversation; each question of categories 1-4 is
 recalled in its conversation's workspace. Dense and lexical lists are fetched once per question,
-so the fusion variants in ``VARIANTS`` are compared on exactly the same candidates; the shipped
-default (``FusionConfig()``) is what ``recall`` itself returns, also measured end to end.
+so the fusion variants in ``VARIANTS`` are compared on exactly the same candidates. ``recall``
+itself (``hybrid_recall``) ranks by absolute relevance (``relevance.py``): ``abs_w*`` are that
+score at other lexical weights, and ``loco_cv`` tunes the weight on four conversations and tests
+it on the fifth (each conversation held out once): the figure for conversations never tuned on.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ from agent_session_memory.config import Settings  # noqa: E402
 from agent_session_memory.engine.longterm import LongTermMemory  # noqa: E402
 from agent_session_memory.stores.longterm.filters import MemoryFilter  # noqa: E402
 from agent_session_memory.stores.longterm.fusion import FusionConfig, fuse  # noqa: E402
+from agent_session_memory.stores.longterm.relevance import (  # noqa: E402
+    QueryTerms,
+    RelevanceConfig,
+    score,
+    semantic_part,
+)
 
 KS = (1, 5, 10, 25)
 EVIDENCE = re.compile(r"D:?(\d+):0*(\d+)")
@@ -44,9 +52,9 @@ VARIANTS = {
     "score_lex2": FusionConfig(method="score", lexical_weight=2.0),
     "score_dense1.5": FusionConfig(method="score", dense_weight=1.5),
     "scaled": FusionConfig(method="scaled"),
-    "score_floor0.3": FusionConfig(dense_floor=0.3),
-    "score_floor0.2": FusionConfig(dense_floor=0.2),
-    "score_floor0.1": FusionConfig(dense_floor=0.1),
+    "score_floor0.3": FusionConfig(method="score", dense_floor=0.3),
+    "score_floor0.2": FusionConfig(method="score", dense_floor=0.2),
+    "score_floor0.1": FusionConfig(method="score", dense_floor=0.1),
     "score_lex1.5_d50": FusionConfig(method="score", lexical_weight=1.5, depth=50),
     "score_lex1.5_d25": FusionConfig(method="score", lexical_weight=1.5, depth=25),
 }
@@ -99,6 +107,56 @@ class Scores:
         return out
 
 
+LEXICAL_WEIGHTS = (0.25, 0.35, 0.5, 0.7, 1.0, 1.5)
+Parts = dict[str, tuple[float, float]]  # memory id -> (semantic, lexical)
+
+
+def absolute_parts(
+    lt: LongTermMemory, ws: str, q: str, vec: Any, dense: Any, lexical: Any
+) -> Parts:
+    """Each candidate's two absolute parts, as ``recall`` computes them (exact cosines)."""
+    cosines = dict(dense)
+    missing = [i for i, _ in lexical if i not in cosines]
+    vectors = lt.store.get_vectors(ws, missing) if missing else {}
+    for i in missing:
+        v = vectors[i]
+        cosines[i] = float(np.dot(v, vec) / (np.linalg.norm(v) * np.linalg.norm(vec)))
+    terms = QueryTerms.of(q, *lt.store.term_counts(ws, q))
+    rows = lt.store.get_rows(ws, list(cosines))
+    return {i: (semantic_part(c), terms.coverage(rows[i].content)) for i, c in cosines.items()}
+
+
+def rank_absolute(parts: Parts, weight: float) -> list[str]:
+    config = RelevanceConfig(lexical_weight=weight)
+    return sorted(parts, key=lambda i: -score(*parts[i], config))
+
+
+def leave_one_out(
+    questions: list[tuple[int, int, set[str], Parts, dict[str, str]]],
+) -> tuple[Scores, list[float]]:
+    """Tune the lexical weight on every conversation but one, test on that one, for each."""
+    out = Scores()
+    chosen = []
+    for held in sorted({conv for conv, *_ in questions}):
+        train = [x for x in questions if x[0] != held]
+
+        def r10(weight: float, rows: list[Any] = train) -> float:
+            return float(
+                np.mean(
+                    [
+                        recall_at([d[i] for i in rank_absolute(p, weight)], g)[10]
+                        for _, _, g, p, d in rows
+                    ]
+                )
+            )
+
+        best = max(LEXICAL_WEIGHTS, key=r10)
+        chosen.append(best)
+        for _, cat, gold, parts, dia in (x for x in questions if x[0] == held):
+            out.add(cat, recall_at([dia[i] for i in rank_absolute(parts, best)], gold))
+    return out, chosen
+
+
 def bm25_ranker(texts: list[str]) -> Any:
     from rank_bm25 import BM25Okapi
 
@@ -121,11 +179,14 @@ def run(path: Path) -> dict[str, Any]:
         emit=lambda e: None,
         event=lambda *a, **k: None,
     )
-    scores = {name: Scores() for name in ["hybrid_recall", "bm25", "dense", "fts5", *VARIANTS]}
+    weights = {f"abs_w{w}": w for w in LEXICAL_WEIGHTS}
+    names = ["hybrid_recall", "bm25", "dense", "fts5", *VARIANTS, *weights]
+    scores = {name: Scores() for name in names}
+    questions: list[tuple[int, int, set[str], Parts, dict[str, str]]] = []
     started = time.perf_counter()
     n_turns = 0
     flt = MemoryFilter()
-    for conv in data:
+    for number, conv in enumerate(data):
         ws = re.sub(r"[^A-Za-z0-9._-]", "_", conv["sample_id"])
         pairs = turns(conv["conversation"])
         n_turns += len(pairs)
@@ -153,7 +214,13 @@ def run(path: Path) -> dict[str, Any]:
                 fused = fuse(dense[: cfg.depth], lexical[: cfg.depth], cfg)
                 ranked = sorted(fused, key=lambda i, f=fused: -f[i])
                 scores[name].add(cat, recall_at([dia_of[i] for i in ranked], gold))
+            parts = absolute_parts(lt, ws, q, vec, dense, lexical)
+            questions.append((number, cat, gold, parts, dia_of))
+            for name, weight in weights.items():
+                ranked = rank_absolute(parts, weight)
+                scores[name].add(cat, recall_at([dia_of[i] for i in ranked], gold))
     lt.close()
+    scores["loco_cv"], chosen = leave_one_out(questions)
     return {
         "benchmark": "B5 LoCoMo evidence recall",
         "data": str(path),
@@ -163,6 +230,7 @@ def run(path: Path) -> dict[str, Any]:
         "turns": n_turns,
         "seconds": round(time.perf_counter() - started, 1),
         "results": {name: s.table() for name, s in scores.items()},
+        "loco_cv_weights": chosen,
     }
 
 
@@ -187,6 +255,7 @@ def main() -> int:
     for name, table in result["results"].items():
         cats = " ".join(f"{table[f'cat{c}']['R@10']:.3f}" for c in (1, 2, 3, 4))
         print(f"{name:<18}" + "".join(f"{table['all'][f'R@{k}']:>8.3f}" for k in KS) + f"   {cats}")
+    print(f"loco_cv: lexical weight chosen per held-out conversation {result['loco_cv_weights']}")
     print(f"{result['turns']} turns, {result['seconds']} s -> {out}")
     return 0
 

@@ -155,10 +155,19 @@ class Memory(_Wire):
 
 @dataclass(frozen=True, slots=True)
 class RecallHit(_Wire):
+    """A recalled memory and its absolute relevance, ``score`` in [0, 1] (docs/recall.md):
+    ``(semantic + 0.7 * lexical) / 1.7``, comparable across queries and workspaces, so
+    ``min_score`` works as a threshold. The parts, each in [0, 1]: ``semantic_score`` the
+    cosine similarity (negatives as 0), ``lexical_score`` the IDF-weighted fraction of the
+    query's words the memory contains; ``recency_score`` (1 now, halving every 30 days) and
+    ``importance_score`` only break ties."""
+
     memory: Memory
     score: float
-    semantic_score: float | None = None
-    lexical_score: float | None = None
+    semantic_score: float = 0.0
+    lexical_score: float = 0.0
+    recency_score: float = 0.0
+    importance_score: float = 0.0
 
 
 class _MappingResult(_Wire):

@@ -102,12 +102,19 @@ def json_value(value: Any, limits: Limits, *, max_bytes: int | None = None) -> s
 def importance(value: Any, *, optional: bool = True) -> float | None:
     if value is None and optional:
         return None
+    return _fraction(value, "importance")
+
+
+def fraction(value: Any, name: str) -> float | None:
+    """A number in [0, 1] (an importance, a ``min_score``), or None when none is given."""
+    return None if value is None else _fraction(value, name)
+
+
+def _fraction(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidInput(
-            f"importance must be a number in [0, 1], not {value!r}", field="importance"
-        )
+        raise InvalidInput(f"{name} must be a number in [0, 1], not {value!r}", field=name)
     if not 0.0 <= value <= 1.0:
-        raise InvalidInput(f"importance must be in [0, 1], not {value}", field="importance")
+        raise InvalidInput(f"{name} must be in [0, 1], not {value}", field=name)
     return float(value)
 
 

@@ -51,7 +51,7 @@ SAMPLES = [
     Message(role="assistant", content="hi", seq=4, tool_calls=[{"id": "c1"}], created_at=NOW),
     Event("e1", "ws", EventType.MEMORY_CREATED, NOW, memory_id="m1", data={"k": 1}),
     MEMORY,
-    RecallHit(MEMORY, 0.87, semantic_score=0.9, lexical_score=None),
+    RecallHit(MEMORY, 0.87, semantic_score=0.9, lexical_score=0.0, recency_score=1.0),
     CommitResult("s1", memories_created=2, memory_ids=["m1", "m2"]),
     BRIEFING,
     Session("s1", "ws", SessionStatus.ACTIVE, NOW, NOW, 3600.0, {"a": 1}, briefing=BRIEFING),

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from agent_session_memory.models import Memory, replace
-from agent_session_memory.stores.longterm.base import LongTermStore
+from agent_session_memory.stores.longterm.base import LongTermStore, RankFields
 from agent_session_memory.stores.longterm.chroma import ChromaStore
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
@@ -155,6 +155,23 @@ def test_lexical_scores_ignore_other_workspaces(store: LongTermStore, ws: str, o
     assert ids(before) == ["a"]
 
 
+def test_term_counts_are_document_frequencies_in_the_workspace(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    store.put_rows(
+        ws,
+        [
+            mem(ws, "a", "postgres is our database"),
+            mem(ws, "b", "the database backups run nightly"),
+            mem(ws, "c", "we use redis"),
+        ],
+    )
+    store.put_rows(other, [mem(other, f"o{n}", f"database note {n}") for n in range(5)])
+    assert store.term_counts(ws, "which database uses redis") == (3, [2, 1, 1])
+    assert store.term_counts(ws, "zebracorn") == (3, [0])
+    assert store.term_counts(f"{ws}-empty", "database") == (0, [0])
+
+
 def test_delete_counts_only_existing_rows_and_removes_their_traces(
     store: LongTermStore, ws: str
 ) -> None:
@@ -182,7 +199,10 @@ def test_rank_fields_of_the_ids_whose_row_matches(store: LongTermStore, ws: str)
         ],
     )
     got = store.rank_fields(ws, ["a", "b", "old", "missing", "a"], LIVE)
-    assert got == {"a": (0.9, later.timestamp()), "b": (0.2, T0.timestamp())}
+    assert got == {
+        "a": RankFields(0.9, later.timestamp(), "alpha"),
+        "b": RankFields(0.2, T0.timestamp(), "beta"),
+    }
     assert list(store.rank_fields(ws, ["a", "b"], MemoryFilter(tags=("auth",)))) == ["a"]
     assert set(store.rank_fields(ws, ["a", "old"], ALL)) == {"a", "old"}
     assert store.rank_fields(ws, [], LIVE) == {}

@@ -9,7 +9,6 @@ import numpy as np
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.engine.longterm import LongTermMemory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
-from agent_session_memory.stores.longterm.fusion import fuse
 
 WS = "recall"
 
@@ -118,4 +117,3 @@ def test_fusion_ties_break_on_importance_then_recency(
     clock.advance(10)
     high = any_lt.remember(WS, "the office wifi password is rotated monthly", importance=0.9)
     assert ids(any_lt.recall(WS, "wifi password rotation", 2, MemoryFilter())) == [high.id, low.id]
-    assert fuse([("x", 0.5)], [], any_lt.fusion) == {"x": 1.0}

@@ -135,11 +135,14 @@ export interface Message {
   created_at: string | null;
 }
 
+/** A recalled memory and its absolute relevance, `score` in [0, 1] (docs/recall.md): `(semantic + 0.7 * lexical) / 1.7`, comparable across queries and workspaces, so `min_score` works as a threshold. The parts, each in [0, 1]: `semantic_score` the cosine similarity (negatives as 0), `lexical_score` the IDF-weighted fraction of the query's words the memory contains; `recency_score` (1 now, halving every 30 days) and `importance_score` only break ties. */
 export interface RecallHit {
   memory: Memory;
   score: number;
-  semantic_score: number | null;
-  lexical_score: number | null;
+  semantic_score: number;
+  lexical_score: number;
+  recency_score: number;
+  importance_score: number;
 }
 
 /** An entry of a workspace's activity log. */
@@ -461,6 +464,8 @@ export interface RecallParams {
   session_id?: string | null;
   /** Also return memories that newer ones replaced (history). */
   include_superseded?: boolean;
+  /** Drop hits scoring below this (0-1). A score is an absolute relevance: cosine similarity plus 0.7 x the IDF-weighted share of the query's words found, / 1.7. */
+  min_score?: number | null;
   /** The workspace (an isolated namespace such as a project or a user); default: the client's workspace. */
   workspace_id?: string | null;
 }

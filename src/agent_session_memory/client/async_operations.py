@@ -413,6 +413,7 @@ class AsyncOperations:
         until: datetime | float | None = None,
         session_id: str | None = None,
         include_superseded: bool = False,
+        min_score: float | None = None,
         workspace_id: str | None = None,
     ) -> list[RecallHit]:
         """Find long-term memories by meaning and by words (hybrid search), best first."""
@@ -427,6 +428,7 @@ class AsyncOperations:
             until=until,
             session_id=session_id,
             include_superseded=include_superseded,
+            min_score=min_score,
             workspace_id=self._workspace(workspace_id),
         )
 

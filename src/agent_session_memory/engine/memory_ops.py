@@ -165,6 +165,7 @@ class MemoryService:
         until: datetime | float | None = None,
         session_id: str | None = None,
         include_superseded: bool = False,
+        min_score: float | None = None,
         workspace_id: str | None = None,
     ) -> list[RecallHit]:
         workspace = self._shared.workspace(workspace_id)
@@ -184,7 +185,10 @@ class MemoryService:
             session_id=self._session(workspace, session_id),
             include_superseded=bool(include_superseded),
         )
-        return self.longterm.recall(workspace, text, count, flt)  # type: ignore[no-any-return]
+        threshold = check.fraction(min_score, "min_score") or 0.0
+        return self.longterm.recall(  # type: ignore[no-any-return]
+            workspace, text, count, flt, threshold
+        )
 
     def _tags_filter(self, tags: Any) -> tuple[str, ...] | None:
         if tags is None:

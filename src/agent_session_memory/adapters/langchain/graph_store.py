@@ -43,6 +43,7 @@ OWNED_BY = "_owned_by"
 _PAGE = 200
 _MAX_K = 1000
 _ITEM_LOOKUP = 10
+_MAX_BATCH = 1000  # remember_many's limit a call
 
 
 class MemoryGraphStore(BaseStore):
@@ -59,6 +60,8 @@ class MemoryGraphStore(BaseStore):
     memories made elsewhere (commits, ``remember``) appear under the workspace's own namespace
     with their id as key. ``ttl``: LangGraph's ``TTLConfig`` (``default_ttl`` in minutes,
     ``refresh_on_read``); ``sweep_interval_minutes`` is not used, expired items go lazily.
+    ``min_score`` (0-1): query searches leave out items scoring below it (``SearchItem.score``
+    is recall's absolute relevance, docs/recall.md), so "nothing relevant" is an empty list.
     """
 
     supports_ttl = True
@@ -76,6 +79,7 @@ class MemoryGraphStore(BaseStore):
         include_workspace_memories: bool = True,
         ttl: TTLConfig | None = None,
         clock: Callable[[], float] = time.time,
+        min_score: float | None = None,
     ) -> None:
         self._clients = ClientBridge(client, async_client)
         self._map = ns.NamespaceMap(workspace_id, workspaces, self._clients.workspace_id)
@@ -85,6 +89,7 @@ class MemoryGraphStore(BaseStore):
         self.include_workspace_memories = include_workspace_memories
         self.ttl_config = ttl
         self._clock = clock
+        self.min_score = validation.fraction(min_score, "min_score")
 
     # -- the two faces ------------------------------------------------------------------------
     def batch(self, ops: Iterable[Op]) -> list[Result]:
@@ -95,12 +100,19 @@ class MemoryGraphStore(BaseStore):
 
     def _batch(self, ops: list[Op]) -> Flow[list[Result]]:
         results: list[Result] = []
-        for op in ops:
+        puts: list[PutOp] = []
+        for op in [*ops, None]:
+            if isinstance(op, PutOp):
+                puts.append(op)
+                results.append(None)
+                continue
+            if puts:  # a run of puts is written together (one embedding batch)
+                yield from self._put_all(puts)
+                puts = []
+            if op is None:
+                break
             if isinstance(op, GetOp):
                 results.append((yield from self._get(op)))
-            elif isinstance(op, PutOp):
-                yield from self._put(op)
-                results.append(None)
             elif isinstance(op, SearchOp):
                 results.append((yield from self._search(op)))
             elif isinstance(op, ListNamespacesOp):
@@ -148,13 +160,31 @@ class MemoryGraphStore(BaseStore):
         item = ns.to_item(memory, self._map, None, search=False)
         return item
 
-    def _put(self, op: PutOp) -> Flow[None]:
+    def _put_all(self, ops: list[PutOp]) -> Flow[None]:
+        """Puts in order, the last one per item winning (as LangGraph's own stores do); new
+        items are remembered with one ``remember_many`` a workspace, so embedded in one batch."""
+        last = {(tuple(op.namespace), op.key): op for op in ops}
+        new: dict[str, list[dict[str, Any]]] = {}
+        for op in last.values():
+            created = yield from self._put(op)
+            if created is not None:
+                workspace, memory = created
+                new.setdefault(workspace, []).append(memory)
+        for workspace, memories in new.items():
+            for start in range(0, len(memories), _MAX_BATCH):
+                yield call(
+                    "remember_many", memories[start : start + _MAX_BATCH], workspace_id=workspace
+                )
+
+    def _put(self, op: PutOp) -> Flow[tuple[str, dict[str, Any]] | None]:
+        """Change, forget or replace the item now; a new item is returned as ``(workspace,
+        remember_many entry)`` for the caller to write with the rest of its batch."""
         workspace, sub = self._map.split(op.namespace, for_write=True)
         key = ns.check_key(op.key)
         found = yield from self._find(workspace, sub, key)
         if op.value is None:
             yield from self._forget(found)
-            return
+            return None
         value = ns.check_value(op.value)
         indexed = op.index is not False
         fields = op.index if isinstance(op.index, list) else self.index_fields
@@ -184,17 +214,16 @@ class MemoryGraphStore(BaseStore):
             yield from self._forget(found)
             found = []
         if not found:
-            yield call(
-                "remember",
-                content if content.strip() else key,
-                type=self.memory_type,
-                importance=self.importance,
-                tags=tags,
-                metadata={ns.META_KEY: meta, OWNED_BY: "langgraph-store"},
-                workspace_id=workspace,
-                ttl_seconds=None if ttl is None else ttl * 60,
-            )
-            return
+            entry: dict[str, Any] = {
+                "content": content if content.strip() else key,
+                "type": self.memory_type,
+                "importance": self.importance,
+                "tags": tags,
+                "metadata": {ns.META_KEY: meta, OWNED_BY: "langgraph-store"},
+            }
+            if ttl is not None:
+                entry["ttl_seconds"] = ttl * 60
+            return workspace, entry
         keep = found[0]
         kept_tags = [t for t in keep.tags if not t.startswith("lg-")]
         yield call(
@@ -207,6 +236,7 @@ class MemoryGraphStore(BaseStore):
             ttl_seconds=None if ttl is None else ttl * 60,
         )
         yield from self._forget(found[1:])
+        return None
 
     def _forget(self, memories: Iterable[Memory]) -> Flow[None]:
         for memory in memories:
@@ -310,7 +340,12 @@ class MemoryGraphStore(BaseStore):
         k = min(_MAX_K, max(2 * want, 10))
         while True:
             hits = yield call(
-                "recall", query, k=k, tags=None if tag is None else [tag], workspace_id=workspace
+                "recall",
+                query,
+                k=k,
+                tags=None if tag is None else [tag],
+                min_score=self.min_score,
+                workspace_id=workspace,
             )
             now, expired = self._clock(), list[Memory]()
             kept: list[tuple[float | None, Memory]] = [

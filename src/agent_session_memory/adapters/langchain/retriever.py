@@ -25,6 +25,7 @@ _RECALL_ARGS = frozenset(
         "types",
         "tags",
         "min_importance",
+        "min_score",
         "since",
         "until",
         "session_id",
@@ -47,6 +48,12 @@ def hit_to_document(hit: RecallHit) -> Document:
             "importance": memory.importance,
             "tags": visible_tags(memory.tags),
             "score": hit.score,
+            "score_parts": {
+                "semantic": hit.semantic_score,
+                "lexical": hit.lexical_score,
+                "recency": hit.recency_score,
+                "importance": hit.importance_score,
+            },
             "session_id": memory.session_id,
             "created_at": memory.created_at.isoformat() if memory.created_at else None,
             "updated_at": memory.updated_at.isoformat() if memory.updated_at else None,
@@ -59,8 +66,10 @@ class MemoryRetriever(BaseRetriever):
     """Long-term memories most relevant to a query, best first.
 
     Every filter of ``recall`` can be set here and overridden per call as a keyword of
-    ``invoke``: ``k``, ``types``, ``tags``, ``min_importance``, ``since``, ``until``,
-    ``session_id``, ``include_superseded``, ``workspace_id``. The tag filter is
+    ``invoke``: ``k``, ``types``, ``tags``, ``min_importance``, ``min_score``, ``since``,
+    ``until``, ``session_id``, ``include_superseded``, ``workspace_id``. ``min_score`` drops
+    documents less relevant than it (0-1; a score is absolute, see docs/recall.md), so a
+    retriever can return nothing rather than the least bad memory. The tag filter is
     ``memory_tags`` on the constructor because ``tags`` already names a retriever's
     callback tags in LangChain.
     """
@@ -74,6 +83,7 @@ class MemoryRetriever(BaseRetriever):
     types: list[str] | None = None
     memory_tags: list[str] | None = None
     min_importance: float | None = None
+    min_score: float | None = None
     session_id: str | None = None
     include_superseded: bool = False
 
@@ -91,6 +101,7 @@ class MemoryRetriever(BaseRetriever):
             "types": self.types,
             "tags": self.memory_tags,
             "min_importance": self.min_importance,
+            "min_score": self.min_score,
             "session_id": self.session_id,
             "include_superseded": self.include_superseded,
             "workspace_id": self.workspace_id,

@@ -89,9 +89,12 @@ def _json(value: Any) -> str:
 class _SessionTools:
     """The flows behind the tools; the session's workspace is looked up once and cached."""
 
-    def __init__(self, session_id: str, workspace_id: str | None) -> None:
+    def __init__(
+        self, session_id: str, workspace_id: str | None, min_score: float | None = None
+    ) -> None:
         self.session_id = session_id
         self.workspace_id = workspace_id
+        self.min_score = min_score
 
     def _workspace(self) -> Flow[str]:
         if self.workspace_id is None:
@@ -122,7 +125,15 @@ class _SessionTools:
         self, query: str, k: int = 5, tags: list[str] | None = None, types: list[str] | None = None
     ) -> Flow[str]:
         workspace = yield from self._workspace()
-        hits = yield call("recall", query, k=k, tags=tags, types=types, workspace_id=workspace)
+        hits = yield call(
+            "recall",
+            query,
+            k=k,
+            tags=tags,
+            types=types,
+            min_score=self.min_score,
+            workspace_id=workspace,
+        )
         return _json(
             [
                 {
@@ -203,11 +214,14 @@ def create_memory_tools(
     workspace_id: str | None = None,
     include: Iterable[str] = TOOL_NAMES,
     name_prefix: str = "",
+    recall_min_score: float | None = None,
 ) -> list[BaseTool]:
     """The memory tools for one session (``include``: a subset of ``TOOL_NAMES``).
 
     ``remember`` and ``recall`` work in the session's workspace (looked up once) unless
     ``workspace_id`` is given; ``name_prefix`` avoids clashes with other tools of an agent.
+    ``recall_min_score`` (0-1): ``recall`` leaves out memories scoring below it, so the model
+    is not handed unrelated memories when nothing relevant is stored.
     """
     validation.object_id(session_id, "session_id")
     wanted = list(include)
@@ -217,5 +231,7 @@ def create_memory_tools(
             f"unknown memory tools {sorted(unknown)}; choose from {TOOL_NAMES}", field="include"
         )
     clients = ClientBridge(client, async_client)
-    flows = _SessionTools(session_id, workspace_id)
+    flows = _SessionTools(
+        session_id, workspace_id, validation.fraction(recall_min_score, "recall_min_score")
+    )
     return [_make(name, flows, clients, name_prefix) for name in wanted]

@@ -86,13 +86,9 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
         parts: list[str] = []
         if query.strip():
             hits: list[RecallHit] = yield call(
-                "recall", query, self.k, workspace_id=self.workspace_id
+                "recall", query, self.k, min_score=self.min_score, workspace_id=self.workspace_id
             )
-            lines = [
-                f"- {hit.memory.content}"
-                for hit in hits
-                if self.min_score is None or hit.score >= self.min_score
-            ]
+            lines = [f"- {hit.memory.content}" for hit in hits]
             if lines:
                 parts.append("Relevant memories:\n" + "\n".join(lines))
         if self.include_briefing:

@@ -87,6 +87,8 @@ def remember_many(
         "until": UNTIL,
         "session_id": SESSION_FILTER,
         "include_superseded": "Also return memories that newer ones replaced (history).",
+        "min_score": "Drop hits scoring below this (0-1). A score is an absolute relevance: "
+        "cosine similarity plus 0.7 x the IDF-weighted share of the query's words found, / 1.7.",
         "workspace_id": WORKSPACE_ID,
     },
 )
@@ -101,6 +103,7 @@ def recall(
     until: datetime | float | None = None,
     session_id: str | None = None,
     include_superseded: bool = False,
+    min_score: float | None = None,
     workspace_id: str | None = None,
 ) -> list[RecallHit]:
     """Find long-term memories by meaning and by words (hybrid search), best first."""

@@ -18,7 +18,7 @@ from ...models import ImportResult, Memory, RecallHit
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.dedup import NEAR_DUPLICATE_THRESHOLD
 from ...stores.longterm.filters import MemoryFilter
-from ...stores.longterm.fusion import FusionConfig
+from ...stores.longterm.relevance import RelevanceConfig
 from ..candidates import Candidate, CommitOutcome
 from . import crud
 from .factory import open_embedder, open_store
@@ -39,13 +39,13 @@ class LongTermMemory:
         emit: Emit,
         event: MakeEvent,
         embedding_function: Any = None,
-        fusion: FusionConfig | None = None,
+        relevance: RelevanceConfig | None = None,
         near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
         longterm_store: LongTermStore | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.fusion = fusion or FusionConfig()
+        self.relevance = relevance or RelevanceConfig()
         self.threshold = near_duplicate_threshold
         self.embedder = open_embedder(settings, embedding_function)
         if longterm_store is not None and not isinstance(longterm_store, LongTermStore):
@@ -162,10 +162,21 @@ class LongTermMemory:
         self.index_queue.index_now(workspace_id)
         return result
 
-    def recall(self, workspace_id: str, query: str, k: int, flt: MemoryFilter) -> list[RecallHit]:
-        """Dense and lexical lists fused (``fusion.py``); ties broken by importance, recency."""
+    def recall(
+        self, workspace_id: str, query: str, k: int, flt: MemoryFilter, min_score: float = 0.0
+    ) -> list[RecallHit]:
+        """Hits scored by absolute relevance (``relevance.py``); ties broken by importance,
+        recency."""
         return recall(
-            self.store, self.embedder, self.fusion, workspace_id, query, k, self._live(flt)
+            self.store,
+            self.embedder,
+            self.relevance,
+            workspace_id,
+            query,
+            k,
+            self._live(flt),
+            now=self.clock.now(),
+            min_score=min_score,
         )
 
     def commit(

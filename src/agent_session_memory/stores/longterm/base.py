@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +41,16 @@ from ...models import Memory
 from .filters import MemoryFilter
 
 Vector = npt.NDArray[np.float32]
+
+
+class RankFields(NamedTuple):
+    """What recall scores a candidate by, read without the whole row."""
+
+    importance: float
+    updated_at: float  # epoch seconds
+    content: str
+
+
 #: ``(memory id, score)``; higher scores are better.
 Scored = tuple[str, float]
 
@@ -116,9 +126,9 @@ class LongTermStore(Protocol):
 
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
-    ) -> dict[str, tuple[float, float]]:
-        """``id -> (importance, updated_at epoch seconds)`` for the ids whose row matches
-        ``flt``: what recall ranks its candidates by, without reading whole rows."""
+    ) -> dict[str, RankFields]:
+        """``id -> RankFields`` for the ids whose row matches ``flt``: what recall scores its
+        candidates by, without reading whole rows."""
         ...
 
     def count_rows(self, workspace_id: str) -> int:
@@ -176,6 +186,12 @@ class LongTermStore(Protocol):
         best first, each with a positive score; no terms or no rows: ``[]``."""
         ...
 
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        """The workspace's row count and, for each of ``text.query_terms(query)`` in order,
+        how many of its rows the lexical index matches that term in (its document frequency):
+        what recall's absolute lexical score weighs the terms by."""
+        ...
+
     def close(self) -> None:
         """Release connections; the store is unusable afterwards."""
         ...
@@ -190,4 +206,4 @@ def check_workspace(workspace_id: str, rows: Sequence[Memory]) -> None:
             )
 
 
-__all__ = ["LongTermStore", "Scored", "Vector", "check_workspace"]
+__all__ = ["LongTermStore", "RankFields", "Scored", "Vector", "check_workspace"]

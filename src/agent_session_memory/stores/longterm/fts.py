@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from typing import Any
 
-from .text import match_expression
+from .text import match_expression, query_terms
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -83,3 +83,23 @@ class FtsIndex:
             (expr, workspace_id, *params, n),
         ).fetchall()
         return [(str(i), -float(s)) for i, s in rows]
+
+    def term_counts(
+        self, db: sqlite3.Connection, workspace_id: str, query: str
+    ) -> tuple[int, list[int]]:
+        """The table's row count and each query term's document frequency (as MATCH sees
+        it: porter-stemmed)."""
+        terms = query_terms(query)
+        if not self.exists(db, workspace_id):
+            return 0, [0] * len(terms)
+        table = fts_table(workspace_id)
+        [total] = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts = [
+            int(
+                db.execute(
+                    f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (f'"{t}"',)
+                ).fetchone()[0]
+            )
+            for t in terms
+        ]
+        return int(total), counts

@@ -1,4 +1,8 @@
-"""Fusing the dense and lexical result lists into one ranking.
+"""Relative fusions of the dense and lexical result lists: the bench's baselines.
+
+Recall no longer uses them: a fused score normalised against the other hits is not a relevance
+(with one memory stored, any query scored 1.0); recall ranks by the absolute relevance of
+``relevance.py``. These stay so ``bench/locomo.py`` compares against them on the same candidates.
 
 Two methods, both measured on LoCoMo (``bench/locomo.py``): reciprocal rank fusion
 (``sum w / (k + rank)``, robust to the two halves' incomparable score scales) and min-max

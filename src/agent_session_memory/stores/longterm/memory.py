@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...models import Memory, to_timestamp
-from .base import LongTermStore, Scored, Vector, check_workspace
+from .base import LongTermStore, RankFields, Scored, Vector, check_workspace
 from .filters import MemoryFilter
 from .text import query_terms, stem, words
 
@@ -166,10 +166,10 @@ class InMemoryLongTermStore:
 
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
-    ) -> dict[str, tuple[float, float]]:
+    ) -> dict[str, RankFields]:
         found = self.get_rows(workspace_id, ids)
         return {
-            i: (m.importance, to_timestamp(m.updated_at) or 0.0)
+            i: RankFields(m.importance, to_timestamp(m.updated_at) or 0.0, m.content)
             for i, m in found.items()
             if flt.matches(m)
         }
@@ -264,6 +264,12 @@ class InMemoryLongTermStore:
                 scored.append((row.memory.id, self._bm25(row, terms, idf, average)))
         scored.sort(key=lambda s: (-s[1], s[0]))
         return scored[:n]
+
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        with self._lock:
+            rows = list(self._space(workspace_id).rows.values())
+        counts = [sum(1 for r in rows if r.terms[stem(t)]) for t in query_terms(query)]
+        return len(rows), counts
 
     @staticmethod
     def _idf(term: str, rows: Sequence[_Row]) -> float:

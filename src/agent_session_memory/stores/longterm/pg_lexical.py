@@ -102,3 +102,24 @@ def bm25_search(
 
 
 __all__ = ["bm25_search", "lexemes"]
+
+
+def term_counts(conn: Any, workspace_id: str, query: str) -> tuple[int, list[int]]:
+    """The workspace's row count and each of ``query_terms(query)``'s document frequency (a
+    term PostgreSQL's stemmer drops, as a stopword, counts 0)."""
+    terms = query_terms(query)
+    rows = conn.execute(
+        f"SELECT (SELECT min(lexeme) FROM unnest(to_tsvector('{TS_CONFIG}', t))) "
+        "FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
+        (terms,),
+    ).fetchall()
+    found = [r[0] for r in rows]
+    distinct = list(dict.fromkeys(lex for lex in found if lex is not None))
+    if not distinct:
+        row = conn.execute(
+            "SELECT count(*) FROM memories WHERE workspace_id = %s", (workspace_id,)
+        ).fetchone()
+        return int(row[0]), [0] * len(terms)
+    total, _, df = statistics(conn, workspace_id, distinct)
+    by_lexeme = dict(zip(distinct, df, strict=True))
+    return total, [by_lexeme.get(lex, 0) if lex is not None else 0 for lex in found]

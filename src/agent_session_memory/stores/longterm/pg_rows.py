@@ -17,10 +17,10 @@ from typing import Any
 
 from ...errors import MissingExtra
 from ...models import Memory, to_timestamp
-from .base import Vector
+from .base import RankFields, Vector
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
-from .pg_lexical import bm25_search
+from .pg_lexical import bm25_search, term_counts
 from .pg_lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .pg_lock import AdvisoryLock
 from .pg_schema import migrate
@@ -215,15 +215,15 @@ class PostgresRows:
     @guard
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
-    ) -> dict[str, tuple[float, float]]:
+    ) -> dict[str, RankFields]:
         cond, params = pg_filter(flt)
         with self._conn() as conn:
             rows = conn.execute(
-                f"SELECT m.id, m.importance, m.updated_at FROM memories m WHERE "
+                f"SELECT m.id, m.importance, m.updated_at, m.content FROM memories m WHERE "
                 f"m.workspace_id = %s AND m.id = ANY(%s) AND {cond}",
                 (workspace_id, list(ids), *params),
             ).fetchall()
-        return {str(i): (float(imp), float(at)) for i, imp, at in rows}
+        return {str(i): RankFields(float(imp), float(at), c) for i, imp, at, c in rows}
 
     @guard
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
@@ -278,6 +278,11 @@ class PostgresRows:
         """``(id, bm25)`` best first, at most ``n`` (``pg_lexical.py``)."""
         with self._conn() as conn:
             return bm25_search(conn, workspace_id, query, n, pg_filter(flt))
+
+    @guard
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        with self._conn() as conn:
+            return term_counts(conn, workspace_id, query)
 
     @guard
     def count(self, workspace_id: str) -> int:

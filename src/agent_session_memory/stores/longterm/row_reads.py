@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ...models import Memory
-from .base import Scored
+from .base import RankFields, Scored
 from .filters import MemoryFilter
 
 
@@ -31,7 +31,7 @@ class RowBackend(Protocol):
 
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
-    ) -> dict[str, tuple[float, float]]: ...
+    ) -> dict[str, RankFields]: ...
 
     def count(self, workspace_id: str) -> int: ...
 
@@ -40,6 +40,8 @@ class RowBackend(Protocol):
     def newest_live(self, workspace_id: str, column: str, value: str) -> Memory | None: ...
 
     def search(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> Any: ...
+
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]: ...
 
     def close(self) -> None: ...
 
@@ -67,7 +69,7 @@ class RowReads:
 
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
-    ) -> dict[str, tuple[float, float]]:
+    ) -> dict[str, RankFields]:
         return self.rows.rank_fields(workspace_id, list(dict.fromkeys(ids)), flt) if ids else {}
 
     def count_rows(self, workspace_id: str) -> int:
@@ -84,3 +86,6 @@ class RowReads:
 
     def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
         return list(self.rows.search(workspace_id, query, n, flt))
+
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        return self.rows.term_counts(workspace_id, query)

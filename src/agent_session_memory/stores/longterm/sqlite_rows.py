@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ...models import Memory, to_timestamp
 from ..sqlite_file import refuse_empty
-from .base import Vector
+from .base import RankFields, Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
@@ -281,18 +281,19 @@ class SqliteRows:
 
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
-    ) -> dict[str, tuple[float, float]]:
+    ) -> dict[str, RankFields]:
         where, params = flt.sql()
-        out: dict[str, tuple[float, float]] = {}
+        out: dict[str, RankFields] = {}
         with self.reading() as db:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
                 rows = db.execute(
-                    f"SELECT m.id, m.importance, m.updated_at FROM memories m WHERE "
+                    f"SELECT m.id, m.importance, m.updated_at, json_extract(m.record, "
+                    f"'$.content') FROM memories m WHERE "
                     f"m.workspace_id=? AND m.id IN ({','.join('?' * len(chunk))}) AND {where}",
                     (workspace_id, *chunk, *params),
                 ).fetchall()
-                out.update((str(i), (float(imp), float(at))) for i, imp, at in rows)
+                out.update((str(i), RankFields(float(imp), float(at), c)) for i, imp, at, c in rows)
         return out
 
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
@@ -354,6 +355,10 @@ class SqliteRows:
         """``(id, -bm25)`` best first (higher is better), at most ``n``."""
         with self.reading() as db:
             return self.fts.search(db, workspace_id, query, n, flt.sql())
+
+    def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        with self.reading() as db:
+            return self.fts.term_counts(db, workspace_id, query)
 
     def count(self, workspace_id: str) -> int:
         with self.reading() as db:
