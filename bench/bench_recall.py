@@ -118,7 +118,9 @@ def main() -> None:
         texts = zipf_sentences(n, seed=n)
         t = time.perf_counter()
         if n <= 10_000:
-            lt.import_(ws, [{"id": f"m{i}", "workspace_id": ws, "content": x} for i, x in enumerate(texts)])
+            lt.import_(
+                ws, [{"id": f"m{i}", "workspace_id": ws, "content": x} for i, x in enumerate(texts)]
+            )
             vecs = np.stack(
                 list(lt.store.chroma.embeddings(ws, [f"m{i}" for i in range(n)]).values())
             )
