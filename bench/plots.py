@@ -9,6 +9,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 OURS = "#1f77b4"
 PEERS = ["#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
@@ -35,8 +37,10 @@ def draw_all(run: dict[str, Any], folder: Path) -> tuple[dict[str, Path], list[s
             continue
         fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
         draw(ax, results)
+        plain_numbers(ax)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+        if ax.get_legend() is None:
+            ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(folder / name)
         plt.close(fig)
@@ -44,6 +48,15 @@ def draw_all(run: dict[str, Any], folder: Path) -> tuple[dict[str, Path], list[s
     if "B4b" not in results and "B1" in results:
         drawn["B1"] = drawn.pop("B4b")
     return drawn, notes
+
+
+def plain_numbers(ax: Any) -> None:
+    """Log axes labelled 1, 2, 5, 10, 20 ... rather than 10^0 (and no crowded minor labels)."""
+    for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+        if scale == "log" and axis.get_major_formatter().__class__.__name__ != "FixedFormatter":
+            axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+            axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
+            axis.set_minor_formatter(NullFormatter())
 
 
 def history_read(ax: Any, results: dict[str, Any]) -> None:
@@ -104,9 +117,9 @@ def write_throughput(ax: Any, results: dict[str, Any]) -> None:
     values = [b[1] for b in bars][::-1]
     colors = [OURS if b[2] else PEERS[0] for b in bars][::-1]
     ax.barh(labels, values, color=colors)
-    ax.barh([], [], color=OURS, label="ours")
-    ax.barh([], [], color=PEERS[0], label="raw engine / peer")
-    ax.set(xscale="log", xlabel="writes per second (log)",
+    ax.legend(handles=[Patch(color=OURS, label="ours"),
+                       Patch(color=PEERS[0], label="raw engine / peer")])  # fmt: skip
+    ax.set(xscale="log", xlabel="writes per second (log)", xlim=(min(values) / 2, None),
            title="Write throughput against the raw engines")  # fmt: skip
     ax.tick_params(axis="y", labelsize=7)
 
