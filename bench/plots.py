@@ -33,7 +33,7 @@ def draw_all(run: dict[str, Any], folder: Path) -> tuple[dict[str, Path], list[s
         if key not in results and not (key == "B4b" and "B1" in results):
             if suite is not None:
                 why = suite.get("message", suite["status"])
-                notes.append(f"Plot for {key} skipped: {why}")
+                notes.append(f"Plot for {key} left out: {why}")
             continue
         fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
         draw(ax, results)
