@@ -79,7 +79,7 @@ def fmt(value: Any) -> str:
         return "-"
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:.3g}" if abs(value) < 1 else f"{value:.3g}".rstrip(".")
+    return f"{value:.3g}"
 
 
 # -- one table (or a few) per suite, from its JSON ---------------------------------------------
