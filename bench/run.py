@@ -79,7 +79,8 @@ def run_suite(suite: Suite, quick: bool, timeout: float) -> dict[str, Any]:
         )
         output, code = (proc.stdout + proc.stderr).strip(), proc.returncode
     except subprocess.TimeoutExpired as exc:
-        output, code = f"timed out after {timeout:.0f} s: {exc.stdout or ''}", -1
+        partial = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        output, code = f"timed out after {timeout:.0f} s; its output so far:\n{partial}", -1
     seconds = round(time.perf_counter() - started, 1)
     print(output, flush=True)
     entry: dict[str, Any] = {"title": suite.title, "command": command, "seconds": seconds}
