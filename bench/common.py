@@ -147,6 +147,8 @@ def machine() -> dict[str, Any]:
         "ram_gb": _ram_gb(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
+        # Other work on the machine slows everything down: ratios hold, absolute figures do not.
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "versions": versions,
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     }

@@ -258,6 +258,7 @@ def machine_section(run: dict[str, Any]) -> str:
     rows = [
         ["CPU", m.get("cpu")], ["cores", m.get("cpus")], ["RAM (GB)", m.get("ram_gb")],
         ["Python", m.get("python")], ["platform", m.get("platform")],
+        ["load average (1 min) at the start", m.get("load_average_1m")],
         ["command", f"`{m.get('command')}`"], ["mode", run["mode"]],
         ["started (UTC)", run["started"]], ["total seconds", run.get("seconds")],
     ]  # fmt: skip

@@ -118,6 +118,8 @@ def main(argv: list[str]) -> int:
     if wanted is not None and path.exists():  # a partial run updates today's file
         earlier = json.loads(path.read_text())
         run["suites"] = {**earlier["suites"], **run["suites"]}
+        run["machine"]["command"] = f"{earlier['machine']['command']}, then {' '.join(argv)}"
+        run["seconds"] = round(earlier.get("seconds", 0) + run["seconds"], 1)
         run["suites"] = {s.key: run["suites"][s.key] for s in SUITES if s.key in run["suites"]}
     path.write_text(json.dumps(run, indent=2, default=str) + "\n")
     print(f"\nwrote {path} ({run['seconds']} s)")
