@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
 
 OURS = "#1f77b4"
 PEERS = ["#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
@@ -53,7 +53,7 @@ def draw_all(run: dict[str, Any], folder: Path) -> tuple[dict[str, Path], list[s
 def plain_numbers(ax: Any) -> None:
     """Log axes labelled 1, 2, 5, 10, 20 ... rather than 10^0 (and no crowded minor labels)."""
     for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
-        if scale == "log" and axis.get_major_formatter().__class__.__name__ != "FixedFormatter":
+        if scale == "log" and not isinstance(axis.get_major_locator(), FixedLocator):
             axis.set_major_locator(LogLocator(subs=(1, 2, 5)))
             axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
             axis.set_minor_formatter(NullFormatter())
