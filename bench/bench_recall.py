@@ -7,10 +7,17 @@ Texts follow Zipf's law over a 20k-word vocabulary (``common.zipf_sentences``), 
 is four words of one stored text, leaving out the 100 most frequent words (which a real text's
 stopword list would drop). Peers on the same index: Chroma's query alone, and numpy exact search
 over all vectors.
+
+    python bench/bench_recall.py [SIZES...]                # embedded (or as the env selects)
+    python bench/bench_recall.py --server-mode [SIZES...]  # embedded and server mode, compared
+
+``--server-mode`` starts a ``chroma run`` server and creates a fresh database on ``--postgres``
+(dropped afterwards), and reports server / embedded ratios of recall p50 and p95.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import sys
@@ -20,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from common import write, zipf_sentences
+from common import table, write, zipf_sentences
 
 from agent_session_memory.clock import SystemClock
 from agent_session_memory.config import Settings
@@ -100,45 +107,96 @@ def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str]) -
     }
 
 
-def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [6000, 100_000]
-    home = Path(tempfile.mkdtemp(prefix="b6-"))
-    lt = LongTermMemory(  # AGENT_MEMORY_LEXICAL_URL / AGENT_MEMORY_CHROMA_URL: server mode
-        Settings.from_env(home=home),
-        clock=SystemClock(),
-        emit=lambda e: None,
-        event=lambda *a, **k: None,
+def run_sizes(settings: Settings, sizes: list[int], label: str) -> dict[str, object]:
+    """Recall latency on the stores ``settings`` select, at each size (a workspace per size)."""
+    lt = LongTermMemory(
+        settings, clock=SystemClock(), emit=lambda e: None, event=lambda *a, **k: None
     )
+    out: dict[str, object] = {}
+    try:
+        for n in sizes:
+            ws = f"b6-{n}"
+            texts = zipf_sentences(n, seed=n)
+            t = time.perf_counter()
+            if n <= 10_000:
+                lt.import_(
+                    ws,
+                    [
+                        {"id": f"m{i}", "workspace_id": ws, "content": x}
+                        for i, x in enumerate(texts)
+                    ],
+                )
+                vecs = np.stack(
+                    list(lt.store.chroma.embeddings(ws, [f"m{i}" for i in range(n)]).values())
+                )
+                kind = "embedded"
+            else:
+                vecs = synthetic_fill(lt, ws, texts, lt.embedder.dimension)
+                kind = "synthetic vectors"
+            ingest = n / (time.perf_counter() - t)
+            out[str(n)] = {
+                "vectors": kind,
+                "ingest_per_s": round(ingest, 1),
+                **measure(lt, ws, vecs, queries_from(texts, 80)),
+            }
+            print(label, n, out[str(n)], flush=True)
+    finally:
+        lt.close()
+    return out
+
+
+def against_server_mode(sizes: list[int], postgres: str) -> dict[str, object]:
+    """The same sizes, texts and queries on an embedded home and in server mode (a ``chroma run``
+    server and a fresh PostgreSQL database, both started here), and server / embedded ratios."""
+    from bench_server_mode import chroma_server, database
+
+    with tempfile.TemporaryDirectory(prefix="b6-") as tmp:
+        embedded = run_sizes(Settings(home=Path(tmp) / "embedded"), sizes, "embedded")
+        with chroma_server(Path(tmp) / "chroma") as chroma, database(postgres) as pg:
+            server_settings = Settings(home=Path(tmp) / "server", chroma_url=chroma, lexical_url=pg)
+            server = run_sizes(server_settings, sizes, "server mode")
+    ratios = {}
+    for n in map(str, sizes):
+        e, s = embedded[n], server[n]
+        assert isinstance(e, dict) and isinstance(s, dict)
+        ratios[n] = {
+            f"recall_{q}_server_over_embedded": round(s[f"recall_{q}_ms"] / e[f"recall_{q}_ms"], 2)
+            for q in ("p50", "p95")
+        }
+    rows = [
+        [n, mode, r["recall_p50_ms"], r["recall_p95_ms"], r["chroma_query_p50_ms"]]
+        for n in map(str, sizes)
+        for mode, r in (("embedded", embedded[n]), ("server", server[n]))
+        if isinstance(r, dict)
+    ]
+    print(table(rows, ["memories", "mode", "recall p50 ms", "recall p95 ms", "chroma p50 ms"]))
+    return {"embedded": embedded, "server_mode": server, "ratios": ratios}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[6000, 100_000])
+    parser.add_argument(
+        "--server-mode",
+        action="store_true",
+        help="also run each size in server mode (Chroma server + PostgreSQL) and compare",
+    )
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args(argv)
     result: dict[str, object] = {
         "benchmark": "B6 recall latency",
-        "command": "python bench/bench_recall.py " + " ".join(map(str, sizes)),
+        "command": "python bench/bench_recall.py " + " ".join(argv),
     }
-    for n in sizes:
-        ws = f"b6-{n}"
-        texts = zipf_sentences(n, seed=n)
-        t = time.perf_counter()
-        if n <= 10_000:
-            lt.import_(
-                ws, [{"id": f"m{i}", "workspace_id": ws, "content": x} for i, x in enumerate(texts)]
-            )
-            vecs = np.stack(
-                list(lt.store.chroma.embeddings(ws, [f"m{i}" for i in range(n)]).values())
-            )
-            kind = "embedded"
-        else:
-            vecs = synthetic_fill(lt, ws, texts, lt.embedder.dimension)
-            kind = "synthetic vectors"
-        ingest = n / (time.perf_counter() - t)
-        result[str(n)] = {
-            "vectors": kind,
-            "ingest_per_s": round(ingest, 1),
-            **measure(lt, ws, vecs, queries_from(texts, 80)),
-        }
-        print(n, result[str(n)], flush=True)
-    lt.close()
+    if args.server_mode:
+        result.update(against_server_mode(args.sizes, args.postgres))
+        write("recall-server-mode", result, verbose=True)
+        return
+    # AGENT_MEMORY_LEXICAL_URL / AGENT_MEMORY_CHROMA_URL select server mode for this one run
+    home = Path(tempfile.mkdtemp(prefix="b6-"))
+    result.update(run_sizes(Settings.from_env(home=home), args.sizes, "recall"))
     server_mode = (os.environ.get("AGENT_MEMORY_LEXICAL_URL") or "").startswith("postgres")
     write("recall-server-mode" if server_mode else "recall", result, verbose=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

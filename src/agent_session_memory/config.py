@@ -27,8 +27,9 @@ class Settings:
     ``chroma_url``: a Chroma server (``http://host:port``); default: embedded under ``home``.
     ``expired_retention_seconds``: how long an expired session's data is kept for the auto-commit
     sweep before a store may drop it.
-    ``lock_timeout_seconds``: how long a write waits for the embedded vector index's lock held by
-    another process before a typed error names that process (``AGENT_MEMORY_LOCK_TIMEOUT``).
+    ``lock_timeout_seconds``: how long a write waits for the writers' lock held by another
+    process (the embedded vector index's file lock, or PostgreSQL's advisory lock in server mode)
+    before a typed error names that process (``AGENT_MEMORY_LOCK_TIMEOUT``).
     ``event_retention_days``: activity-log events older than this are dropped by ``asm gc``
     (``AGENT_MEMORY_EVENT_RETENTION_DAYS``; ``None`` keeps every event).
     """

@@ -129,10 +129,11 @@ def test_an_injected_store_is_used_and_nothing_is_opened_on_disk(tmp_path: Path)
     )
     memory = engine.memories.remember("The deploy key rotates monthly", workspace_id="w")
     assert store.get_rows("w", [memory.id]) == {memory.id: memory}
-    assert store.count_vectors("w") == 1 and store.pending("w") == []
     assert [h.memory.id for h in engine.memories.recall("deploy key", workspace_id="w")] == [
         memory.id
     ]
+    engine.close()  # finishes the index queue
+    assert store.count_vectors("w") == 1 and store.pending("w") == []
     engine.close()
     assert not (home / "chroma").exists() and not (home / "memories.db").exists()
 

@@ -171,6 +171,23 @@ def test_delete_counts_only_existing_rows_and_removes_their_traces(
     assert store.resolve_alias(ws, "cand-2") == "b"
 
 
+def test_rank_fields_of_the_ids_whose_row_matches(store: LongTermStore, ws: str) -> None:
+    later = T0 + timedelta(minutes=5)
+    store.put_rows(
+        ws,
+        [
+            mem(ws, "a", "alpha", importance=0.9, updated_at=later, tags=["auth"]),
+            mem(ws, "b", "beta", importance=0.2),
+            mem(ws, "old", "gamma", superseded_by="a"),
+        ],
+    )
+    got = store.rank_fields(ws, ["a", "b", "old", "missing", "a"], LIVE)
+    assert got == {"a": (0.9, later.timestamp()), "b": (0.2, T0.timestamp())}
+    assert list(store.rank_fields(ws, ["a", "b"], MemoryFilter(tags=("auth",)))) == ["a"]
+    assert set(store.rank_fields(ws, ["a", "old"], ALL)) == {"a", "old"}
+    assert store.rank_fields(ws, [], LIVE) == {}
+
+
 def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:
     rows = [
         mem(ws, "n1", "old note", minute=0, type="note", importance=0.2, session_id="s1"),
@@ -219,6 +236,51 @@ def test_pending_until_marked_done(store: LongTermStore, ws: str) -> None:
     assert store.pending(ws) == []
     store.put_rows(ws, [mem(ws, "b", "second, again")], pending=True)  # rewriting re-flags
     assert [m.id for m in store.pending(ws)] == ["b"]
+
+
+def test_pending_rows_come_first_written_first_and_by_workspace(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    store.put_rows(ws, [mem(ws, m, m) for m in ("c", "a", "b")], pending=True)
+    assert [m.id for m in store.pending(ws)] == ["c", "a", "b"]
+    assert [m.id for m in store.pending(ws, limit=2)] == ["c", "a"]
+    store.put_rows(other, [mem(other, "x", "x")], pending=True)
+    assert {ws, other} <= set(store.pending_workspaces())
+    store.mark_done(other, ["x"])
+    assert other not in store.pending_workspaces()
+
+
+def test_rows_keep_their_vectors_and_a_rewrite_without_one_keeps_it(
+    store: LongTermStore, ws: str
+) -> None:
+    store.put_rows(ws, [mem(ws, "a", "alpha"), mem(ws, "b", "beta")], vectors={"a": vec(1)})
+    kept = store.row_vectors(ws, ["a", "b", "missing"])
+    assert list(kept) == ["a"] and np.allclose(kept["a"], vec(1), atol=1e-6)
+    store.put_rows(ws, [mem(ws, "a", "alpha", importance=0.9)])  # no vector given: kept
+    assert np.allclose(store.row_vectors(ws, ["a"])["a"], vec(1), atol=1e-6)
+    store.put_rows(ws, [mem(ws, "a", "alpha, changed")], vectors={"a": vec(2)})
+    assert np.allclose(store.row_vectors(ws, ["a"])["a"], vec(2), atol=1e-6)
+    assert store.row_vectors(ws, []) == {}
+
+
+def test_a_staged_row_is_found_by_its_kept_vector_before_it_is_indexed(
+    store: LongTermStore, ws: str
+) -> None:
+    """The write path acknowledges once rows and vectors are durable; search sees them then."""
+    old = mem(ws, "a", "moved", tags=["auth"])
+    write(store, ws, old, mem(ws, "b", "stays"), axis={"a": 0, "b": 3})
+    store.put_rows(ws, [mem(ws, "new", "fresh")], pending=True, vectors={"new": vec(0)})
+    moved = replace(old, tags=["billing"])
+    store.put_rows(ws, [moved], pending=True, vectors={"a": vec(5)})  # re-staged elsewhere
+    [found] = store.search_vectors(ws, vec(0)[None, :], 3)
+    assert ids(found)[0] == "new" and found[0][1] == pytest.approx(1.0, abs=1e-4)
+    scores = dict(found)
+    assert "a" not in scores or scores["a"] == pytest.approx(0.0, abs=1e-4)  # the kept vector
+    assert store.search_vectors(ws, vec(0)[None, :], 5, MemoryFilter(tags=("auth",))) == [[]]
+    [billing] = store.search_vectors(ws, vec(5)[None, :], 5, MemoryFilter(tags=("billing",)))
+    assert ids(billing) == ["a"]
+    [first] = store.search_vectors(ws, np.stack([vec(0), vec(3)]), 1)[:1]
+    assert ids(first) == ["new"]
 
 
 def test_aliases_resolve_and_missing_ones_are_none(store: LongTermStore, ws: str) -> None:

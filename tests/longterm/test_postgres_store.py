@@ -10,16 +10,21 @@ import sys
 import textwrap
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from agent_session_memory.config import Settings
+from agent_session_memory.engine import Engine
 from agent_session_memory.engine.longterm.factory import open_store
 from agent_session_memory.errors import BackendUnavailable, ConfigurationError
 from agent_session_memory.stores.longterm.chroma import ChromaStore
 from agent_session_memory.stores.longterm.pg_lexical import lexemes
+from agent_session_memory.stores.longterm.pg_lock import WRITERS_LOCK
 from agent_session_memory.stores.longterm.pg_rows import PostgresRows
 from agent_session_memory.stores.longterm.pg_schema import SCHEMA_VERSION
 from agent_session_memory.stores.longterm.postgres_chroma import PostgresChromaStore
@@ -109,3 +114,86 @@ def test_a_postgresql_lexical_url_selects_server_mode(
         store.close()
     with pytest.raises(ConfigurationError, match="postgresql://"):
         open_store(Settings(home=tmp_path, lexical_url="mysql://db/memories"))
+
+
+@contextmanager
+def held_by_another_session(url: str) -> Iterator[int]:
+    """The writers' lock held by a plain second connection (a stuck holder); its backend pid."""
+    with psycopg.connect(url, autocommit=True, application_name="stuck holder") as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (WRITERS_LOCK,))
+        row = conn.execute("SELECT pg_backend_pid()").fetchone()
+        assert row is not None
+        yield int(row[0])
+
+
+def test_the_lock_wait_is_bounded_and_the_error_names_the_holder(postgres_url: str) -> None:
+    rows = PostgresRows(postgres_url, lock_timeout=1)
+    outcome: list[BaseException | None] = []
+
+    def take() -> None:
+        try:
+            with rows.lock.held():
+                outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    try:
+        with held_by_another_session(postgres_url) as holder_pid:
+            thread = threading.Thread(target=take, daemon=True)
+            thread.start()
+            thread.join(20)  # a bound for the test itself, far above the 1 s lock timeout
+            assert outcome, "the lock wait did not end"
+            [error] = outcome
+            assert isinstance(error, BackendUnavailable)
+            assert error.details["reason"] == "locked"
+            assert "stuck holder" in error.details["holder"]
+            assert f"backend {holder_pid}" in str(error)
+        with rows.lock.held():  # the holder gone, the lock is free again
+            pass
+    finally:
+        rows.close()
+
+
+def test_a_write_behind_a_stuck_holder_fails_with_lock_timeout_and_changes_nothing(
+    tmp_path: Path, postgres_url: str, chroma_server: str
+) -> None:
+    settings = Settings(
+        home=tmp_path,
+        session_store_url="memory://",
+        lexical_url=postgres_url,
+        chroma_url=chroma_server,
+        lock_timeout_seconds=1,
+        workspace_id=f"ws{uuid.uuid4().hex[:8]}",
+    )
+    engine = Engine(settings)
+    try:
+        with held_by_another_session(postgres_url), pytest.raises(BackendUnavailable) as caught:
+            engine.memories.remember("Written while a stuck process holds the lock")
+        assert "stuck holder" in caught.value.details["holder"]
+        assert engine.memories.list_memories() == []
+        engine.memories.remember("Written once the holder is gone")
+        assert len(engine.memories.list_memories()) == 1
+    finally:
+        engine.close()
+
+
+def test_a_thread_of_this_process_holding_the_lock_bounds_the_wait_too(postgres_url: str) -> None:
+    rows = PostgresRows(postgres_url, lock_timeout=1)
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with rows.lock.held():
+            taken.set()
+            done.wait(30)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    try:
+        assert taken.wait(10)
+        with pytest.raises(BackendUnavailable) as caught, rows.lock.held():
+            pass
+        assert f"asm pid {os.getpid()} on" in caught.value.details["holder"]
+    finally:
+        done.set()
+        holder.join(10)
+        rows.close()

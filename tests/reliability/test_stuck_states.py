@@ -4,6 +4,7 @@ tests/client/test_filters.py, defect 4 in the session-store conformance suite)."
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -95,13 +96,32 @@ def test_a_stuck_lock_holder_gives_a_typed_error_naming_it_in_bounded_time(
     home, pid = stuck_holder
     settings = Settings(home=home, lock_timeout_seconds=0.5)
     with MemoryClient(settings=settings) as client:
+        memory = client.remember("We chose JWT for auth")  # a new memory needs no lock
+        assert [m.id for m in client.list_memories()] == [memory.id]
         started = time.monotonic()
-        with pytest.raises(BackendUnavailable) as info:
-            client.remember("We chose JWT for auth")
+        with pytest.raises(BackendUnavailable) as info:  # changing one does
+            client.update_memory(memory.id, content="We chose sessions for auth")
         assert time.monotonic() - started < 10
         assert info.value.details["reason"] == "locked"
         assert f"pid {pid}" in info.value.message and f"pid {pid}" in info.value.details["holder"]
-        assert client.list_memories() == []
+        assert client.get_memory(memory.id).content == "We chose JWT for auth"
+
+
+def test_a_memory_remembered_while_the_index_is_locked_is_indexed_once_it_is_free(
+    stuck_holder: tuple[Path, int],
+) -> None:
+    home, pid = stuck_holder
+    settings = Settings(home=home, lock_timeout_seconds=0.5)
+    with MemoryClient(settings=settings) as client:
+        memory = client.remember("We chose JWT for auth")
+    os.kill(pid, signal.SIGKILL)  # the stuck holder goes; its lock dies with it
+    with MemoryClient(settings=settings) as client:  # opening resumes the index queue
+        assert [h.memory.id for h in client.recall("JWT", k=3)] == [memory.id]
+    store = SqliteRows(home / "memories.db")  # closing finished the queue
+    try:
+        assert store.pending(memory.workspace_id) == []
+    finally:
+        store.close()
 
 
 def test_the_lock_wait_is_configured_from_the_environment(

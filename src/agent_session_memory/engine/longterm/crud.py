@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from typing import Any
 
 from ...errors import Conflict, MemoryNotFound
@@ -37,31 +36,17 @@ def new_memory(workspace_id: str, content: str, now: float, **fields: Any) -> Me
 
 
 def remember(w: Writer, memory: Memory) -> Memory:
-    vector = w.embed([memory.content])[0]
-    with w.store.locked():
-        w.repair(memory.workspace_id)
-        try:
-            w.write(memory.workspace_id, [memory], {memory.id: vector})
-        except Exception:  # a refused vector write (not a crash): the new row goes again
-            _take_back(w, memory.workspace_id, [memory.id])
-            raise
-    w.emit(
-        memory.workspace_id,
-        [(EventType.MEMORY_CREATED.value, memory.id, {"source": "remember"})],
-        memory.session_id,
-    )
-    return memory
+    """One embedding, one row-store transaction: durable and recallable when it returns (the
+    dense index catches up in the background). A fresh id touches no other row: no lock."""
+    return remember_many(w, memory.workspace_id, [memory])[0]
 
 
 def remember_many(w: Writer, workspace_id: str, memories: Sequence[Memory]) -> list[Memory]:
-    """Several memories: one batched embedding, one locked write, all or none."""
+    """Several memories: one batched embedding, one transaction, all or none."""
     if not memories:
         return []
     vectors = w.embed([m.content for m in memories])
-    by_id = {m.id: v for m, v in zip(memories, vectors, strict=True)}
-    with w.store.locked():
-        w.repair(workspace_id)
-        w.write(workspace_id, memories, by_id)
+    w.stage(workspace_id, memories, {m.id: v for m, v in zip(memories, vectors, strict=True)})
     for memory in memories:
         w.emit(
             workspace_id,
@@ -98,14 +83,10 @@ def update(w: Writer, workspace_id: str, memory_id: str, **fields: Any) -> Memor
         old = get(w, workspace_id, memory_id)
         changes = _changes(old, w.now(), fields)
         new = replace(old, **changes)
-        vectors: dict[str, Vector] = {}
-        if "content" in changes:
-            vectors[memory_id] = w.embed([new.content])[0]
-        else:  # tag keys may have gone: rewrite the vector with a fresh filter snapshot
-            vectors = w.store.get_vectors(workspace_id, [memory_id]) or {
-                memory_id: w.embed([new.content])[0]
-            }
-        w.write(workspace_id, [new], vectors)
+        # Without new content the row keeps its vector; indexing it again refreshes the
+        # index's filter snapshot (tag keys may have gone).
+        vectors = {memory_id: w.embed([new.content])[0]} if "content" in changes else {}
+        w.stage(workspace_id, [new], vectors)
     fields_changed = sorted(k for k in changes if k != "updated_at")
     w.emit(workspace_id, [(EventType.MEMORY_UPDATED.value, memory_id, {"fields": fields_changed})])
     return new
@@ -139,8 +120,7 @@ def import_(w: Writer, workspace_id: str, records: Iterable[Memory | dict[str, A
     """Memories (or export's dicts) into ``workspace_id``, re-embedded: all or nothing.
 
     Ids the workspace already holds are refused (``Conflict``, nothing written). Everything is
-    embedded first, then the rows go in one transaction; if the vectors then fail, the rows and
-    any vectors written are taken out again before the error is raised.
+    embedded first, then the rows and their vectors go in one transaction.
     """
     memories = [_imported(workspace_id, r) for r in records]
     if not memories:
@@ -152,13 +132,7 @@ def import_(w: Writer, workspace_id: str, records: Iterable[Memory | dict[str, A
         vectors.update(zip([m.id for m in chunk], w.embed([m.content for m in chunk]), strict=True))
     with w.store.locked():
         _refuse_existing(w, workspace_id, ids)
-        w.store.put_rows(workspace_id, memories, pending=True)
-        try:
-            w.store.put_vectors(workspace_id, memories, vectors)
-        except BaseException:
-            _take_back(w, workspace_id, ids)
-            raise
-        w.store.mark_done(workspace_id, ids)
+        w.stage(workspace_id, memories, vectors)
     return len(memories)
 
 
@@ -176,13 +150,3 @@ def _refuse_existing(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
             ids=existing[:20],
             count=len(existing),
         )
-
-
-def _take_back(w: Writer, workspace_id: str, ids: Sequence[str]) -> None:
-    """Best effort after a failed vector write: new rows (and any vector) leave nothing behind.
-    A failure here is swallowed: the caller re-raises the first one, and a row left pending is
-    finished by the next write or ``asm repair``."""
-    with suppress(Exception):
-        w.store.delete_rows(workspace_id, ids)
-    with suppress(Exception):
-        w.store.delete_vectors(workspace_id, ids)

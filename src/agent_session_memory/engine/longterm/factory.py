@@ -47,7 +47,7 @@ def open_store(settings: Settings) -> LongTermStore:
         from ...stores.longterm.postgres_chroma import PostgresChromaStore
 
         try:
-            return PostgresChromaStore(url, chroma)
+            return PostgresChromaStore(url, chroma, lock_timeout=settings.lock_timeout_seconds)
         except BaseException:
             chroma.close()
             raise

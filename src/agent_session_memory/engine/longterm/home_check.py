@@ -18,13 +18,16 @@ CHROMA_FILE = "chroma.sqlite3"
 
 
 def count_rows(path: Path) -> int:
-    """Memories in the rows file (0 when it does not exist yet)."""
+    """Indexed memories in the rows file (0 when it does not exist yet). Pending ones do not
+    count: they may have been written before the index was ever created."""
     if not path.exists():
         return 0
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         found = db.execute("SELECT 1 FROM sqlite_master WHERE name='memories'").fetchone()
         return (
-            0 if found is None else int(db.execute("SELECT count(*) FROM memories").fetchone()[0])
+            0
+            if found is None
+            else int(db.execute("SELECT count(*) FROM memories WHERE pending=0").fetchone()[0])
         )
 
 

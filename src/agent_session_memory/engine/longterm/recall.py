@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from ...embeddings import Embedder
-from ...models import RecallHit, to_timestamp
+from ...models import RecallHit
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.filters import MemoryFilter
 from ...stores.longterm.fusion import FusionConfig, fuse
-
-
-def _rank_key(hit: RecallHit) -> tuple[float, float, float]:
-    """Relevance first (rounded, so importance and recency only break ties)."""
-    return (
-        round(hit.score, 9),
-        hit.memory.importance,
-        to_timestamp(hit.memory.updated_at) or 0.0,
-    )
 
 
 def recall(
@@ -40,19 +31,23 @@ def recall(
         flt if flt.selective else None,
     )
     lexical = store.search_text(workspace_id, query, depth, flt)
-    rows = store.get_rows(workspace_id, list({i for i, _ in (*dense, *lexical)}))
-    keep = {i for i, m in rows.items() if flt.matches(m)}
-    dense = [d for d in dense if d[0] in keep][:depth]
-    lexical = [x for x in lexical if x[0] in keep]
+    # Candidates are checked and ranked on two columns; only the top k rows are read whole
+    # (reading all ~250 candidates' JSON was a quarter of recall's time).
+    ranks = store.rank_fields(workspace_id, list({i for i, _ in (*dense, *lexical)}), flt)
+    dense = [d for d in dense if d[0] in ranks][:depth]
+    lexical = [x for x in lexical if x[0] in ranks]
+    fused = fuse(dense, lexical, fusion)
+    # Relevance first (rounded, so importance and recency only break ties).
+    best = sorted(fused, key=lambda i: (round(fused[i], 9), *ranks[i]), reverse=True)[:k]
+    rows = store.get_rows(workspace_id, best)
     dense_by_id, lexical_by_id = dict(dense), dict(lexical)
-    hits = [
+    return [
         RecallHit(
             memory=rows[i],
-            score=score,
+            score=fused[i],
             semantic_score=dense_by_id.get(i),
             lexical_score=lexical_by_id.get(i),
         )
-        for i, score in fuse(dense, lexical, fusion).items()
+        for i in best
+        if i in rows  # forgotten since it was ranked
     ]
-    hits.sort(key=_rank_key, reverse=True)
-    return hits[:k]

@@ -21,6 +21,7 @@ from ...stores.longterm.fusion import FusionConfig
 from ..candidates import Candidate, CommitOutcome
 from . import crud
 from .factory import open_embedder, open_store
+from .index_queue import IndexQueue
 from .planner import CommitPlanner
 from .recall import recall
 from .writer import Emit, MakeEvent, Writer
@@ -51,12 +52,18 @@ class LongTermMemory:
                 f"longterm_store must implement LongTermStore, not {type(longterm_store).__name__}"
             )
         self.store = longterm_store if longterm_store is not None else open_store(settings)
-        self.writer = Writer(self.store, self.embedder, clock, emit, event)
+        self.writer = Writer(
+            self.store, self.embedder, clock, emit, event, staged=self._schedule_indexing
+        )
+        self.index_queue = IndexQueue(self.writer)
+        self.index_queue.resume()
+
+    def _schedule_indexing(self, workspace_id: str) -> None:
+        self.index_queue.schedule(workspace_id)
 
     def repair(self, workspace_id: str) -> int:
-        """Finish what a crashed writer left pending; how many rows it finished."""
-        with self.store.locked():
-            return self.writer.repair(workspace_id)
+        """Index every row left pending (by a crash, or still queued); how many it indexed."""
+        return self.index_queue.index_now(workspace_id)
 
     def remember(
         self,
@@ -124,7 +131,10 @@ class LongTermMemory:
         return crud.export(self.writer, workspace_id)
 
     def import_(self, workspace_id: str, records: Iterable[Memory | dict[str, Any]]) -> int:
-        return crud.import_(self.writer, workspace_id, records)
+        """All or nothing; indexed before it returns (a bulk load, not a hot path)."""
+        imported = crud.import_(self.writer, workspace_id, records)
+        self.index_queue.index_now(workspace_id)
+        return imported
 
     def recall(self, workspace_id: str, query: str, k: int, flt: MemoryFilter) -> list[RecallHit]:
         """Dense and lexical lists fused (``fusion.py``); ties broken by importance, recency."""
@@ -142,10 +152,12 @@ class LongTermMemory:
             return CommitOutcome()
         vectors = self.writer.embed([c.content for c in candidates])
         with self.store.locked():
-            self.writer.repair(workspace_id)
             planner = CommitPlanner(self.store, workspace_id, self.clock.now(), self.threshold)
             plan = planner.run(session_id, candidates, vectors, deduplicate)
-            self.writer.write(workspace_id, list(plan.rows.values()), plan.vectors, plan.aliases)
+            self.writer.stage(workspace_id, list(plan.rows.values()), plan.vectors, plan.aliases)
+        # A retry that finds everything written still has the queue finish what a killed
+        # process staged (its rows are recallable already, but not indexed).
+        self._schedule_indexing(workspace_id)
         self.writer.emit(workspace_id, plan.events, session_id)
         return plan.outcome
 
@@ -161,4 +173,5 @@ class LongTermMemory:
         return self.store.workspace_stats()
 
     def close(self) -> None:
+        self.index_queue.close()
         self.store.close()

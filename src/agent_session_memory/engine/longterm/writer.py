@@ -1,12 +1,14 @@
 """The write protocol: how a change reaches a ``LongTermStore`` so a crash is safe to retry.
 
-Write order: (1) the rows (new, merged, superseded) with ``pending=True`` plus merge aliases, in
-one ``put_rows``; (2) their vectors (``put_vectors``, upsert by id); (3) the pending flags are
-cleared; (4) events are emitted. All of it runs under the store's ``locked()``, and every writer
-in a workspace first finishes pending rows (``repair``: re-embeds and indexes them). A retried
-commit candidate finds its deterministic ``memory_id`` (or the alias it was merged under)
-already there, so each memory is written exactly once. Events are at most once: a crash between
-(3) and (4) loses them.
+Write order: (1) ``stage``: the rows (new, merged, superseded) with ``pending=True``, their
+vectors kept beside them, plus merge aliases, in one ``put_rows`` transaction. From here the
+write is durable and recall finds it, lexically and by its kept vector; (2) events are emitted
+and the caller gets its answer; (3) later, off the caller's path (``index_queue.py``), ``index``
+upserts the vectors into the dense index in batches and clears the pending flags. Changes to
+existing rows (commit, update) stage under the store's ``locked()``, as does indexing; a new
+memory with a fresh id needs no lock. A retried commit candidate finds its deterministic
+``memory_id`` (or the alias it was merged under) already there, so each memory is written
+exactly once. Events are at most once: a crash between (1) and (2) loses them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ...embeddings import Embedder
 from ...models import Memory
 from ...stores.longterm.base import LongTermStore, Vector
 from ...stores.sessions.base import EventRecord
+from .crashpoints import crash_point
 
 Emit = Callable[[list[EventRecord]], Any]
 MakeEvent = Callable[..., EventRecord]
@@ -30,13 +33,20 @@ class Writer:
     """The store, the embedder and the clock, and the one way to write through them."""
 
     def __init__(
-        self, store: LongTermStore, embedder: Embedder, clock: Clock, emit: Emit, event: MakeEvent
+        self,
+        store: LongTermStore,
+        embedder: Embedder,
+        clock: Clock,
+        emit: Emit,
+        event: MakeEvent,
+        staged: Callable[[str], Any] = lambda workspace_id: None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.clock = clock
         self._emit = emit
         self._event = event
+        self._staged = staged
 
     def now(self) -> float:
         return self.clock.now()
@@ -44,28 +54,38 @@ class Writer:
     def embed(self, texts: Sequence[str]) -> Vector:
         return self.embedder.embed(list(texts))
 
-    def write(
+    def stage(
         self,
         workspace_id: str,
         rows: Sequence[Memory],
         vectors: Mapping[str, Vector],
         aliases: Sequence[tuple[str, str]] = (),
     ) -> None:
-        """Steps 1-3 of the write order. Call under ``store.locked()``."""
-        if not rows:
+        """Step 1 of the write order, then the index queue is told. Changes to existing rows
+        call it under ``store.locked()``."""
+        if not rows and not aliases:
             return
-        self.store.put_rows(workspace_id, rows, aliases=aliases, pending=True)
-        self.store.put_vectors(workspace_id, rows, vectors)
-        self.store.mark_done(workspace_id, [m.id for m in rows])
+        self.store.put_rows(workspace_id, rows, aliases=aliases, pending=True, vectors=vectors)
+        crash_point("rows_staged")
+        self._staged(workspace_id)
 
-    def repair(self, workspace_id: str) -> int:
-        """Finish rows a crashed writer left pending: re-embed, index, clear the flag."""
-        pending = self.store.pending(workspace_id)
-        if pending:
-            vectors = self.embed([m.content for m in pending])
-            by_id = {m.id: v for m, v in zip(pending, vectors, strict=True)}
-            self.store.put_vectors(workspace_id, pending, by_id)
-            self.store.mark_done(workspace_id, [m.id for m in pending])
+    def index(self, workspace_id: str, limit: int | None = None) -> int:
+        """Step 3: index pending rows (oldest first, at most ``limit``) with their kept vectors,
+        embedding only rows staged without one (before rows kept vectors), then clear their
+        flag. How many it indexed. Call under ``store.locked()``."""
+        pending = self.store.pending(workspace_id, limit=limit)
+        if not pending:
+            return 0
+        ids = [m.id for m in pending]
+        vectors = self.store.row_vectors(workspace_id, ids)
+        missing = [m for m in pending if m.id not in vectors]
+        if missing:
+            fresh = self.embed([m.content for m in missing])
+            vectors.update(zip([m.id for m in missing], fresh, strict=True))
+        self.store.put_vectors(workspace_id, pending, vectors)
+        crash_point("vectors_indexed")
+        self.store.mark_done(workspace_id, ids)
+        crash_point("rows_done")
         return len(pending)
 
     def emit(
@@ -75,6 +95,7 @@ class Writer:
         session_id: str | None = None,
     ) -> None:
         """Step 4: the activity log entries, after the data is written."""
+        crash_point("before_events")
         if events:
             self._emit(
                 [

@@ -83,9 +83,9 @@ def _agreement(files: HomeFiles, settings: Settings) -> list[Finding]:
         rows.close()
 
 
-def _workspaces(rows: SqliteRows) -> dict[str, tuple[set[str], int, int]]:
-    """workspace -> (row ids, pending rows, lexical index entries)."""
-    out: dict[str, tuple[set[str], int, int]] = {}
+def _workspaces(rows: SqliteRows) -> dict[str, tuple[set[str], set[str], int]]:
+    """workspace -> (row ids, pending row ids, lexical index entries)."""
+    out: dict[str, tuple[set[str], set[str], int]] = {}
     with rows.reading() as db:
         found: dict[str, list[Any]] = {}
         for workspace, memory_id, pending in db.execute(
@@ -96,21 +96,26 @@ def _workspaces(rows: SqliteRows) -> dict[str, tuple[set[str], int, int]]:
             indexed = 0
             if rows.fts.exists(db, workspace):
                 indexed = db.execute(f"SELECT count(*) FROM {fts_table(workspace)}").fetchone()[0]
-            out[workspace] = ({i for i, _ in items}, sum(p for _, p in items), int(indexed))
+            pending = {i for i, p in items if p}
+            out[workspace] = ({i for i, _ in items}, pending, int(indexed))
     return out
 
 
 def _workspace(
-    workspace: str, ids: set[str], pending: int, indexed: int, vectors: list[str]
+    workspace: str, ids: set[str], pending: set[str], indexed: int, vectors: list[str]
 ) -> Finding:
-    missing, orphans = len(ids - set(vectors)), len(set(vectors) - ids)
+    """Pending rows are queued, not missing: recall finds them by the vector they keep."""
+    missing, orphans = len(ids - pending - set(vectors)), len(set(vectors) - ids)
     problems = []
     if missing:
         problems.append(f"{missing} memories without a vector (semantic recall misses them)")
     if indexed != len(ids):
         problems.append(f"lexical index has {indexed} entries for {len(ids)} memories")
     if pending:
-        problems.append(f"{pending} writes left unfinished by a crash")
+        problems.append(
+            f"{len(pending)} writes still queued for the vector index (recall finds them; the "
+            "next process to open the home indexes them)"
+        )
     if orphans:
         problems.append(f"{orphans} vectors without a memory row (recall skips them)")
     if not problems:

@@ -114,8 +114,13 @@ def _rebuild_vectors(
 
 
 def _embed(store: ChromaSqliteStore, embedder: Any, workspace: str, batch: list[Memory]) -> None:
-    vectors = embedder.embed([m.content for m in batch])
-    store.put_vectors(workspace, batch, {m.id: v for m, v in zip(batch, vectors, strict=True)})
+    """Index a batch with the vectors its rows kept; only rows without one are embedded."""
+    vectors = store.row_vectors(workspace, [m.id for m in batch])
+    missing = [m for m in batch if m.id not in vectors]
+    if missing:
+        fresh = embedder.embed([m.content for m in missing])
+        vectors.update(zip([m.id for m in missing], fresh, strict=True))
+    store.put_vectors(workspace, batch, vectors)
     store.mark_done(workspace, [m.id for m in batch])
 
 

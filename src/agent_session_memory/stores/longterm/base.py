@@ -20,8 +20,10 @@ Contract, for every implementation (``tests/longterm/test_longterm_store_conform
   ``search_text`` gives a positive relevance (``-bm25`` for FTS5), unbounded and comparable only
   within one result list. Results come best first, at most ``n``.
 - **Rows and indexes are written separately.** The engine's write protocol
-  (``engine/longterm/writer.py``) puts rows with ``pending=True``, then vectors, then clears the
-  flag, all under ``locked()``: a store need not make the three atomic together, only each call.
+  (``engine/longterm/writer.py``) puts rows with ``pending=True`` and their vectors kept beside
+  them, then (later, in batches) indexes the vectors and clears the flag: a store need not make
+  these atomic together, only each call. ``search_vectors`` already finds a pending row by its
+  kept vector, so a write is visible to both halves of recall once ``put_rows`` returns.
 - **``locked()``** is the writers' lock of the deployment: re-entrant, it excludes other threads
   and, where several processes share the storage (an embedded Chroma folder), other processes.
 """
@@ -60,19 +62,30 @@ class LongTermStore(Protocol):
         *,
         aliases: Sequence[tuple[str, str]] = (),
         pending: bool = False,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> None:
         """Insert or replace ``rows`` (and their lexical entries) and record ``aliases``
         (``(alias id, memory id)``: a candidate id merged into a memory), all or nothing.
-        ``pending`` flags the rows until ``mark_done``. Every row's ``workspace_id`` must be
-        ``workspace_id`` (ValueError otherwise)."""
+        ``pending`` flags the rows until ``mark_done``. ``vectors`` are kept with their rows
+        (``row_vectors``); a replaced row given none keeps the one it had. Every row's
+        ``workspace_id`` must be ``workspace_id`` (ValueError otherwise)."""
+        ...
+
+    def row_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        """``id -> vector`` kept with the rows (rows without one omitted)."""
+        ...
+
+    def pending_workspaces(self) -> list[str]:
+        """Workspaces holding pending rows (what a new process finishes indexing)."""
         ...
 
     def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
         """Clear the pending flag of these rows (missing ids are skipped)."""
         ...
 
-    def pending(self, workspace_id: str) -> list[Memory]:
-        """Rows still flagged pending: their vector write may not have happened."""
+    def pending(self, workspace_id: str, *, limit: int | None = None) -> list[Memory]:
+        """Rows still flagged pending (their vectors may not be indexed), first written first,
+        at most ``limit``."""
         ...
 
     def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
@@ -99,6 +112,13 @@ class LongTermStore(Protocol):
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         """Each workspace holding rows: its live (not superseded) row count and the newest
         ``updated_at`` (epoch seconds). The one read across workspaces, for operators' views."""
+        ...
+
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        """``id -> (importance, updated_at epoch seconds)`` for the ids whose row matches
+        ``flt``: what recall ranks its candidates by, without reading whole rows."""
         ...
 
     def count_rows(self, workspace_id: str) -> int:
@@ -146,7 +166,8 @@ class LongTermStore(Protocol):
     ) -> list[list[Scored]]:
         """For each row of ``queries`` (2-D), up to ``n`` ``(id, cosine)`` best first, among
         vectors whose row snapshot matches ``flt`` (None: all, superseded ones included).
-        Recall re-checks every hit against the canonical rows: an index may lag them."""
+        Pending rows count with their kept vector (which replaces an indexed one), matched
+        against the row itself. Recall re-checks every hit against the canonical rows."""
         ...
 
     # -- lexical index --------------------------------------------------------------------------

@@ -7,9 +7,12 @@ filterable metadata (type, importance, times, session, key, hash, superseded, ``
 Cross-process safety, measured with chromadb 1.5.9 embedded: a second process sees another's
 writes in ``count()``/``get()`` (SQLite) but not in ``query()`` (its HNSW index is loaded in memory
 and stays stale), and a writer with a stale index can overwrite what others wrote. So every write
-runs under a file lock (``filelock``) and bumps a generation number beside the folder; any process
-whose generation is behind reopens its client (about 15 ms) before reading or writing. Server mode
-(``HttpClient``, ``settings.chroma_url``) needs none of that: the server serialises writers.
+runs under a file lock (``filelock``) and bumps a generation number beside the folder; a writer
+whose generation is behind reopens its client (about 15 ms) first. A reader behind reopens only
+if the lock is free at that instant; otherwise it keeps reading its older index and searches the
+rows indexed since (``snapshot()``; their kept vectors, ``staged.py``), so readers never wait on
+writers. Server mode (``HttpClient``, ``settings.chroma_url``) needs none of that: the server
+serialises writers and is never stale.
 """
 
 from __future__ import annotations
@@ -162,19 +165,46 @@ class ChromaStore:
             SharedSystemClient._identifier_to_system.pop(key, None)
             SharedSystemClient._identifier_to_refcount.pop(key, None)
 
-    def _fresh(self) -> Any:
-        """The client, reopened if another process wrote since we last looked."""
+    def _fresh(self, *, reading: bool = False) -> Any:
+        """The client, reopened if another process wrote since we last looked: under the
+        writers' lock (never load an index another process is writing). A reader that has a
+        client does not wait for the lock: it reopens only if the lock is free now."""
         if self._generation is not None and self._generation.read() != self._seen:
-            with self._held():  # never load an index another process is writing
-                self._close_client()
-                self._seen = self._generation.read()
-                self._client = self._open()
+            if reading and self._client is not None and self._file_lock is not None:
+                with self._file_lock.attempt() as free:
+                    if free:
+                        self._reopen()
+            else:
+                with self._held():
+                    self._reopen()
         if self._client is None:
             self._client = self._open()
         return self._client
 
-    def _collection(self, workspace_id: str) -> Any:
-        client = self._fresh()
+    def _reopen(self) -> None:
+        assert self._generation is not None
+        self._close_client()
+        self._seen = self._generation.read()
+        self._client = self._open()
+
+    @_resetting
+    @_remote
+    def snapshot(self) -> int | None:
+        """The generation of the index this process reads (refreshed if the writers' lock is
+        free): rows indexed by a later one are searched by their kept vectors. None for a
+        server, which is never stale."""
+        if self._generation is None:
+            return None
+        with self._thread_lock:
+            self._fresh(reading=True)
+            return self._seen
+
+    def generation(self) -> int:
+        """The generation this process's last write made (0 for a server)."""
+        return max(self._seen, 0) if self._generation is not None else 0
+
+    def _collection(self, workspace_id: str, *, reading: bool = False) -> Any:
+        client = self._fresh(reading=reading)
         col = self._collections.get(workspace_id)
         if col is None:
             # Creating a collection writes Chroma's catalogue: under the writers' lock (it is
@@ -280,7 +310,7 @@ class ChromaStore:
         No ``count()`` first: Chroma 1.5.9 returns fewer results when it has fewer, and counting
         cost about 10 ms a query at 100k vectors."""
         with self._thread_lock:
-            col = self._collection(workspace_id)
+            col = self._collection(workspace_id, reading=True)
             result = col.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
                 n_results=n,
@@ -303,7 +333,7 @@ class ChromaStore:
         if len(embeddings) == 0:
             return []
         with self._thread_lock:
-            col = self._collection(workspace_id)
+            col = self._collection(workspace_id, reading=True)
             total = col.count()
             if total == 0:
                 return [[] for _ in embeddings]

@@ -2,12 +2,14 @@
 
 SQLite (embedded) and PostgreSQL (server mode) keep the canonical rows and the lexical index;
 vectors with a flat metadata snapshot of their row live in one Chroma collection per workspace
-either way, so the dense-index methods are written once here.
+either way, so the dense-index methods are written once here. Searches add the rows staged
+with their vectors but not indexed yet (``staged.py``), so an acknowledged write is found at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -16,12 +18,27 @@ from .base import Scored, Vector, check_workspace
 from .chroma import ChromaStore
 from .filters import MemoryFilter
 from .records import chroma_metadata
+from .staged import with_staged
+
+
+class StagedRows(Protocol):
+    """What the row backend offers about rows whose vectors the index may not have yet."""
+
+    def staged(
+        self, workspace_id: str, after: int | None = None
+    ) -> list[tuple[Memory, Vector]]: ...
+
+    def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]: ...
+
+    def pending_workspaces(self) -> list[str]: ...
 
 
 class ChromaVectors:
-    """The dense-index methods of the protocol; the subclass sets ``self.chroma``."""
+    """The dense-index methods of the protocol; the subclass sets ``self.chroma`` and
+    ``self.rows``."""
 
     chroma: ChromaStore
+    rows: StagedRows
 
     def put_vectors(
         self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]
@@ -59,9 +76,19 @@ class ChromaVectors:
     ) -> list[list[Scored]]:
         where = None if flt is None else flt.chroma_where()
         matrix = np.atleast_2d(queries)
+        staged = self.rows.staged(workspace_id, self.chroma.snapshot())
+        depth = n + len(staged)  # staged ids are dropped from the index's hits
         if len(matrix) == 1:  # recall's path: no count() first (see ChromaStore.query)
-            return [self.chroma.query(workspace_id, matrix[0], n, where)]
-        return self.chroma.nearest(workspace_id, matrix, where, n)
+            found = [self.chroma.query(workspace_id, matrix[0], depth, where)]
+        else:
+            found = self.chroma.nearest(workspace_id, matrix, where, depth)
+        return with_staged(found, matrix, staged, n, flt)
+
+    def row_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        return self.rows.vectors(workspace_id, list(dict.fromkeys(ids))) if ids else {}
+
+    def pending_workspaces(self) -> list[str]:
+        return self.rows.pending_workspaces()
 
 
 __all__ = ["ChromaVectors"]

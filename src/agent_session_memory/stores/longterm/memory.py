@@ -34,6 +34,7 @@ class _Row:
     seq: int  # insertion order, kept when a row is replaced
     pending: bool
     terms: Counter[str]
+    vector: Vector | None = None
 
 
 @dataclass(slots=True)
@@ -76,8 +77,10 @@ class InMemoryLongTermStore:
         *,
         aliases: Sequence[tuple[str, str]] = (),
         pending: bool = False,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> None:
         check_workspace(workspace_id, rows)
+        kept = vectors or {}
         with self._lock:
             space = self._space(workspace_id)
             for memory in rows:
@@ -85,8 +88,27 @@ class InMemoryLongTermStore:
                 if old is None:
                     self._seq += 1
                 seq = self._seq if old is None else old.seq
-                space.rows[memory.id] = _Row(memory, seq, pending, _terms(memory.content))
+                vector = kept.get(memory.id)
+                vector = old.vector if vector is None and old is not None else vector
+                space.rows[memory.id] = _Row(
+                    memory,
+                    seq,
+                    pending,
+                    _terms(memory.content),
+                    None if vector is None else np.array(vector, dtype=np.float32),
+                )
             space.aliases.update(dict(aliases))
+
+    def row_vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        with self._lock:
+            rows = self._space(workspace_id).rows
+            return {i: v.copy() for i in ids if i in rows and (v := rows[i].vector) is not None}
+
+    def pending_workspaces(self) -> list[str]:
+        with self._lock:
+            return sorted(
+                w for w, s in self._spaces.items() if any(r.pending for r in s.rows.values())
+            )
 
     def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
         with self._lock:
@@ -95,9 +117,10 @@ class InMemoryLongTermStore:
                 if memory_id in rows:
                     rows[memory_id].pending = False
 
-    def pending(self, workspace_id: str) -> list[Memory]:
+    def pending(self, workspace_id: str, *, limit: int | None = None) -> list[Memory]:
         with self._lock:
-            return [r.memory for r in self._space(workspace_id).rows.values() if r.pending]
+            rows = sorted(self._space(workspace_id).rows.values(), key=lambda r: r.seq)
+            return [r.memory for r in rows if r.pending][:limit]
 
     def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
         with self._lock:
@@ -139,6 +162,16 @@ class InMemoryLongTermStore:
                 max(to_timestamp(r.memory.updated_at) or 0.0 for r in rows),
             )
             for w, rows in spaces.items()
+        }
+
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        found = self.get_rows(workspace_id, ids)
+        return {
+            i: (m.importance, to_timestamp(m.updated_at) or 0.0)
+            for i, m in found.items()
+            if flt.matches(m)
         }
 
     def count_rows(self, workspace_id: str) -> int:
@@ -203,8 +236,12 @@ class InMemoryLongTermStore:
         self, workspace_id: str, queries: Vector, n: int, flt: MemoryFilter | None = None
     ) -> list[list[Scored]]:
         with self._lock:
-            index = list(self._space(workspace_id).vectors.items())
-        candidates = [(i, v) for i, (v, m) in index if flt is None or flt.matches(m)]
+            space = self._space(workspace_id)
+            index = dict(space.vectors)
+            for row in space.rows.values():  # a pending row's kept vector is the newer one
+                if row.pending and row.vector is not None:
+                    index[row.memory.id] = (row.vector, row.memory)
+        candidates = [(i, v) for i, (v, m) in index.items() if flt is None or flt.matches(m)]
         out = []
         for query in np.atleast_2d(queries):
             scored = [(i, _cosine(query, v)) for i, v in candidates]

@@ -9,34 +9,45 @@ connection becomes ``BackendUnavailable`` naming PostgreSQL, fast (``connect_tim
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+import socket
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from ...errors import MissingExtra
 from ...models import Memory, to_timestamp
+from .base import Vector
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
 from .pg_lexical import bm25_search
+from .pg_lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .pg_lock import AdvisoryLock
 from .pg_schema import migrate
-from .records import from_json, to_json
+from .records import from_json, to_json, vector_bytes, vector_from_bytes
 
 _UPSERT = """
 INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
-    importance, created_at, updated_at, superseded, pending)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    importance, created_at, updated_at, superseded, pending, vector)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (workspace_id, id) DO UPDATE SET record = EXCLUDED.record,
     content = EXCLUDED.content, content_hash = EXCLUDED.content_hash, key = EXCLUDED.key,
     session_id = EXCLUDED.session_id, type = EXCLUDED.type, importance = EXCLUDED.importance,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending
+    superseded = EXCLUDED.superseded, pending = EXCLUDED.pending,
+    vector = coalesce(EXCLUDED.vector, memories.vector)
 RETURNING rid
 """
 _ALIAS = """
 INSERT INTO memory_aliases (workspace_id, alias, memory_id) VALUES (%s, %s, %s)
 ON CONFLICT (workspace_id, alias) DO UPDATE SET memory_id = EXCLUDED.memory_id
 """
+
+
+def application_name() -> str:
+    """How this process's sessions show in ``pg_stat_activity`` (and in a lock timeout's error):
+    ``asm pid N on HOST``, at most PostgreSQL's 63 bytes."""
+    return f"asm pid {os.getpid()} on {socket.gethostname()}"[:63]
 
 
 def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
@@ -49,7 +60,14 @@ class PostgresRows:
     """The rows of every workspace in one PostgreSQL database; a pool of autocommit
     connections, explicit transactions for changes."""
 
-    def __init__(self, url: str, *, max_size: int = 8, timeout: float = 3.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_size: int = 8,
+        timeout: float = 3.0,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
         try:
             import psycopg_pool
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -61,7 +79,11 @@ class PostgresRows:
             min_size=1,
             max_size=max_size,
             timeout=timeout,
-            kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": max(1, int(timeout)),
+                "application_name": application_name(),
+            },
             check=psycopg_pool.ConnectionPool.check_connection,
             open=False,
         )
@@ -70,7 +92,7 @@ class PostgresRows:
         except BaseException:
             self._pool.close()  # no background reconnects for a store nobody holds
             raise
-        self.lock = AdvisoryLock(self._pool, self.where)
+        self.lock = AdvisoryLock(self._pool, self.where, timeout=lock_timeout)
 
     @guard
     def _open(self, timeout: float) -> None:
@@ -96,12 +118,15 @@ class PostgresRows:
         rows: Sequence[Memory],
         aliases: Sequence[tuple[str, str]],
         pending: bool,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> None:
-        """Upsert rows (an existing id keeps its ``rid``, hence its list position), replace their
-        tags, record aliases: one transaction."""
+        """Upsert rows (an existing id keeps its ``rid``, hence its list position) with their
+        kept vectors, replace their tags, record aliases: one transaction."""
+        kept = vectors or {}
         with self._transaction() as conn:
             for memory in rows:
-                (rid,) = conn.execute(_UPSERT, _values(memory, pending)).fetchone()
+                values = (*_values(memory, pending), vector_bytes(kept.get(memory.id)))
+                (rid,) = conn.execute(_UPSERT, values).fetchone()
                 conn.execute("DELETE FROM memory_tags WHERE rid = %s", (rid,))
                 if memory.tags:
                     conn.cursor().executemany(
@@ -188,6 +213,19 @@ class PostgresRows:
         )
 
     @guard
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        cond, params = pg_filter(flt)
+        with self._conn() as conn:
+            rows = conn.execute(
+                f"SELECT m.id, m.importance, m.updated_at FROM memories m WHERE "
+                f"m.workspace_id = %s AND m.id = ANY(%s) AND {cond}",
+                (workspace_id, list(ids), *params),
+            ).fetchall()
+        return {str(i): (float(imp), float(at)) for i, imp, at in rows}
+
+    @guard
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         """Each workspace holding memories: its live (not superseded) count, last update."""
         with self._conn() as conn:
@@ -198,11 +236,40 @@ class PostgresRows:
         return {str(w): (int(n or 0), float(t or 0.0)) for w, n, t in rows}
 
     @guard
-    def pending(self, workspace_id: str) -> list[Memory]:
+    def pending(self, workspace_id: str, limit: int | None = None) -> list[Memory]:
         return self._records(
-            "SELECT record FROM memories WHERE workspace_id = %s AND pending = 1 ORDER BY rid",
-            (workspace_id,),
+            "SELECT record FROM memories WHERE workspace_id = %s AND pending = 1 ORDER BY rid "
+            "LIMIT %s",
+            (workspace_id, limit),
         )
+
+    @guard
+    def staged(self, workspace_id: str, after: int | None = None) -> list[tuple[Memory, Vector]]:
+        """Pending rows with their kept vector: what the dense index may not have yet (a Chroma
+        server is never stale, so ``after`` is always None here)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT record, vector FROM memories WHERE workspace_id = %s AND pending = 1 "
+                "AND vector IS NOT NULL",
+                (workspace_id,),
+            ).fetchall()
+        return [(from_json(r), vector_from_bytes(v)) for r, v in rows]
+
+    @guard
+    def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT id, vector FROM memories WHERE workspace_id = %s AND id = ANY(%s) "
+                "AND vector IS NOT NULL",
+                (workspace_id, list(ids)),
+            ).fetchall()
+        return {str(i): vector_from_bytes(v) for i, v in rows}
+
+    @guard
+    def pending_workspaces(self) -> list[str]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT DISTINCT workspace_id FROM memories WHERE pending = 1")
+            return sorted(str(r[0]) for r in rows.fetchall())
 
     @guard
     def search(

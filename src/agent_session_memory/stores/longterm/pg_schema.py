@@ -66,8 +66,13 @@ CREATE TABLE memory_aliases (
 CREATE INDEX memory_aliases_target ON memory_aliases (workspace_id, memory_id);
 """
 
+#: Rows keep their vector (float32 bytes): a pending row is searchable before the index has it.
+_V2 = """
+ALTER TABLE memories ADD COLUMN vector BYTEA;
+"""
+
 #: Migration n takes the schema from version n to n + 1 (statements separated by ``;``).
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,14 +8,15 @@ dedup and supersession hold across processes and machines, and a dead holder fre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from ...models import Memory
-from .base import LongTermStore, check_workspace
+from .base import LongTermStore, Vector, check_workspace
 from .chroma import ChromaStore
 from .chroma_vectors import ChromaVectors
+from .pg_lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
 from .pg_rows import PostgresRows
 from .row_reads import RowReads
 
@@ -25,8 +26,15 @@ class PostgresChromaStore(RowReads, ChromaVectors):
 
     rows: PostgresRows
 
-    def __init__(self, rows: PostgresRows | str, chroma: ChromaStore) -> None:
-        self.rows = rows if isinstance(rows, PostgresRows) else PostgresRows(rows)
+    def __init__(
+        self, rows: PostgresRows | str, chroma: ChromaStore, *, lock_timeout: float = LOCK_TIMEOUT
+    ) -> None:
+        """``rows``: a URL (opened here, the lock waiting ``lock_timeout`` seconds) or rows."""
+        self.rows = (
+            rows
+            if isinstance(rows, PostgresRows)
+            else PostgresRows(rows, lock_timeout=lock_timeout)
+        )
         self.chroma = chroma
 
     def locked(self) -> AbstractContextManager[None]:
@@ -40,18 +48,19 @@ class PostgresChromaStore(RowReads, ChromaVectors):
         *,
         aliases: Sequence[tuple[str, str]] = (),
         pending: bool = False,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> None:
         check_workspace(workspace_id, rows)
         unique = list({m.id: m for m in rows}.values())
         if unique or aliases:
-            self.rows.put(workspace_id, unique, aliases, pending)
+            self.rows.put(workspace_id, unique, aliases, pending, vectors)
 
     def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
         if ids:
             self.rows.mark_done(workspace_id, ids)
 
-    def pending(self, workspace_id: str) -> list[Memory]:
-        return self.rows.pending(workspace_id)
+    def pending(self, workspace_id: str, *, limit: int | None = None) -> list[Memory]:
+        return self.rows.pending(workspace_id, limit)
 
     def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
         return self.rows.get_many(workspace_id, ids) if ids else {}

@@ -1,4 +1,4 @@
-"""Memory <-> stored forms: the JSON row in SQLite and Chroma's flat metadata."""
+"""Memory <-> stored forms: the JSON row, Chroma's flat metadata, a kept vector's bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,20 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from ...models import Memory, to_timestamp
+
+
+def vector_bytes(vector: npt.NDArray[np.float32] | None) -> bytes | None:
+    """A vector as the rows keep it: little-endian float32, whatever machine wrote it (the
+    PostgreSQL rows are shared across machines). None stays None."""
+    return None if vector is None else np.asarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(blob: bytes) -> npt.NDArray[np.float32]:
+    return np.frombuffer(bytes(blob), dtype="<f4").astype(np.float32)
 
 
 def content_hash(content: str) -> str:

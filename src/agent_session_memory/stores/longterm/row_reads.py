@@ -6,6 +6,7 @@ written; what they read, they read the same way from a backend with this interfa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ...models import Memory
@@ -27,6 +28,10 @@ class RowBackend(Protocol):
     ) -> list[Memory]: ...
 
     def workspace_stats(self) -> dict[str, tuple[int, float]]: ...
+
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]: ...
 
     def count(self, workspace_id: str) -> int: ...
 
@@ -59,6 +64,11 @@ class RowReads:
 
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         return self.rows.workspace_stats()
+
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        return self.rows.rank_fields(workspace_id, list(dict.fromkeys(ids)), flt) if ids else {}
 
     def count_rows(self, workspace_id: str) -> int:
         return self.rows.count(workspace_id)

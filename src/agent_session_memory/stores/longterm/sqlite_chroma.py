@@ -9,13 +9,13 @@ safe to retry. ``locked()`` is Chroma's cross-process writers' lock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...models import Memory
-from .base import LongTermStore, check_workspace
+from .base import LongTermStore, Vector, check_workspace
 from .chroma import ChromaStore
 from .chroma_vectors import ChromaVectors
 from .row_reads import RowReads
@@ -42,22 +42,24 @@ class ChromaSqliteStore(RowReads, ChromaVectors):
         *,
         aliases: Sequence[tuple[str, str]] = (),
         pending: bool = False,
+        vectors: Mapping[str, Vector] | None = None,
     ) -> None:
         check_workspace(workspace_id, rows)
         rows = list({m.id: m for m in rows}.values())
         if not rows and not aliases:
             return
+        kept = vectors or {}
         with self.rows.transaction() as db:
             for memory in rows:
-                self.rows.put(db, memory, pending=pending)
+                self.rows.put(db, memory, pending=pending, vector=kept.get(memory.id))
             for alias, target in aliases:
                 self.rows.add_alias(db, workspace_id, alias, target)
 
     def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
-        self.rows.mark_done(workspace_id, ids)
+        self.rows.mark_done(workspace_id, ids, self.chroma.generation())
 
-    def pending(self, workspace_id: str) -> list[Memory]:
-        return self.rows.pending(workspace_id)
+    def pending(self, workspace_id: str, *, limit: int | None = None) -> list[Memory]:
+        return self.rows.pending(workspace_id, limit)
 
     def get_rows(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Memory]:
         return self.rows.get_many(workspace_id, ids)

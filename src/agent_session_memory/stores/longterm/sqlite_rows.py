@@ -3,7 +3,10 @@
 Each memory is stored as JSON (what export reads and recall hydrates from) beside the columns
 filters need, a tag table, and merge aliases. A row and its lexical index entry (``fts.py``)
 change in one transaction. ``pending`` marks a row whose dense-index write may not have
-happened yet (see ``engine/longterm/writer.py``).
+happened yet (see ``engine/longterm/writer.py``); ``vector`` keeps the row's embedding (float32
+bytes), so a pending row is searchable before the index has it and the index can be rebuilt
+without the model; ``indexed_at`` is the vector index's generation that indexed the row, so a
+reader whose index is older than that (``chroma.py``) searches the row by its kept vector.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from pathlib import Path
 
 from ...models import Memory, to_timestamp
 from ..sqlite_file import refuse_empty
+from .base import Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
-from .records import from_json, to_json
+from .records import from_json, to_json, vector_bytes, vector_from_bytes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memories (
@@ -35,11 +39,14 @@ CREATE TABLE IF NOT EXISTS memories (
     updated_at REAL NOT NULL,
     superseded INTEGER NOT NULL DEFAULT 0,
     pending INTEGER NOT NULL DEFAULT 0,
+    vector BLOB,
+    indexed_at INTEGER NOT NULL DEFAULT 0,
     UNIQUE (workspace_id, id)
 );
 CREATE INDEX IF NOT EXISTS memories_hash ON memories (workspace_id, content_hash);
 CREATE INDEX IF NOT EXISTS memories_key ON memories (workspace_id, key);
 CREATE INDEX IF NOT EXISTS memories_pending ON memories (pending) WHERE pending = 1;
+CREATE INDEX IF NOT EXISTS memories_indexed ON memories (workspace_id, indexed_at);
 CREATE TABLE IF NOT EXISTS memory_tags (
     rid INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (rid, tag)
 ) WITHOUT ROWID;
@@ -48,14 +55,14 @@ CREATE TABLE IF NOT EXISTS memory_aliases (
     PRIMARY KEY (workspace_id, alias)
 ) WITHOUT ROWID;
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _UPDATE = (
     "UPDATE memories SET record=?, content_hash=?, key=?, session_id=?, type=?, importance=?, "
-    "created_at=?, updated_at=?, superseded=?, pending=? WHERE rid=?"
+    "created_at=?, updated_at=?, superseded=?, pending=?, vector=coalesce(?, vector) WHERE rid=?"
 )
 _INSERT = (
     "INSERT INTO memories (record, content_hash, key, session_id, type, importance, created_at, "
-    "updated_at, superseded, pending, workspace_id, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    "updated_at, superseded, pending, vector, workspace_id, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -78,9 +85,22 @@ class SqliteRows:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < 2:
                 self._split_shared_index(db)
+            if version < 3:
+                self._keep_vectors(db)
+            if version < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @staticmethod
+    def _keep_vectors(db: sqlite3.Connection) -> None:
+        """Migration 2 -> 3: rows keep their vector (empty for rows written before)."""
+        columns = {r[1] for r in db.execute("PRAGMA table_info(memories)").fetchall()}
+        if "vector" not in columns:
+            db.execute("ALTER TABLE memories ADD COLUMN vector BLOB")
+        if "indexed_at" not in columns:
+            db.execute("ALTER TABLE memories ADD COLUMN indexed_at INTEGER NOT NULL DEFAULT 0")
 
     def _split_shared_index(self, db: sqlite3.Connection) -> None:
         """Migration 1 -> 2: the one FTS table of every workspace becomes one per workspace."""
@@ -115,8 +135,16 @@ class SqliteRows:
             self._db.execute("COMMIT")
 
     # -- writes ---------------------------------------------------------------------------------
-    def put(self, db: sqlite3.Connection, memory: Memory, *, pending: bool) -> None:
-        """Insert or replace one memory with its tags and index entry (inside a transaction)."""
+    def put(
+        self,
+        db: sqlite3.Connection,
+        memory: Memory,
+        *,
+        pending: bool,
+        vector: Vector | None = None,
+    ) -> None:
+        """Insert or replace one memory with its tags and index entry (inside a transaction);
+        without a ``vector`` a replaced row keeps the one it had."""
         row = db.execute(
             "SELECT rid FROM memories WHERE workspace_id=? AND id=?",
             (memory.workspace_id, memory.id),
@@ -132,6 +160,7 @@ class SqliteRows:
             to_timestamp(memory.updated_at) or 0.0,
             int(memory.superseded_by is not None),
             int(pending),
+            vector_bytes(vector),
         )
         if row is None:
             rid = int(db.execute(_INSERT, (*values, memory.workspace_id, memory.id)).lastrowid or 0)
@@ -170,11 +199,12 @@ class SqliteRows:
             removed += 1
         return removed
 
-    def mark_done(self, workspace_id: str, ids: Sequence[str]) -> None:
+    def mark_done(self, workspace_id: str, ids: Sequence[str], generation: int = 0) -> None:
+        """Clear the pending flag; ``generation``: the vector index's, now holding the rows."""
         with self.transaction() as db:
             db.executemany(
-                "UPDATE memories SET pending=0 WHERE workspace_id=? AND id=?",
-                [(workspace_id, i) for i in ids],
+                "UPDATE memories SET pending=0, indexed_at=? WHERE workspace_id=? AND id=?",
+                [(generation, workspace_id, i) for i in ids],
             )
 
     # -- reads ----------------------------------------------------------------------------------
@@ -234,6 +264,22 @@ class SqliteRows:
             ).fetchall()
         return [from_json(r[0]) for r in rows]
 
+    def rank_fields(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> dict[str, tuple[float, float]]:
+        where, params = flt.sql()
+        out: dict[str, tuple[float, float]] = {}
+        with self.reading() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                rows = db.execute(
+                    f"SELECT m.id, m.importance, m.updated_at FROM memories m WHERE "
+                    f"m.workspace_id=? AND m.id IN ({','.join('?' * len(chunk))}) AND {where}",
+                    (workspace_id, *chunk, *params),
+                ).fetchall()
+                out.update((str(i), (float(imp), float(at))) for i, imp, at in rows)
+        return out
+
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         """Each workspace holding memories: its live (not superseded) count, last update."""
         with self.reading() as db:
@@ -243,12 +289,49 @@ class SqliteRows:
             ).fetchall()
         return {str(w): (int(n or 0), float(t or 0.0)) for w, n, t in rows}
 
-    def pending(self, workspace_id: str) -> list[Memory]:
+    def pending(self, workspace_id: str, limit: int | None = None) -> list[Memory]:
         with self.reading() as db:
             rows = db.execute(
-                "SELECT record FROM memories WHERE pending=1 AND workspace_id=?", (workspace_id,)
+                "SELECT record FROM memories WHERE pending=1 AND workspace_id=? ORDER BY rid "
+                "LIMIT ?",
+                (workspace_id, -1 if limit is None else limit),
             ).fetchall()
         return [from_json(r[0]) for r in rows]
+
+    def staged(self, workspace_id: str, after: int | None = None) -> list[tuple[Memory, Vector]]:
+        """Rows with their kept vector that a dense index of generation ``after`` may not hold:
+        pending ones, and ones indexed by a later generation (None: pending ones only)."""
+        # Two index lookups (the pending flag's, and (workspace, indexed_at)), never a scan.
+        sql = "SELECT record, vector FROM memories WHERE pending=1 AND workspace_id=?"
+        params: tuple[object, ...] = (workspace_id,)
+        if after is not None:
+            sql += (
+                " UNION ALL SELECT record, vector FROM memories WHERE workspace_id=? "
+                "AND indexed_at > ? AND pending=0"
+            )
+            params = (workspace_id, workspace_id, after)
+        with self.reading() as db:
+            rows = [r for r in db.execute(sql, params).fetchall() if r[1] is not None]
+        return [(from_json(r), vector_from_bytes(v)) for r, v in rows]
+
+    def pending_workspaces(self) -> list[str]:
+        with self.reading() as db:
+            rows = db.execute("SELECT DISTINCT workspace_id FROM memories WHERE pending=1")
+            return sorted(str(r[0]) for r in rows.fetchall())
+
+    def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:
+        """The kept vectors of these rows (rows without one omitted)."""
+        out: dict[str, Vector] = {}
+        with self.reading() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                rows = db.execute(
+                    f"SELECT id, vector FROM memories WHERE workspace_id=? AND vector IS NOT NULL "
+                    f"AND id IN ({','.join('?' * len(chunk))})",
+                    (workspace_id, *chunk),
+                ).fetchall()
+                out.update((str(i), vector_from_bytes(v)) for i, v in rows)
+        return out
 
     def search(
         self, workspace_id: str, query: str, n: int, flt: MemoryFilter

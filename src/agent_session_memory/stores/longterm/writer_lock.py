@@ -41,6 +41,23 @@ class WriterLock:
             return "unknown"
 
     @contextmanager
+    def attempt(self) -> Iterator[bool]:
+        """Take the lock only if it is free now: yields whether it was taken."""
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            yield False
+            return
+        try:
+            if self._lock.lock_counter == 1:
+                self._write_holder()
+            yield True
+        finally:
+            self._lock.release()
+
+    @contextmanager
     def hold(self) -> Iterator[None]:
         from filelock import Timeout
 
