@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench clean
+.PHONY: setup demo test lint typecheck bench bench-quick clean
 
 setup: $(STAMP)
 
@@ -38,9 +38,22 @@ lint:
 typecheck:
 	$(VENV)/bin/mypy
 
-bench: setup
+# Peers and plotting (rank_bm25, matplotlib) live in the `bench` extra: only the benches need them.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+# Every suite at full size; writes bench/results/<date>.json and docs/benchmarks.md (+ PNG plots).
+bench: $(BENCH_STAMP)
 	scripts/ensure_redis.sh
 	$(PY) bench/run.py
+
+# The same suites at smaller sizes, under 5 minutes on 2 cores.
+bench-quick: $(BENCH_STAMP)
+	scripts/ensure_redis.sh
+	$(PY) bench/run.py --quick
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -7,6 +7,7 @@ is already in Chroma's cache (never downloaded here).
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -87,11 +88,14 @@ def commit_rate(embedder: MiniLMEmbedder, texts: list[str]) -> float:
 
 
 def main() -> None:
-    texts = sentences(N)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=N, help="texts embedded per round")
+    n = parser.parse_args().sentences
+    texts = sentences(n)
     result: dict[str, object] = {
         "benchmark": "B3 embeddings",
-        "sentences": N,
-        "command": "python bench/bench_embeddings.py",
+        "sentences": n,
+        "command": f"python bench/bench_embeddings.py --sentences {n}",
     }
     for batch in (32, 256):
         ours = MiniLMEmbedder(batch_size=batch)

@@ -98,28 +98,77 @@ def zipf_sentences(n: int, seed: int = 0, vocabulary: int = 20_000) -> list[str]
     ]
 
 
+PEERS = (
+    "agent-session-memory",
+    "chromadb",
+    "onnxruntime",
+    "numpy",
+    "tiktoken",
+    "redis",
+    "langchain-core",
+    "langgraph",
+    "llama-index-core",
+    "rank-bm25",
+    "matplotlib",
+)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _ram_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    return None
+
+
 def machine() -> dict[str, Any]:
+    """What the figures were measured on: CPU, cores, RAM, Python, our and the peers' versions."""
     versions = {}
-    for dist in (
-        "agent-session-memory",
-        "chromadb",
-        "onnxruntime",
-        "tiktoken",
-        "redis",
-        "langchain-core",
-        "llama-index-core",
-    ):
+    for dist in PEERS:
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = None
     return {
+        "cpu": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "ram_gb": _ram_gb(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "cpus": os.cpu_count(),
+        # Other work on the machine slows everything down: ratios hold, absolute figures do not.
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "versions": versions,
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     }
+
+
+def percentiles_ms(seconds: list[float], *qs: float) -> dict[str, float]:
+    """``{"p50_ms": ..., "p95_ms": ...}`` of durations given in seconds."""
+    ordered = sorted(seconds)
+    out = {}
+    for q in qs:
+        rank = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+        out[f"p{q:g}_ms"] = round(ordered[rank] * 1000, 3)
+    return out
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one call of fn takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def median_rate(fn: Callable[[], int], rounds: int = 3) -> float:

@@ -1,18 +1,20 @@
 """B5: recall quality on LoCoMo (evidence recall@1/5/10/25), hybrid vs BM25 vs dense-only.
 
-Usage: ``python bench/locomo.py [path]`` (default ``../shared/eval/locomo-dev.json`` relative to the
-repository root, or ``$LOCOMO_PATH``). The data is CC BY-NC: it is read from that path, never
-copied into the repository. Every turn is remembered as ``[<session date>] <speaker>: <text>``
-(plus the image caption) in one workspace per conversation; each question of categories 1-4 is
-recalled in its conversation's workspace. Dense and lexical lists are fetched once per question,
-so the fusion variants in ``VARIANTS`` are compared on exactly the same candidates. ``recall``
-itself (``hybrid_recall``) ranks by absolute relevance (``relevance.py``): ``abs_w*`` are that
-score at other lexical weights, and ``loco_cv`` tunes the weight on four conversations and tests
-it on the fifth (each conversation held out once): the figure for conversations never tuned on.
+Usage: ``python bench/locomo.py [path] [--conversations N]`` (default
+``../shared/eval/locomo-dev.json`` relative to the repository root, or ``$LOCOMO_PATH``). The
+data is CC BY-NC: it is read from that path, never copied into the repository. Every turn is
+remembered as ``[<session date>] <speaker>: <text>`` (plus the image caption) in one workspace
+per conversation; each question of categories 1-4 is recalled in its conversation's workspace.
+Dense and lexical lists are fetched once per question, so the fusion variants in ``VARIANTS``
+are compared on exactly the same candidates. ``recall`` itself (``hybrid_recall``) ranks by
+absolute relevance (``relevance.py``): ``abs_w*`` are that score at other lexical weights, and
+``loco_cv`` tunes the weight on four conversations and tests it on the fifth (each conversation
+held out once): the figure for conversations never tuned on.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -170,8 +172,8 @@ def bm25_ranker(texts: list[str]) -> Any:
     return rank
 
 
-def run(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text())
+def run(path: Path, conversations: int | None = None) -> dict[str, Any]:
+    data = json.loads(path.read_text())[:conversations]
     home = Path(tempfile.mkdtemp(prefix="locomo-"))
     lt = LongTermMemory(  # AGENT_MEMORY_LEXICAL_URL=postgresql://...: server mode's lexical half
         Settings.from_env(home=home),
@@ -227,6 +229,7 @@ def run(path: Path) -> dict[str, Any]:
         "machine": f"{platform.machine()} {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
         "command": "python bench/locomo.py",
+        "conversations": len(data),
         "turns": n_turns,
         "seconds": round(time.perf_counter() - started, 1),
         "results": {name: s.table() for name, s in scores.items()},
@@ -240,12 +243,19 @@ class _Clock:
 
 
 def main() -> int:
-    default = os.environ.get("LOCOMO_PATH") or str(ROOT / "../shared/eval/locomo-dev.json")
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else default).resolve()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=os.environ.get("LOCOMO_PATH") or str(ROOT / "../shared/eval/locomo-dev.json"),
+    )
+    parser.add_argument("--conversations", type=int, help="only the first N (a quick run)")
+    args = parser.parse_args()
+    path = Path(args.path).resolve()
     if not path.is_file():
         print(f"B5 skipped: LoCoMo data not found at {path} (pass a path or set LOCOMO_PATH)")
         return 0
-    result = run(path)
+    result = run(path, args.conversations)
     server_mode = (os.environ.get("AGENT_MEMORY_LEXICAL_URL") or "").startswith("postgres")
     out = ROOT / "bench" / "results" / ("locomo-postgres.json" if server_mode else "locomo.json")
     out.parent.mkdir(parents=True, exist_ok=True)
