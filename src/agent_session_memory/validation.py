@@ -129,18 +129,25 @@ def ttl(value: Any, limits: Limits) -> float:
     return float(value)
 
 
+#: A memory may be given up to 1,000 years to live: its expiry must still be a date.
+MAX_MEMORY_TTL_SECONDS = 1000 * 365 * 86400
+
+
 def memory_ttl(value: Any) -> float | None:
-    """A memory's time to live in seconds (``None``: for good); any positive finite number."""
+    """A memory's time to live in seconds (``None``: for good); a positive number of seconds,
+    at most ``MAX_MEMORY_TTL_SECONDS``."""
     if value is None:
         return None
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
         or not math.isfinite(value)
-        or value <= 0
+        or not 0 < value <= MAX_MEMORY_TTL_SECONDS
     ):
         raise InvalidInput(
-            f"ttl_seconds must be a positive number of seconds, not {value!r}", field="ttl_seconds"
+            f"ttl_seconds must be a positive number of seconds up to {MAX_MEMORY_TTL_SECONDS} "
+            f"(1,000 years), not {value!r}",
+            field="ttl_seconds",
         )
     return float(value)
 

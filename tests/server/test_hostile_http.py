@@ -103,6 +103,23 @@ def test_wrong_query_values_are_refused(target: tuple[str, str, str], op: Operat
     _nothing_written(url, sid)
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/memories", b'{"content": "x", "ttl_seconds": 1.1e229}'),  # no date that far
+        ("/v1/import", b"60.98\n"),  # a JSON-lines record that is no object
+        ("/v1/import", b'{"id": "a", "workspace_id": "ws", "content": "x"}\n[1]\n'),
+    ],
+)
+def test_values_found_by_the_fuzzers_are_refused_typed(
+    target: tuple[str, str, str], path: str, body: bytes
+) -> None:
+    url, sid, _ = target
+    response = httpx.post(url + path, params={"workspace_id": "ws"}, content=body)
+    assert _typed_4xx(response) == "invalid_input"
+    _nothing_written(url, sid)
+
+
 def test_ids_that_are_no_ids(target: tuple[str, str, str]) -> None:
     url, sid, _ = target
     for path in ("/v1/sessions/%00", "/v1/sessions/" + "a" * 5000, "/v1/memories/%ED%A0%80"):

@@ -8,6 +8,7 @@ transaction of rows (``engine/longterm/crud.py``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -54,11 +55,15 @@ def check_records(records: Any, workspace_id: str, limits: Limits) -> list[Memor
     """Every record as a ``Memory`` of ``workspace_id``; ``InvalidInput`` names the first bad."""
     if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
         raise InvalidInput("records must be a list of objects", field="records")
+    try:  # a typed iterable (the HTTP layer's) refuses a bad item only as it is read
+        items = list(itertools.islice(records, MAX_IMPORT_RECORDS + 1))
+    except ValueError as exc:
+        raise InvalidInput(f"records must be a list of objects: {exc}", field="records") from None
+    if len(items) > MAX_IMPORT_RECORDS:
+        raise LimitExceeded(f"more than {MAX_IMPORT_RECORDS} records", field="records")
     out: list[Memory] = []
     seen: set[str] = set()
-    for n, record in enumerate(records):
-        if n >= MAX_IMPORT_RECORDS:
-            raise LimitExceeded(f"more than {MAX_IMPORT_RECORDS} records", field="records")
+    for n, record in enumerate(items):
         memory = _record(n, record, workspace_id, limits)
         if memory.id in seen:
             raise InvalidInput(
