@@ -108,6 +108,7 @@ def test_commit_twice_gives_the_same_memories(mem_lt: LongTermMemory, recorder: 
     second = mem_lt.commit(WS, "s1", batch, True)
     assert len(first.created) == 5 and not second.created and len(second.duplicates) == 5
     assert mem_lt.export(WS) == before
+    assert mem_lt.index_queue.wait(30)  # the index catches up behind the queue
     assert mem_lt.store.count_vectors(WS) == 5
     assert recorder.types().count("memory_created") == 5
 

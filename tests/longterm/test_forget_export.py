@@ -19,6 +19,7 @@ def test_forget_leaves_nothing(lt: LongTermMemory, recorder: Recorder) -> None:
     gone = lt.remember(WS, "The zebracorn launch code is 7731", tags=["secret"])
     kept = lt.remember(WS, "Lunch is at noon")
     assert lt.forget(WS, [gone.id]) == 1
+    assert lt.index_queue.wait(30)  # the index catches up behind the queue
     assert lt.store.chroma.ids(WS) == [kept.id]
     assert lt.store.count_rows(WS) == 1 and fts_matches(lt.store.rows.path, "zebracorn") == 0
     assert lt.store.get_rows(WS, [gone.id]) == {}

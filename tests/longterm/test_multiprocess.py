@@ -38,6 +38,7 @@ def test_two_writer_processes(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
     clock = ManualClock()
     reader = open_longterm(home, embedder, clock, Recorder(clock))
     reader.remember("shared", "seed memory written before the writers start")
+    assert reader.index_queue.wait(60)
     n = 15
     procs = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(home), name, str(n)])

@@ -3,10 +3,12 @@
 A write returns once its rows and their vectors are durable in the row store and found by
 recall (``Writer.stage``). This queue then upserts the vectors into the dense index and clears
 the rows' pending flag, ``BATCH`` rows at a time under the writers' lock, on one background
-thread per process: an embedded Chroma ``add`` costs about 12 ms whatever its size, so a burst
-of writes pays it once per batch instead of once per write, and a reader waits on the writers'
-lock for one batch at most. Nothing is lost if the process dies first: the rows stay pending
-and searchable by their kept vector, and the next process to open the store finishes them.
+thread per process. The thread lets a burst gather for ``GATHER_SECONDS`` first: an embedded
+Chroma ``add`` costs about 12 ms whatever its size, so a burst of writes pays it once per batch
+instead of once per write (and does not compete with the writes for the CPU one by one), and a
+reader waits on the writers' lock for one batch at most. Nothing is lost if the process dies
+first: the rows stay pending and searchable by their kept vector, and the next process to open
+the store finishes them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import threading
 from .writer import Writer
 
 BATCH = 512
+#: How long the thread lets writes gather before it indexes them (nobody waiting on it).
+GATHER_SECONDS = 0.25
 #: After a failed batch (the index unreachable, its lock held too long), wait this long.
 RETRY_SECONDS = 1.0
 
@@ -31,6 +35,7 @@ class IndexQueue:
         self._writer = writer
         self._due: set[str] = set()
         self._busy = 0
+        self._waiters = 0
         self._failing = False
         self._closed = False
         self._cond = threading.Condition()
@@ -62,7 +67,12 @@ class IndexQueue:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until nothing is due or being indexed; False on timeout."""
         with self._cond:
-            return self._cond.wait_for(lambda: not self._due and not self._busy, timeout)
+            self._waiters += 1  # the thread stops gathering: someone wants it done
+            self._cond.notify_all()
+            try:
+                return self._cond.wait_for(lambda: not self._due and not self._busy, timeout)
+            finally:
+                self._waiters -= 1
 
     def close(self, timeout: float = 10.0) -> None:
         """Finish what is due (bounded by ``timeout``; no wait while the index is failing), then
@@ -91,6 +101,7 @@ class IndexQueue:
                 self._cond.wait_for(lambda: self._due or self._closed)
                 if not self._due:
                     return
+                self._cond.wait_for(lambda: self._closed or self._waiters > 0, GATHER_SECONDS)
                 workspace_id = self._due.pop()
                 self._busy += 1
             more = self._index_batch(workspace_id)
