@@ -135,3 +135,34 @@ def test_a_reader_does_not_wait_for_a_writer_holding_the_index(
             child.kill()
             child.wait()
         reader.close()
+
+
+UNCLOSED = textwrap.dedent("""
+    import sys
+    from agent_session_memory import MemoryClient
+    client = MemoryClient(path=sys.argv[1])  # never closed, as in a quick script
+    for n in range(20):
+        client.remember(f"note {n} written by a script that exits without closing")
+""")
+
+
+def test_a_script_that_never_closes_its_client_exits_cleanly_with_its_memories_indexed(
+    home: Path, embedder: MiniLMEmbedder
+) -> None:
+    """The index queue's thread is finished at interpreter exit (it crashed the process with
+    SIGSEGV when torn down inside Chroma's native code)."""
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", UNCLOSED, str(home)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+        )
+        assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    lt = _open(home, embedder)
+    try:
+        assert lt.store.pending("default") == []  # indexed before each script exited
+        assert lt.store.count_vectors("default") == 60
+    finally:
+        lt.close()

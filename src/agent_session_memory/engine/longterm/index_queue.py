@@ -13,9 +13,11 @@ the store finishes them.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
+import weakref
 
 from .writer import Writer
 
@@ -26,6 +28,21 @@ GATHER_SECONDS = 0.25
 RETRY_SECONDS = 1.0
 
 log = logging.getLogger(__name__)
+_live: weakref.WeakSet[IndexQueue] = weakref.WeakSet()
+
+
+def _close_all() -> None:
+    """At interpreter exit, finish and stop every queue's thread (for clients never closed): a
+    daemon thread still inside Chroma's native code while the interpreter tears down crashes
+    the process (SIGSEGV)."""
+    for queue in list(_live):
+        queue.close()
+
+
+# Before ``atexit`` handlers, which run last-registered first: chromadb's, registered when it is
+# first imported (after this module), would stop Chroma before the queue could finish. This hook
+# (what ``concurrent.futures`` uses) runs at the start of interpreter shutdown.
+getattr(threading, "_register_atexit", atexit.register)(_close_all)
 
 
 class IndexQueue:
@@ -41,6 +58,7 @@ class IndexQueue:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
+        _live.add(self)
 
     def schedule(self, workspace_id: str) -> None:
         """Index this workspace's staged rows soon."""

@@ -123,6 +123,10 @@ class ChromaStore:
         self._file_lock: WriterLock | None = None
         self._generation: _Generation | None = None
         self._seen = -1
+        # Imported now, not at first use: the index queue may first use Chroma at interpreter
+        # shutdown (a script that never closes its client), when chromadb's import fails.
+        import chromadb  # noqa: F401
+
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             self._file_lock = WriterLock(folder.parent / f"{folder.name}.lock", lock_timeout)
