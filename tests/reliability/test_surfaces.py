@@ -249,3 +249,24 @@ def test_every_mcp_tool_call_succeeds_or_is_a_typed_tool_error_and_changes_nothi
         assert world.snapshot() == before, f"{tool}({arguments!r}) failed but changed something"
 
     run()
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("memory_session_start", {"workspace_id": None, "ttl_seconds": float("nan")}),
+        ("memory_session_start", {"ttl_seconds": float("inf")}),
+        ("memory_remember", {"content": "ok", "importance": float("-inf")}),
+        ("memory_recall", {"query": "q", "min_score": float("nan")}),
+    ],
+)
+def test_nan_and_infinity_sent_to_a_tool_are_invalid_input(
+    mcp_world: tuple[str, World], tool: str, arguments: dict[str, Any]
+) -> None:
+    """The MCP SDK parses NaN and Infinity (JSON has neither); found by the fuzzer as a 500."""
+    url, world = mcp_world
+    world.ready()
+    before = world.snapshot()
+    result = mcp_call(url, tool, arguments)
+    assert result["isError"] and result["structuredContent"]["error"]["code"] == "invalid_input"
+    assert world.snapshot() == before

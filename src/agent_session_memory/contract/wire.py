@@ -78,7 +78,7 @@ def decode_params(op: Operation, data: Mapping[str, Any], *, typed: bool) -> dic
     ``typed``: the data came as JSON, so its types must be right (``"60"`` is no number and
     ``true`` no TTL); from a query string, where everything is text, values are converted.
     """
-    _check_text(data, "", 0)
+    _check_values(data, "", 0)
     try:
         if typed:
             text = json.dumps(data, ensure_ascii=False, allow_nan=False)
@@ -101,8 +101,9 @@ def _invalid(exc: ValidationError) -> InvalidInput:
     return InvalidInput(message, field=field or None, errors=len(exc.errors()))
 
 
-def _check_text(value: Any, field: str, depth: int) -> None:
-    """Refuse lone surrogates (valid in JSON escapes, invalid in UTF-8) and absurd nesting."""
+def _check_values(value: Any, field: str, depth: int) -> None:
+    """Refuse lone surrogates (valid in JSON escapes, invalid in UTF-8), NaN and infinities
+    (which some JSON parsers, the MCP SDK's among them, accept) and absurd nesting."""
     if depth > MAX_WIRE_DEPTH:
         raise LimitExceeded(f"{field}: nested over {MAX_WIRE_DEPTH} levels", field=field)
     if isinstance(value, str):
@@ -112,14 +113,16 @@ def _check_text(value: Any, field: str, depth: int) -> None:
             raise InvalidInput(
                 f"{field or 'text'}: invalid unicode (a lone surrogate)", field=field
             ) from None
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInput(f"{field or 'value'}: {value} is not a number JSON allows", field=field)
     elif isinstance(value, Mapping):
         for key, item in value.items():
             where = f"{field}.{key}" if field else str(key)
-            _check_text(key, where, depth)
-            _check_text(item, where, depth + 1)
+            _check_values(key, where, depth)
+            _check_values(item, where, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _check_text(item, field, depth + 1)
+            _check_values(item, field, depth + 1)
 
 
 def loads(body: bytes) -> Any:
