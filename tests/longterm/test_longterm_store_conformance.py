@@ -303,6 +303,22 @@ def test_a_staged_row_is_found_by_its_kept_vector_before_it_is_indexed(
     assert ids(first) == ["new"]
 
 
+def test_many_restaged_rows_do_not_hide_the_index_s_other_hits(
+    store: LongTermStore, ws: str
+) -> None:
+    """More staged rows than the search asks for, all still in the index at their old place:
+    the index is asked again, deeper, rather than answering with too few or wrong hits."""
+    moved = [mem(ws, f"m{n}", f"moved {n}") for n in range(10)]
+    kept = [mem(ws, "k1", "kept one"), mem(ws, "k2", "kept two")]
+    store.put_rows(ws, [*moved, *kept])
+    old = {m.id: vec(0) for m in moved} | {"k1": vec(0, 1), "k2": vec(0, 2)}
+    store.put_vectors(ws, [*moved, *kept], old)
+    store.put_rows(ws, moved, pending=True, vectors={m.id: vec(7) for m in moved})
+    [found] = store.search_vectors(ws, vec(0)[None, :], 2)
+    assert sorted(ids(found)) == ["k1", "k2"]
+    assert [s for _, s in found] == pytest.approx([0.7071, 0.7071], abs=1e-3)
+
+
 def test_aliases_resolve_and_missing_ones_are_none(store: LongTermStore, ws: str) -> None:
     store.put_rows(ws, [mem(ws, "target", "merged memory")], aliases=[("cand", "target")])
     assert store.resolve_alias(ws, "cand") == "target"

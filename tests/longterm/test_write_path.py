@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,6 +132,56 @@ def test_a_reader_does_not_wait_for_a_writer_holding_the_index(
         for memory_id, question in zip(ids, QUESTIONS, strict=True):
             found = _dense_hits(reader, question)  # no BackendUnavailable after 0.5 s
             assert found.get(memory_id) is not None, question
+    finally:
+        if child is not None:
+            child.kill()
+            child.wait()
+        reader.close()
+
+
+def test_a_reader_does_not_wait_while_its_own_index_queue_waits_for_the_lock(
+    home: Path, embedder: MiniLMEmbedder
+) -> None:
+    """This process's index queue waits (up to its long lock timeout) for a lock another
+    process holds; meanwhile recall in this process goes on (it hung behind the queue's wait)."""
+    settings = Settings(home=home, lock_timeout_seconds=300)
+    clock = ManualClock()
+    recorder = Recorder(clock)
+    reader = LongTermMemory(
+        settings,
+        clock=clock,
+        emit=recorder.emit,
+        event=recorder.event,
+        embedding_function=embedder,
+    )
+    child = None
+    try:
+        reader.remember(WS, "The office plants are watered on Mondays.")
+        assert reader.index_queue.wait(60)
+        reader.recall(WS, "plants", 3, MemoryFilter())  # this process has read the index
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(home), "hold", *FACTS],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        assert child.stdout is not None
+        child.stdout.readline()
+        assert child.stdout.readline().strip() == "held"
+        mine = reader.remember(WS, "The staff kitchen is cleaned every Friday afternoon.")
+        time.sleep(1.0)  # the queue has gathered and now waits for the child's lock
+        assert not reader.index_queue.wait(0)
+        found: list[set[str]] = []
+        recall = threading.Thread(
+            target=lambda: found.append(
+                {h.memory.id for h in reader.recall(WS, "kitchen cleaning", 3, MemoryFilter())}
+            ),
+            daemon=True,
+        )
+        recall.start()
+        recall.join(60)  # a hang, not a speed: the queue would wait 300 s
+        assert not recall.is_alive(), "recall waited behind this process's index queue"
+        assert mine.id in found[0]
     finally:
         if child is not None:
             child.kill()

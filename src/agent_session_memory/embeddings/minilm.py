@@ -31,6 +31,10 @@ def session_options(threads: int | None = None) -> Any:
     opts.inter_op_num_threads = 1
     opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle pool threads sleep instead of spinning: a spinning thread burns a core that other
+    # processes need. B6b, 6 processes on 2 cores: 120 -> 214 ops/s, recall p99 671 -> 452 ms;
+    # one process unchanged within noise (remember p50, commit throughput).
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return opts
 
 

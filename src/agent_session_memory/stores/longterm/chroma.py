@@ -8,11 +8,14 @@ Cross-process safety, measured with chromadb 1.5.9 embedded: a second process se
 writes in ``count()``/``get()`` (SQLite) but not in ``query()`` (its HNSW index is loaded in memory
 and stays stale), and a writer with a stale index can overwrite what others wrote. So every write
 runs under a file lock (``filelock``) and bumps a generation number beside the folder; a writer
-whose generation is behind reopens its client (about 15 ms) first. A reader behind reopens only
-if the lock is free at that instant; otherwise it keeps reading its older index and searches the
-rows indexed since (``snapshot()``; their kept vectors, ``staged.py``), so readers never wait on
-writers. Server mode (``HttpClient``, ``settings.chroma_url``) needs none of that: the server
-serialises writers and is never stale.
+whose generation is behind reopens its client (15-100 ms) first. A reader behind keeps reading
+its older index and adds the rows indexed since by their kept vectors (``snapshot()``,
+``staged.py``); only once it is far behind does it reopen (``refresh()``), and then only if the
+lock is free at that instant, so readers never wait on writers. In a process, threads use the
+client together and swap it (reopen) alone (``client_guard.py``); the writers' file lock, which
+also excludes the process's other threads, is always taken before that, so a thread waiting for
+another process's writer never holds up this process's readers. Server mode (``HttpClient``,
+``settings.chroma_url``) needs none of that: the server serialises writers and is never stale.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from urllib.parse import urlparse
@@ -29,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...errors import AgentMemoryError, BackendUnavailable, ConfigurationError
+from .client_guard import ClientGuard
 from .names import collection_name
 from .writer_lock import DEFAULT_TIMEOUT, WriterLock
 
@@ -53,7 +57,7 @@ def _remote(
         except httpx.TransportError as exc:
             if self.url is None:
                 raise
-            with self._thread_lock:
+            with self._guard.swapping():
                 self._close_client()
             raise BackendUnavailable(f"Chroma server {self.url} does not answer: {exc}") from exc
 
@@ -89,7 +93,7 @@ def _resetting(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
-            with self._thread_lock:
+            with self._guard.swapping():
                 self._close_client()
                 self._forget_system()
             if isinstance(exc, AgentMemoryError):
@@ -101,6 +105,11 @@ def _resetting(method: F) -> F:
             ) from exc
 
     return cast(F, wrapper)
+
+
+class _TakeWritersLock(Exception):
+    """Raised inside ``_use`` when a reader finds it must open or create something after all:
+    it comes back with the writers' lock first."""
 
 
 class ChromaStore:
@@ -119,7 +128,9 @@ class ChromaStore:
         self.url = url
         self._client: Any = None
         self._collections: dict[str, Any] = {}
-        self._thread_lock = threading.RLock()
+        self._existing: set[str] = set()  # collections known to exist (kept across reopens)
+        self._guard = ClientGuard()
+        self._server_writers = threading.RLock()  # ``locked()`` with a server: no file lock
         self._file_lock: WriterLock | None = None
         self._generation: _Generation | None = None
         self._seen = -1
@@ -169,75 +180,129 @@ class ChromaStore:
             SharedSystemClient._identifier_to_system.pop(key, None)
             SharedSystemClient._identifier_to_refcount.pop(key, None)
 
-    def _fresh(self, *, reading: bool = False) -> Any:
-        """The client, reopened if another process wrote since we last looked: under the
-        writers' lock (never load an index another process is writing). A reader that has a
-        client does not wait for the lock: it reopens only if the lock is free now."""
-        if self._generation is not None and self._generation.read() != self._seen:
-            if reading and self._client is not None and self._file_lock is not None:
-                with self._file_lock.attempt() as free:
-                    if free:
-                        self._reopen()
-            else:
-                with self._held():
-                    self._reopen()
-        if self._client is None:
-            self._client = self._open()
-        return self._client
+    def _stale(self) -> bool:
+        """Whether another process wrote since this process opened its client."""
+        return self._generation is not None and self._generation.read() != self._seen
 
     def _reopen(self) -> None:
-        assert self._generation is not None
+        """Open the client anew (only while swapping it: no other thread uses it)."""
         self._close_client()
-        self._seen = self._generation.read()
+        if self._generation is not None:
+            self._seen = self._generation.read()
         self._client = self._open()
 
     @_resetting
     @_remote
     def snapshot(self) -> int | None:
-        """The generation of the index this process reads (refreshed if the writers' lock is
-        free): rows indexed by a later one are searched by their kept vectors. None for a
-        server, which is never stale."""
+        """The generation of the index this process reads: rows indexed by a later one are
+        searched by their kept vectors. None for a server, which is never stale."""
         if self._generation is None:
             return None
-        with self._thread_lock:
-            self._fresh(reading=True)
+        with self._use(reading=True):
             return self._seen
+
+    @_resetting
+    @_remote
+    def refresh(self) -> bool:
+        """Reopen a stale embedded index if the writers' lock is free now; whether it did."""
+        if self._file_lock is None:
+            return False
+        with self._file_lock.attempt() as free:
+            if free and self._client is not None and self._stale():
+                with self._guard.swapping():
+                    self._reopen()
+                return True
+        return False
 
     def generation(self) -> int:
         """The generation this process's last write made (0 for a server)."""
         return max(self._seen, 0) if self._generation is not None else 0
 
-    def _collection(self, workspace_id: str, *, reading: bool = False) -> Any:
-        client = self._fresh(reading=reading)
-        col = self._collections.get(workspace_id)
-        if col is None:
-            # Creating a collection writes Chroma's catalogue: under the writers' lock (it is
-            # re-entrant), or two processes meeting a new workspace at once could both create it.
-            with self._held():
-                col = client.get_or_create_collection(
-                    collection_name(workspace_id),
-                    metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
-                    embedding_function=None,
-                )
-            self._collections[workspace_id] = col
+    @contextmanager
+    def _use(self, workspace_id: str | None = None, *, reading: bool = False) -> Iterator[Any]:
+        """The workspace's collection (or the client), in use together with other threads.
+
+        The writers' lock comes first when the call may need it: always unless ``reading``
+        (a writer must see every other write); for a reader, only to open the client or create
+        a collection (loading an index another process writes is unsafe). A reader whose client
+        is merely stale uses it as it is (see ``refresh``)."""
+        waited = not reading
+        while True:
+            with ExitStack() as stack:
+                if waited:
+                    stack.enter_context(self._held())
+                if self._unready(workspace_id, reading):
+                    try:
+                        with self._guard.swapping():
+                            self._ready(workspace_id, reading)
+                    except _TakeWritersLock:
+                        waited = True
+                        continue
+                with self._guard.using():
+                    used = (
+                        self._client
+                        if workspace_id is None
+                        else self._collections.get(workspace_id)
+                    )
+                    if used is None:
+                        continue  # dropped after a failure meanwhile: start again
+                    yield used
+                    return
+
+    def _unready(self, workspace_id: str | None, reading: bool) -> bool:
+        return (
+            self._client is None
+            or (not reading and self._stale())
+            or (workspace_id is not None and workspace_id not in self._collections)
+        )
+
+    def _ready(self, workspace_id: str | None, reading: bool) -> None:
+        """Open or reopen the client, find or create the collection: what the call needs."""
+        if self._client is None or (not reading and self._stale()):
+            self._need_writers_lock()
+            self._reopen()
+        if workspace_id is not None and workspace_id not in self._collections:
+            self._collections[workspace_id] = self._find_or_create(workspace_id)
+
+    def _find_or_create(self, workspace_id: str) -> Any:
+        name = collection_name(workspace_id)
+        if workspace_id in self._existing:  # dropped by a reopen: fetching it writes nothing
+            with suppress(Exception):  # chromadb raises NotFoundError or ValueError by version
+                return self._client.get_collection(name, embedding_function=None)
+            self._existing.discard(workspace_id)  # another process dropped it
+        # Creating a collection writes Chroma's catalogue: under the writers' lock, or two
+        # processes meeting a new workspace at once could both create it.
+        self._need_writers_lock()
+        col = self._client.get_or_create_collection(
+            name,
+            metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
+            embedding_function=None,
+        )
+        self._existing.add(workspace_id)
         return col
+
+    def _need_writers_lock(self) -> None:
+        if self._file_lock is not None and not self._file_lock.held_here():
+            raise _TakeWritersLock
 
     def _held(self) -> AbstractContextManager[None]:
         """The writers' file lock (embedded), or nothing to hold (server mode)."""
         return self._file_lock.hold() if self._file_lock is not None else nullcontext()
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        with self._thread_lock, self._held():
-            self._fresh()
-            yield
+    def _writing(self, workspace_id: str | None = None) -> Iterator[Any]:
+        """Like ``_use``, then bump the generation, so other processes know to reopen."""
+        with self._use(workspace_id) as used:
+            yield used
             if self._generation is not None:
                 self._seen = self._generation.bump()
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the cross-process writer lock around a multi-store write (commit, forget)."""
-        with self._thread_lock, self._held():
+        """Hold the cross-process writers' lock around a multi-store write (commit, forget,
+        an index batch). Not the thread lock: this process's readers go on meanwhile. A server
+        serialises its own writes; this process's writers still take turns."""
+        with self._held() if self._file_lock is not None else self._server_writers:
             yield
 
     # -- operations ---------------------------------------------------------------------------
@@ -254,8 +319,7 @@ class ChromaStore:
         if not ids:
             return
         matrix = np.asarray(embeddings, dtype=np.float32)
-        with self._writing():
-            col = self._collection(workspace_id)
+        with self._writing(workspace_id) as col:
             for part in self._batches(len(ids)):
                 col.upsert(
                     ids=list(ids[part]),
@@ -267,7 +331,7 @@ class ChromaStore:
     def _batches(self, total: int) -> list[slice]:
         """Chroma refuses a call with more records than its ``max_batch_size`` (5,461 embedded
         in 1.5.9), so big writes (an import, a repair) go in slices of at most that many."""
-        size = int(self._fresh().get_max_batch_size())
+        size = int(self._client.get_max_batch_size())
         return [slice(start, start + size) for start in range(0, total, size)]
 
     @staticmethod
@@ -286,17 +350,16 @@ class ChromaStore:
     def delete(self, workspace_id: str, ids: Sequence[str]) -> None:
         if not ids:
             return
-        with self._writing():
-            col = self._collection(workspace_id)
+        with self._writing(workspace_id) as col:
             for part in self._batches(len(ids)):
                 col.delete(ids=list(ids[part]))
 
     @_resetting
     @_remote
     def drop(self, workspace_id: str) -> None:
-        with self._writing():
-            client = self._fresh()
+        with self._writing() as client:
             self._collections.pop(workspace_id, None)
+            self._existing.discard(workspace_id)
             with suppress(Exception):  # a missing collection is already dropped
                 client.delete_collection(collection_name(workspace_id))
 
@@ -313,8 +376,7 @@ class ChromaStore:
 
         No ``count()`` first: Chroma 1.5.9 returns fewer results when it has fewer, and counting
         cost about 10 ms a query at 100k vectors."""
-        with self._thread_lock:
-            col = self._collection(workspace_id, reading=True)
+        with self._use(workspace_id, reading=True) as col:
             result = col.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
                 n_results=n,
@@ -336,8 +398,7 @@ class ChromaStore:
         """The ``n`` nearest neighbours ``(id, cosine)`` of each row, best first."""
         if len(embeddings) == 0:
             return []
-        with self._thread_lock:
-            col = self._collection(workspace_id, reading=True)
+        with self._use(workspace_id, reading=True) as col:
             total = col.count()
             if total == 0:
                 return [[] for _ in embeddings]
@@ -355,22 +416,22 @@ class ChromaStore:
     @_resetting
     @_remote
     def count(self, workspace_id: str) -> int:
-        with self._thread_lock:
-            return int(self._collection(workspace_id).count())
+        with self._use(workspace_id) as col:
+            return int(col.count())
 
     @_resetting
     @_remote
     def ids(self, workspace_id: str) -> list[str]:
-        with self._thread_lock:
-            return list(self._collection(workspace_id).get(include=[])["ids"])
+        with self._use(workspace_id) as col:
+            return list(col.get(include=[])["ids"])
 
     @_resetting
     @_remote
     def existing_ids(self, workspace_id: str) -> list[str]:
         """The workspace's vector ids without creating its collection (``asm doctor``)."""
-        with self._thread_lock:
+        with self._use() as client:
             try:
-                col = self._fresh().get_collection(collection_name(workspace_id))
+                col = client.get_collection(collection_name(workspace_id))
             except Exception:  # chromadb raises NotFoundError or ValueError by version
                 return []
             return list(col.get(include=[])["ids"])
@@ -379,9 +440,9 @@ class ChromaStore:
     @_remote
     def workspaces(self) -> list[str]:
         """Workspaces that have a collection (their ids are in the collection metadata)."""
-        with self._thread_lock:
+        with self._use() as client:
             out = []
-            for col in self._fresh().list_collections():
+            for col in client.list_collections():
                 workspace = (col.metadata or {}).get("workspace_id")
                 if isinstance(workspace, str):
                     out.append(workspace)
@@ -390,13 +451,13 @@ class ChromaStore:
     @_resetting
     @_remote
     def embeddings(self, workspace_id: str, ids: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
-        with self._thread_lock:
-            got = self._collection(workspace_id).get(ids=list(ids), include=["embeddings"])
+        with self._use(workspace_id) as col:
+            got = col.get(ids=list(ids), include=["embeddings"])
         return {
             i: np.asarray(e, dtype=np.float32)
             for i, e in zip(got["ids"], got["embeddings"], strict=True)
         }
 
     def close(self) -> None:
-        with self._thread_lock:
+        with self._guard.swapping():
             self._close_client()

@@ -25,6 +25,7 @@ from .pg_lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .pg_lock import AdvisoryLock
 from .pg_schema import migrate
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
+from .staged import Staged
 
 _UPSERT = """
 INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
@@ -244,16 +245,25 @@ class PostgresRows:
         )
 
     @guard
-    def staged(self, workspace_id: str, after: int | None = None) -> list[tuple[Memory, Vector]]:
-        """Pending rows with their kept vector: what the dense index may not have yet (a Chroma
-        server is never stale, so ``after`` is always None here)."""
+    def staged(
+        self, workspace_id: str, after: int | None = None, flt: MemoryFilter | None = None
+    ) -> Staged:
+        """Pending rows with a kept vector: what the dense index may not have yet. ``after``
+        must be None: these rows pair with a Chroma server, which is never stale."""
+        if after is not None:
+            raise ValueError("PostgresRows pairs with a Chroma server: no stale index generation")
+        keep, keep_params = pg_filter(flt or MemoryFilter(include_superseded=True))
         with self._conn() as conn:
             rows = conn.execute(
-                "SELECT record, vector FROM memories WHERE workspace_id = %s AND pending = 1 "
-                "AND vector IS NOT NULL",
-                (workspace_id,),
+                f"SELECT m.id, CASE WHEN {keep} THEN m.vector END FROM memories m "
+                "WHERE m.workspace_id = %s AND m.pending = 1 AND m.vector IS NOT NULL",
+                (*keep_params, workspace_id),
             ).fetchall()
-        return [(from_json(r), vector_from_bytes(v)) for r, v in rows]
+        return Staged(
+            ids=frozenset(str(r[0]) for r in rows),
+            matching=[(str(i), vector_from_bytes(v)) for i, v in rows if v is not None],
+            behind=0,
+        )
 
     @guard
     def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]:

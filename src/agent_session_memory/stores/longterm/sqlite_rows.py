@@ -23,6 +23,7 @@ from .base import RankFields, Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
+from .staged import Staged
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memories (
@@ -314,21 +315,30 @@ class SqliteRows:
             ).fetchall()
         return [from_json(r[0]) for r in rows]
 
-    def staged(self, workspace_id: str, after: int | None = None) -> list[tuple[Memory, Vector]]:
-        """Rows with their kept vector that a dense index of generation ``after`` may not hold:
-        pending ones, and ones indexed by a later generation (None: pending ones only)."""
+    def staged(
+        self, workspace_id: str, after: int | None = None, flt: MemoryFilter | None = None
+    ) -> Staged:
+        """Rows with a kept vector that a dense index of generation ``after`` may not hold:
+        pending ones, and ones indexed by a later generation (None: pending ones only). The
+        filter runs here, in SQL: only the vectors of rows it keeps are read."""
+        keep, keep_params = (flt or MemoryFilter(include_superseded=True)).sql()
+        part = (
+            f"SELECT m.id, m.pending, CASE WHEN {keep} THEN m.vector END FROM memories m "
+            "WHERE m.workspace_id=? AND m.vector IS NOT NULL AND "
+        )
         # Two index lookups (the pending flag's, and (workspace, indexed_at)), never a scan.
-        sql = "SELECT record, vector FROM memories WHERE pending=1 AND workspace_id=?"
-        params: tuple[object, ...] = (workspace_id,)
+        sql = part + "m.pending=1"
+        params: list[object] = [*keep_params, workspace_id]
         if after is not None:
-            sql += (
-                " UNION ALL SELECT record, vector FROM memories WHERE workspace_id=? "
-                "AND indexed_at > ? AND pending=0"
-            )
-            params = (workspace_id, workspace_id, after)
+            sql += " UNION ALL " + part + "m.indexed_at > ? AND m.pending=0"
+            params += [*keep_params, workspace_id, after]
         with self.reading() as db:
-            rows = [r for r in db.execute(sql, params).fetchall() if r[1] is not None]
-        return [(from_json(r), vector_from_bytes(v)) for r, v in rows]
+            rows = db.execute(sql, params).fetchall()
+        return Staged(
+            ids=frozenset(str(r[0]) for r in rows),
+            matching=[(str(i), vector_from_bytes(v)) for i, _, v in rows if v is not None],
+            behind=sum(1 for r in rows if not r[1]),
+        )
 
     def pending_workspaces(self) -> list[str]:
         with self.reading() as db:

@@ -1,40 +1,50 @@
-"""Dense search over rows written but not yet indexed: the index's hits plus exact cosine.
+"""Dense search over rows the reader's index may lack: the index's hits plus exact cosine.
 
 A write is acknowledged once its rows are durable with their vectors (``put_rows(vectors=)``);
 the dense index catches up later, in batches (``engine/longterm/index_queue.py``). Until then a
-search must still find those rows, so it adds them here by exact cosine. A staged row's vector
-is newer than anything the index holds for its id, so it replaces the index's hit.
+search must still find those rows, so it adds them here by exact cosine. So does a reader whose
+embedded index is older than rows other processes indexed since (``chroma.py``). A staged row's
+vector is newer than anything the index holds for its id, so it replaces the index's hit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from ...models import Memory
 from .base import Scored, Vector
-from .filters import MemoryFilter
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What a row store says about the rows a dense index of some generation may lack."""
+
+    #: every such row: the index's hit for one of them is stale or missing
+    ids: frozenset[str]
+    #: those of them the search's filter keeps, with their kept vectors
+    matching: list[tuple[str, Vector]]
+    #: how many were indexed after that generation (a reopened index would hold them)
+    behind: int
+
+
+NOTHING_STAGED = Staged(frozenset(), [], 0)
 
 
 def with_staged(
-    found: Sequence[Sequence[Scored]],
-    queries: Vector,
-    staged: Sequence[tuple[Memory, Vector]],
-    n: int,
-    flt: MemoryFilter | None,
+    found: Sequence[Sequence[Scored]], queries: Vector, staged: Staged, n: int
 ) -> list[list[Scored]]:
-    """``found`` (the index's hits per query row, best first) merged with ``staged`` rows that
-    match ``flt``; at most ``n`` per query, best first (ties: by id)."""
-    if not staged:
+    """``found`` (the index's hits per query row, best first) merged with the ``staged`` rows
+    the filter keeps; at most ``n`` per query, best first (ties: by id)."""
+    if not staged.ids:
         return [list(hits) for hits in found]
-    replaced = {m.id for m, _ in staged}
-    matching = [(m.id, v) for m, v in staged if flt is None or flt.matches(m)]
+    matching = staged.matching
     matrix = np.stack([v for _, v in matching]) if matching else np.zeros((0, 1), np.float32)
     norms = np.linalg.norm(matrix, axis=1) if matching else np.zeros(0, np.float32)
     out = []
     for query, hits in zip(np.atleast_2d(queries), found, strict=True):
-        merged = [h for h in hits if h[0] not in replaced]
+        merged = [h for h in hits if h[0] not in staged.ids]
         if matching:
             denominator = norms * float(np.linalg.norm(query))
             cosines = (matrix @ query) / np.where(denominator > 0, denominator, 1.0)
@@ -44,4 +54,4 @@ def with_staged(
     return out
 
 
-__all__ = ["with_staged"]
+__all__ = ["NOTHING_STAGED", "Staged", "with_staged"]

@@ -40,6 +40,10 @@ class WriterLock:
         except OSError:
             return "unknown"
 
+    def held_here(self) -> bool:
+        """Whether this thread holds the lock (the lock is per thread, re-entrant)."""
+        return bool(self._lock.is_locked)
+
     @contextmanager
     def attempt(self) -> Iterator[bool]:
         """Take the lock only if it is free now: yields whether it was taken."""
