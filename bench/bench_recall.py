@@ -72,7 +72,8 @@ def synthetic_fill(lt: LongTermMemory, ws: str, texts: list[str], dim: int) -> n
             )
             for i, t in enumerate(texts[start : start + 5000], start=start)
         ]
-        lt.store.put_rows(ws, chunk)
+        kept = {m.id: v for m, v in zip(chunk, vecs[start : start + len(chunk)], strict=True)}
+        lt.store.put_rows(ws, chunk, vectors=kept)  # rows keep their vector, as writes do
         lt.store.chroma.upsert(
             ws,
             [m.id for m in chunk],
@@ -92,7 +93,7 @@ def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str]) -
         full.append(time.perf_counter() - t)
         qv = lt.embedder.embed([q])[0]
         t = time.perf_counter()
-        lt.store.chroma.query(ws, qv, 10, flt.chroma_where())
+        lt.store.chroma.query(ws, qv, 10)  # no filter: recall's own query has none either
         chroma_only.append(time.perf_counter() - t)
         t = time.perf_counter()
         np.argpartition(-(vecs @ qv), 10)[:10]

@@ -77,3 +77,24 @@ def test_a_home_with_the_old_shared_index_is_migrated(tmp_path: Path) -> None:
             db.execute("SELECT name FROM sqlite_master WHERE name='memories_fts'").fetchone()
             is None
         )
+
+
+def test_term_statistics_follow_writes_by_this_and_other_connections(tmp_path: Path) -> None:
+    """The row count behind the IDF is cached between writes: any connection's write counts."""
+    store = SqliteRows(tmp_path / "memories.db")
+    other = SqliteRows(tmp_path / "memories.db")  # another process, as SQLite sees it
+
+    def add(rows: SqliteRows, memory_id: str, text: str) -> None:
+        with rows.transaction() as db:
+            rows.put(db, _memory("a", memory_id, text), pending=False)
+
+    add(store, "m1", "postgres is our database")
+    add(store, "m2", "we use redis")
+    assert store.term_counts("a", "database") == (2, [1])
+    add(store, "m3", "the database moved")
+    assert store.term_counts("a", "database") == (3, [2])
+    add(other, "m4", "a fourth database note")
+    assert store.term_counts("a", "database") == (4, [3])
+    with other.transaction() as db:
+        other.remove(db, "a", ["m1"])
+    assert store.term_counts("a", "database") == (3, [2])

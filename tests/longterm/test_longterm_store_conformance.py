@@ -319,6 +319,20 @@ def test_many_restaged_rows_do_not_hide_the_index_s_other_hits(
     assert [s for _, s in found] == pytest.approx([0.7071, 0.7071], abs=1e-3)
 
 
+def test_a_filter_finds_lexical_matches_beyond_the_best_ranked_ones(
+    store: LongTermStore, ws: str
+) -> None:
+    """Forty memories mention the deploy; the two of one session rank last (longest texts).
+    A search filtered to that session still finds both."""
+    rows = [mem(ws, f"d{n}", f"deploy {n}") for n in range(40)]
+    filler = " and then some more words about other things" * 3
+    rows += [mem(ws, f"s{n}", f"deploy {n}{filler}", session_id="mine") for n in range(2)]
+    store.put_rows(ws, rows)
+    found = store.search_text(ws, "deploy", 5, MemoryFilter(session_id="mine"))
+    assert sorted(ids(found)) == ["s0", "s1"]
+    assert len(store.search_text(ws, "deploy", 5, LIVE)) == 5
+
+
 def test_aliases_resolve_and_missing_ones_are_none(store: LongTermStore, ws: str) -> None:
     store.put_rows(ws, [mem(ws, "target", "merged memory")], aliases=[("cand", "target")])
     assert store.resolve_alias(ws, "cand") == "target"

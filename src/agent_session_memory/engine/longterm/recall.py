@@ -3,10 +3,13 @@ relevance (``stores/longterm/relevance.py``), tie-broken by importance and recen
 
 Candidates are checked and scored on three columns of their rows (``rank_fields``); only the
 top ``k`` rows are read whole (reading all ~250 candidates' JSON was a quarter of recall's time).
+The lexical half runs on a worker thread while this one embeds the query and searches the dense
+index: both wait in native code (SQLite, onnxruntime), so on two cores they overlap.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +25,16 @@ from ...stores.longterm.relevance import (
     score,
     semantic_part,
 )
+
+_LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="asm-recall-lexical")
+
+
+def _lexical_half(
+    store: LongTermStore, workspace_id: str, query: str, depth: int, flt: MemoryFilter
+) -> tuple[list[tuple[str, float]], tuple[int, list[int]]]:
+    return store.search_text(workspace_id, query, depth, flt), store.term_counts(
+        workspace_id, query
+    )
 
 
 def _cosine(a: Vector, b: Vector) -> float:
@@ -44,19 +57,20 @@ def recall(
     """The best ``k`` hits for ``query`` among memories matching ``flt`` scoring at least
     ``min_score``, best first."""
     depth = max(config.depth, k)
+    lexical_half = _LEXICAL.submit(_lexical_half, store, workspace_id, query, depth, flt)
     vector = embedder.embed([query])
     # Chroma 1.5.9 pre-filters with ``where`` by scanning metadata (40 ms at 20k vectors,
     # 280 ms at 100k; 1.5 ms without), so only selective filters go to the dense index; the
     # superseded flag alone is checked here on the canonical rows after an over-fetch.
     wanted = depth if flt.selective else depth + depth // 2
     [dense] = store.search_vectors(workspace_id, vector, wanted, flt if flt.selective else None)
-    lexical = store.search_text(workspace_id, query, depth, flt)
+    lexical, counts = lexical_half.result()
     fields = store.rank_fields(workspace_id, list({i for i, _ in (*dense, *lexical)}), flt)
     # A memory the dense search did not return is at most as similar as its last hit (or,
     # when it returned everything there is, has no vector yet: similarity unknown, 0).
     unseen_bound = dense[-1][1] if len(dense) >= wanted else 0.0
     cosines = {i: c for i, c in dense if i in fields}
-    terms = QueryTerms.of(query, *store.term_counts(workspace_id, query))
+    terms = QueryTerms.of(query, *counts)
     lexical_parts = {i: terms.coverage(f.content) for i, f in fields.items()}
 
     def best(i: str, cosine: float) -> float:

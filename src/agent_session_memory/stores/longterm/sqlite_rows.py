@@ -25,6 +25,9 @@ from .fts import FtsIndex
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
 from .staged import Staged
 
+MMAP_BYTES = 1 << 30
+CACHE_KIB = 64 * 1024
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memories (
     rid INTEGER PRIMARY KEY,
@@ -81,6 +84,7 @@ class SqliteRows:
         self.path = path
         refuse_empty(path, "memories")
         self.fts = FtsIndex()
+        self._counts: dict[str, tuple[tuple[int, int], int]] = {}  # see _count
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
             str(path), check_same_thread=False, isolation_level=None, timeout=30
@@ -88,6 +92,10 @@ class SqliteRows:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
+        # Recall reads a few hundred random rows per query: read through a memory map (no
+        # read() call per page) with a 64 MiB page cache, not SQLite's 2 MiB default.
+        self._db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         with self.transaction() as db:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
@@ -367,16 +375,27 @@ class SqliteRows:
             return self.fts.search(db, workspace_id, query, n, flt.sql())
 
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
+        """The workspace's row count (each row has one lexical entry) and each query term's
+        document frequency: the IDF of the lexical score."""
         with self.reading() as db:
-            return self.fts.term_counts(db, workspace_id, query)
+            return self._count(db, workspace_id), self.fts.term_frequencies(db, workspace_id, query)
 
     def count(self, workspace_id: str) -> int:
         with self.reading() as db:
-            return int(
-                db.execute(
-                    "SELECT count(*) FROM memories WHERE workspace_id=?", (workspace_id,)
-                ).fetchone()[0]
-            )
+            return self._count(db, workspace_id)
+
+    def _count(self, db: sqlite3.Connection, workspace_id: str) -> int:
+        """Counted again only after a write by any connection: at 100k rows counting costs
+        about 3 ms a recall (counting the FTS table itself, 18 ms)."""
+        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        cached = self._counts.get(workspace_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        [total] = db.execute(
+            "SELECT count(*) FROM memories WHERE workspace_id=?", (workspace_id,)
+        ).fetchone()
+        self._counts[workspace_id] = (version, int(total))
+        return int(total)
 
     def close(self) -> None:
         with self._lock:

@@ -6,6 +6,7 @@ One definition of "a word" and of the stopwords, so the FTS5 query, the in-memor
 
 from __future__ import annotations
 
+import functools
 import re
 
 _STOPWORDS = """
@@ -28,8 +29,10 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A crude suffix strip ("deploys", "deployed", "deploying" -> "deploy"), not Porter."""
+    """A crude suffix strip ("deploys", "deployed", "deploying" -> "deploy"), not Porter.
+    Cached: recall stems every word of its candidates, and words repeat (Zipf)."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
