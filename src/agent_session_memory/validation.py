@@ -105,13 +105,18 @@ def importance(value: Any, *, optional: bool = True) -> float | None:
     return _fraction(value, "importance")
 
 
+def _finite_number(value: Any) -> bool:
+    """An int or float that is a real number (``True`` is no number, NaN and infinity none)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def fraction(value: Any, name: str) -> float | None:
     """A number in [0, 1] (an importance, a ``min_score``), or None when none is given."""
     return None if value is None else _fraction(value, name)
 
 
 def _fraction(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not _finite_number(value):
         raise InvalidInput(f"{name} must be a number in [0, 1], not {value!r}", field=name)
     if not 0.0 <= value <= 1.0:
         raise InvalidInput(f"{name} must be in [0, 1], not {value}", field=name)
@@ -119,7 +124,7 @@ def _fraction(value: Any, name: str) -> float:
 
 
 def ttl(value: Any, limits: Limits) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not _finite_number(value):
         raise InvalidInput(f"ttl_seconds must be a number, not {value!r}", field="ttl_seconds")
     if not limits.min_ttl_seconds <= value <= limits.max_ttl_seconds:
         raise InvalidInput(
@@ -138,12 +143,7 @@ def memory_ttl(value: Any) -> float | None:
     at most ``MAX_MEMORY_TTL_SECONDS``."""
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or not 0 < value <= MAX_MEMORY_TTL_SECONDS
-    ):
+    if not _finite_number(value) or not 0 < value <= MAX_MEMORY_TTL_SECONDS:
         raise InvalidInput(
             f"ttl_seconds must be a positive number of seconds up to {MAX_MEMORY_TTL_SECONDS} "
             f"(1,000 years), not {value!r}",
@@ -161,7 +161,7 @@ def positive_int(value: Any, what: str, maximum: int) -> int:
 
 
 def hours(value: Any, what: str, maximum: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not _finite_number(value):
         raise InvalidInput(f"{what} must be a number of hours, not {value!r}", field=what)
     if not 0 < value <= maximum:
         raise InvalidInput(f"{what} must be in (0, {maximum}]", field=what)

@@ -9,7 +9,7 @@ with their vectors but not indexed yet (``staged.py``), so an acknowledged write
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -18,23 +18,12 @@ from .base import Scored, Vector, check_workspace
 from .chroma import ChromaStore
 from .filters import MemoryFilter
 from .records import chroma_metadata
-from .staged import Staged, with_staged
+from .row_reads import RowBackend
+from .staged import with_staged
 
 #: A reader whose embedded index is this many rows behind reopens it (if the writers' lock is
 #: free): reopening costs 15-100 ms; adding the rows by their kept vectors costs about 5 us each.
 REOPEN_BEHIND = 256
-
-
-class StagedRows(Protocol):
-    """What the row backend offers about rows whose vectors the index may not have yet."""
-
-    def staged(
-        self, workspace_id: str, after: int | None = None, flt: MemoryFilter | None = None
-    ) -> Staged: ...
-
-    def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]: ...
-
-    def pending_workspaces(self) -> list[str]: ...
 
 
 class ChromaVectors:
@@ -42,7 +31,7 @@ class ChromaVectors:
     ``self.rows``."""
 
     chroma: ChromaStore
-    rows: StagedRows
+    rows: RowBackend
 
     def put_vectors(
         self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]

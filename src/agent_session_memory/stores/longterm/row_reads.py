@@ -1,4 +1,5 @@
-"""The row reads and the lexical search both composed stores hand to their row backend.
+"""The row reads and the lexical search both composed stores hand to their row backend, and
+what their dense half (``chroma_vectors.py``) asks the backend about staged rows.
 
 ``ChromaSqliteStore`` and ``PostgresChromaStore`` differ in where rows live and how they are
 written; what they read, they read the same way from a backend with this interface.
@@ -10,8 +11,9 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ...models import Memory
-from .base import RankFields, Scored
+from .base import RankFields, Scored, Vector
 from .filters import MemoryFilter
+from .staged import Staged
 
 
 class RowBackend(Protocol):
@@ -42,6 +44,16 @@ class RowBackend(Protocol):
     def search(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> Any: ...
 
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]: ...
+
+    def staged(
+        self, workspace_id: str, after: int | None = None, flt: MemoryFilter | None = None
+    ) -> Staged:
+        """Rows whose vectors a dense index (of generation ``after``) may not have yet."""
+        ...
+
+    def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]: ...
+
+    def pending_workspaces(self) -> list[str]: ...
 
     def close(self) -> None: ...
 
