@@ -300,8 +300,8 @@ class ChromaStore:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the cross-process writers' lock around a multi-store write (commit, forget,
-        an index batch). Not the thread lock: this process's readers go on meanwhile. A server
-        serialises its own writes; this process's writers still take turns."""
+        an index batch). Only that lock: this process's readers use the client meanwhile. A
+        server serialises its own writes; this process's writers still take turns."""
         with self._held() if self._file_lock is not None else self._server_writers:
             yield
 
