@@ -218,3 +218,27 @@ def test_a_script_that_never_closes_its_client_exits_cleanly_with_its_memories_i
         assert lt.store.count_vectors("default") == 60
     finally:
         lt.close()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from agent_session_memory import MemoryClient
+    with MemoryClient(path=sys.argv[1], workspace_id="w") as client:
+        client.remember("The office plants are watered on Mondays.")
+""")
+
+
+def test_a_reader_whose_workspace_was_empty_finds_what_another_process_indexed_since(
+    tmp_path: Path,
+) -> None:
+    """The reader opened the workspace before it had an index on disk; another process then
+    wrote it. Chroma's stale client failed ("Nothing found on disk"): it is reopened instead."""
+    from agent_session_memory import MemoryClient
+
+    with MemoryClient(path=str(tmp_path / "home"), workspace_id="w") as reader:
+        assert reader.recall("anything at all", k=3) == []
+        subprocess.run(
+            [sys.executable, "-c", WRITER, str(tmp_path / "home")], check=True, env=_env()
+        )
+        hits = reader.recall("how often are the plants watered", k=3)
+        assert [h.memory.content for h in hits] == ["The office plants are watered on Mondays."]

@@ -363,6 +363,23 @@ class ChromaStore:
             with suppress(Exception):  # a missing collection is already dropped
                 client.delete_collection(collection_name(workspace_id))
 
+    def _read(self, workspace_id: str, read: Callable[[Any], T]) -> T:
+        """``read`` on the collection as this process last saw it. If that fails while
+        another process has written since (Chroma 1.5.9: "Error creating hnsw segment reader:
+        Nothing found on disk" when the index files appeared after this client opened), the
+        client is reopened, waiting for the writers' lock, and ``read`` tried once more."""
+        try:
+            with self._use(workspace_id, reading=True) as col:
+                return read(col)
+        except Exception:
+            if not self._stale():
+                raise
+        with self._guard.swapping():
+            self._close_client()
+            self._forget_system()
+        with self._use(workspace_id) as col:
+            return read(col)
+
     @_resetting
     @_remote
     def query(
@@ -376,13 +393,15 @@ class ChromaStore:
 
         No ``count()`` first: Chroma 1.5.9 returns fewer results when it has fewer, and counting
         cost about 10 ms a query at 100k vectors."""
-        with self._use(workspace_id, reading=True) as col:
-            result = col.query(
+        result = self._read(
+            workspace_id,
+            lambda col: col.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
                 n_results=n,
                 where=where or None,
                 include=["distances"],
-            )
+            ),
+        )
         ids, dists = result["ids"][0], result["distances"][0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
@@ -398,16 +417,21 @@ class ChromaStore:
         """The ``n`` nearest neighbours ``(id, cosine)`` of each row, best first."""
         if len(embeddings) == 0:
             return []
-        with self._use(workspace_id, reading=True) as col:
+
+        def search(col: Any) -> Any:
             total = col.count()
             if total == 0:
-                return [[] for _ in embeddings]
-            result = col.query(
+                return None
+            return col.query(
                 query_embeddings=np.asarray(embeddings, dtype=np.float32),
                 n_results=min(n, total),
                 where=where or None,
                 include=["distances"],
             )
+
+        result = self._read(workspace_id, search)
+        if result is None:
+            return [[] for _ in embeddings]
         return [
             [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
             for ids, dists in zip(result["ids"], result["distances"], strict=True)
