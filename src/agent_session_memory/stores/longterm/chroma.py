@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from pathlib import Path
@@ -105,6 +106,10 @@ def _resetting(method: F) -> F:
             ) from exc
 
     return cast(F, wrapper)
+
+
+#: A read that meets a passing state of the index (see ``ChromaStore._read``) is tried this often.
+READ_ATTEMPTS = 3
 
 
 class _TakeWritersLock(Exception):
@@ -364,21 +369,26 @@ class ChromaStore:
                 client.delete_collection(collection_name(workspace_id))
 
     def _read(self, workspace_id: str, read: Callable[[Any], T]) -> T:
-        """``read`` on the collection as this process last saw it. If that fails while
-        another process has written since (Chroma 1.5.9: "Error creating hnsw segment reader:
-        Nothing found on disk" when the index files appeared after this client opened), the
-        client is reopened, waiting for the writers' lock, and ``read`` tried once more."""
-        try:
-            with self._use(workspace_id, reading=True) as col:
-                return read(col)
-        except Exception:
-            if not self._stale():
-                raise
-        with self._guard.swapping():
-            self._close_client()
-            self._forget_system()
-        with self._use(workspace_id) as col:
-            return read(col)
+        """``read`` on the collection as this process last saw it, tried again on a fresh
+        client if it fails while the index moved under it. Chroma 1.5.9 answers "Error creating
+        hnsw segment reader: Nothing found on disk" for a collection whose first index files
+        are being written (a server, or another process, writing it while we read) or appeared
+        after this client opened: a state that passes, not a broken index."""
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                # The first try reads what this process has; the others wait for the writers'
+                # lock (embedded) and reopen, so they see the index as written.
+                with self._use(workspace_id, reading=attempt == 0) as col:
+                    return read(col)
+            except Exception as exc:
+                passing = self._stale() or "Nothing found on disk" in str(exc)
+                if attempt == READ_ATTEMPTS - 1 or not passing:
+                    raise
+            with self._guard.swapping():
+                self._close_client()
+                self._forget_system()
+            time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")  # the last attempt returned or raised
 
     @_resetting
     @_remote
