@@ -4,6 +4,7 @@ durable queue, and readers never wait for the writers' lock of an embedded home.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -64,11 +65,11 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
-def _open(home: Path, embedder: MiniLMEmbedder) -> LongTermMemory:
+def _open(home: Path, embedder: MiniLMEmbedder, lock_timeout: float = 0.5) -> LongTermMemory:
     clock = ManualClock()
     recorder = Recorder(clock)
     return LongTermMemory(
-        Settings(home=home, lock_timeout_seconds=0.5),
+        Settings(home=home, lock_timeout_seconds=lock_timeout),
         clock=clock,
         emit=recorder.emit,
         event=recorder.event,
@@ -111,10 +112,13 @@ def test_an_acknowledged_memory_survives_a_kill_before_indexing(
         lt.close()
 
 
-def test_a_reader_does_not_wait_for_a_writer_holding_the_index(
-    home: Path, embedder: MiniLMEmbedder
-) -> None:
-    reader = _open(home, embedder)
+@contextlib.contextmanager
+def _reader_beside_a_holder(
+    home: Path, embedder: MiniLMEmbedder, lock_timeout: float
+) -> Iterator[tuple[LongTermMemory, list[str]]]:
+    """A reader that has read the index, then a child that indexed ``FACTS`` (their ids are
+    yielded) and now holds the writers' lock for good."""
+    reader = _open(home, embedder, lock_timeout)
     child = None
     try:
         reader.remember(WS, "The office plants are watered on Mondays.")
@@ -129,9 +133,7 @@ def test_a_reader_does_not_wait_for_a_writer_holding_the_index(
         assert child.stdout is not None
         ids = child.stdout.readline().split()
         assert child.stdout.readline().strip() == "held"  # indexed elsewhere, lock held
-        for memory_id, question in zip(ids, QUESTIONS, strict=True):
-            found = _dense_hits(reader, question)  # no BackendUnavailable after 0.5 s
-            assert found.get(memory_id) is not None, question
+        yield reader, ids
     finally:
         if child is not None:
             child.kill()
@@ -139,35 +141,21 @@ def test_a_reader_does_not_wait_for_a_writer_holding_the_index(
         reader.close()
 
 
+def test_a_reader_does_not_wait_for_a_writer_holding_the_index(
+    home: Path, embedder: MiniLMEmbedder
+) -> None:
+    with _reader_beside_a_holder(home, embedder, lock_timeout=0.5) as (reader, ids):
+        for memory_id, question in zip(ids, QUESTIONS, strict=True):
+            found = _dense_hits(reader, question)  # no BackendUnavailable after 0.5 s
+            assert found.get(memory_id) is not None, question
+
+
 def test_a_reader_does_not_wait_while_its_own_index_queue_waits_for_the_lock(
     home: Path, embedder: MiniLMEmbedder
 ) -> None:
     """This process's index queue waits (up to its long lock timeout) for a lock another
     process holds; meanwhile recall in this process goes on (it hung behind the queue's wait)."""
-    settings = Settings(home=home, lock_timeout_seconds=300)
-    clock = ManualClock()
-    recorder = Recorder(clock)
-    reader = LongTermMemory(
-        settings,
-        clock=clock,
-        emit=recorder.emit,
-        event=recorder.event,
-        embedding_function=embedder,
-    )
-    child = None
-    try:
-        reader.remember(WS, "The office plants are watered on Mondays.")
-        assert reader.index_queue.wait(60)
-        reader.recall(WS, "plants", 3, MemoryFilter())  # this process has read the index
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(home), "hold", *FACTS],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=_env(),
-        )
-        assert child.stdout is not None
-        child.stdout.readline()
-        assert child.stdout.readline().strip() == "held"
+    with _reader_beside_a_holder(home, embedder, lock_timeout=300) as (reader, _):
         mine = reader.remember(WS, "The staff kitchen is cleaned every Friday afternoon.")
         time.sleep(1.0)  # the queue has gathered and now waits for the child's lock
         assert not reader.index_queue.wait(0)
@@ -182,11 +170,6 @@ def test_a_reader_does_not_wait_while_its_own_index_queue_waits_for_the_lock(
         recall.join(60)  # a hang, not a speed: the queue would wait 300 s
         assert not recall.is_alive(), "recall waited behind this process's index queue"
         assert mine.id in found[0]
-    finally:
-        if child is not None:
-            child.kill()
-            child.wait()
-        reader.close()
 
 
 UNCLOSED = textwrap.dedent("""

@@ -58,8 +58,7 @@ def _remote(
         except httpx.TransportError as exc:
             if self.url is None:
                 raise
-            with self._guard.swapping():
-                self._close_client()
+            self._drop_failed_client()
             raise BackendUnavailable(f"Chroma server {self.url} does not answer: {exc}") from exc
 
     return wrapper
@@ -94,9 +93,7 @@ def _resetting(method: F) -> F:
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
-            with self._guard.swapping():
-                self._close_client()
-                self._forget_system()
+            self._drop_failed_client()
             if isinstance(exc, AgentMemoryError):
                 raise
             raise BackendUnavailable(
@@ -185,6 +182,13 @@ class ChromaStore:
             SharedSystemClient._identifier_to_system.pop(key, None)
             SharedSystemClient._identifier_to_refcount.pop(key, None)
 
+    def _drop_failed_client(self) -> None:
+        """Close a client that failed, alone, and forget its cached ``System`` (see
+        ``_forget_system``): the next use opens a new one."""
+        with self._guard.swapping():
+            self._close_client()
+            self._forget_system()
+
     def _stale(self) -> bool:
         """Whether another process wrote since this process opened its client."""
         return self._generation is not None and self._generation.read() != self._seen
@@ -254,16 +258,18 @@ class ChromaStore:
                     yield used
                     return
 
+    def _client_needs_opening(self, reading: bool) -> bool:
+        """No client yet, or a writer's client that another process's write made stale."""
+        return self._client is None or (not reading and self._stale())
+
     def _unready(self, workspace_id: str | None, reading: bool) -> bool:
-        return (
-            self._client is None
-            or (not reading and self._stale())
-            or (workspace_id is not None and workspace_id not in self._collections)
+        return self._client_needs_opening(reading) or (
+            workspace_id is not None and workspace_id not in self._collections
         )
 
     def _ready(self, workspace_id: str | None, reading: bool) -> None:
         """Open or reopen the client, find or create the collection: what the call needs."""
-        if self._client is None or (not reading and self._stale()):
+        if self._client_needs_opening(reading):
             self._need_writers_lock()
             self._reopen()
         if workspace_id is not None and workspace_id not in self._collections:
@@ -384,9 +390,7 @@ class ChromaStore:
                 passing = self._stale() or "Nothing found on disk" in str(exc)
                 if attempt == READ_ATTEMPTS - 1 or not passing:
                     raise
-            with self._guard.swapping():
-                self._close_client()
-                self._forget_system()
+            self._drop_failed_client()
             time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")  # the last attempt returned or raised
 
