@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput, NotFound
 from ..limits import Limits
+from ..stores.sqlite_file import use_wal
 from ..validation import workspace_id as check_workspace_id
 
 TOKEN = re.compile(r"asm_([0-9a-f]{12})_([A-Za-z0-9_-]{32})")
@@ -61,7 +62,7 @@ class KeyStore:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            use_wal(db, 30)
             self._local.db = db
         return db
 

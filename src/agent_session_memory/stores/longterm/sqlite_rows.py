@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ...models import Memory, to_timestamp
-from ..sqlite_file import refuse_empty
+from ..sqlite_file import refuse_empty, use_wal
 from .base import RankFields, Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
@@ -26,6 +26,7 @@ from .records import from_json, to_json, vector_bytes, vector_from_bytes
 from .staged import Staged
 
 MMAP_BYTES = 1 << 30
+BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 CACHE_KIB = 64 * 1024
 
 SCHEMA = """
@@ -87,11 +88,11 @@ class SqliteRows:
         self._counts: dict[str, tuple[tuple[int, int], int]] = {}  # see _count
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
-            str(path), check_same_thread=False, isolation_level=None, timeout=30
+            str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db, BUSY_SECONDS)
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
         # Recall reads a few hundred random rows per query: read through a memory map (no
         # read() call per page) with a 64 MiB page cache, not SQLite's 2 MiB default.
         self._db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ....errors import BackendUnavailable, ConfigurationError, SessionNotFound
-from ...sqlite_file import refuse_empty
+from ...sqlite_file import refuse_empty, use_wal
 from ..liveness import LIVE, READABLE, check_live, check_readable, holds, state_record
 from ..records import EventRecord
 from .schema import EVENT_COLUMNS, migrate
@@ -116,7 +116,7 @@ class SQLiteConnection:
                 cached_statements=256,
             )
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = use_wal(conn, busy_timeout_seconds)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
