@@ -11,14 +11,15 @@ import time
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
+import pytest
 from langchain.agents import create_agent
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.channels.delta import DeltaChannel
 from langgraph.checkpoint.base import empty_checkpoint
 from langgraph.graph import END, START, StateGraph
 
-from agent_session_memory import AsyncMemoryClient, MemoryClient
+from agent_session_memory import AsyncMemoryClient, InvalidInput, MemoryClient
 from agent_session_memory.adapters.langchain import SessionCheckpointer
 
 SRC = str(Path(__file__).resolve().parents[3] / "src")
@@ -28,7 +29,7 @@ AGENT_SCRIPT = textwrap.dedent(
     import sys
     from langchain.agents import create_agent
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-    from langchain_core.messages import AIMessage, HumanMessage
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
     from agent_session_memory import MemoryClient
     from agent_session_memory.adapters.langchain import MemoryGraphStore, SessionCheckpointer
 
@@ -141,6 +142,39 @@ def test_ending_a_thread_commits_its_working_memory_not_its_checkpoints(
     assert saver.end_thread("ending") is None
 
 
+def test_ending_a_thread_can_commit_its_conversation(client: MemoryClient) -> None:
+    saver = SessionCheckpointer(client=client)
+    agent = _agent(client)
+    config = {"configurable": {"thread_id": "talk"}}
+    rules = SystemMessage("Answer in one line.")
+    agent.invoke({"messages": [rules, HumanMessage("I drink green tea")]}, config)  # type: ignore[attr-defined]
+    agent.invoke({"messages": [HumanMessage("My cat is Miso")]}, config)  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInput):
+        saver.end_thread("talk", commit=False, messages=True)
+    ended = saver.end_thread("talk", messages=True, messages_importance=0.8)
+    assert ended is not None and ended.commit_result is not None
+    assert ended.commit_result.memories_created == 1  # the conversation, not the checkpoints
+    [memory] = client.list_memories()
+    assert memory.content == (
+        "conversation excerpt 1: user: I drink green tea\nassistant: reply 0\n"
+        "user: My cat is Miso\nassistant: reply 1"
+    )
+    assert [h.memory.id for h in client.recall("what is the cat called?")] == [memory.id]
+
+
+async def test_an_async_thread_end_commits_its_conversation(aclient: AsyncMemoryClient) -> None:
+    saver = SessionCheckpointer(async_client=aclient)
+    agent = create_agent(
+        GenericFakeChatModel(messages=iter([AIMessage("Noted.")])), [], checkpointer=saver
+    )
+    config = {"configurable": {"thread_id": "async-talk"}}
+    await agent.ainvoke({"messages": [HumanMessage("We ship on Fridays")]}, config)
+    ended = await saver.aend_thread("async-talk", messages=True, messages_importance=0.9)
+    assert ended is not None and ended.commit_result is not None
+    [memory] = await aclient.list_memories()
+    assert memory.content == "conversation excerpt 1: user: We ship on Fridays\nassistant: Noted."
+
+
 def test_delete_thread_removes_every_session_of_the_thread(client: MemoryClient) -> None:
     saver = SessionCheckpointer(client=client)
     agent = _agent(client)
@@ -175,7 +209,7 @@ def test_retention_keeps_what_delta_channels_are_rebuilt_from(client: MemoryClie
     are rebuilt from their ancestors' writes, so retention must not drop those ancestors."""
 
     class State(TypedDict):
-        log: Annotated[list[object], DeltaChannel(_add_all, list, snapshot_frequency=4)]
+        log: Annotated[list[object], DeltaChannel(_add_all, list, snapshot_frequency=10)]
 
     graph = StateGraph(State)
     graph.add_node("step", lambda s: {"log": [len(s["log"])]})
@@ -183,15 +217,16 @@ def test_retention_keeps_what_delta_channels_are_rebuilt_from(client: MemoryClie
     graph.add_edge("step", END)
     app = graph.compile(checkpointer=SessionCheckpointer(client=client, max_checkpoints=2))
     config: Any = {"configurable": {"thread_id": "delta"}}
-    for i in range(11):  # 22 updates: the newest snapshot is two updates back
+    held: list[int] = []
+    for i in range(12):  # a run is 2 updates and 3 checkpoints: a snapshot every 5 runs
         result = app.invoke({"log": [f"in{i}"]}, config)
-    expected = [x for i in range(11) for x in (f"in{i}", 2 * i + 1)]
-    assert result["log"] == expected
-    assert app.get_state(config).values["log"] == expected
-    session = client.find_session("langgraph:delta")
-    assert session is not None
-    checkpoints = [k for k in client.list_context_keys(session.id, "lg/c/")]
-    assert len(checkpoints) <= 12  # still bounded: 33 were written
+        expected = [x for n in range(i + 1) for x in (f"in{n}", 2 * n + 1)]
+        assert result["log"] == expected  # dropped ancestors lost it from the 2nd run on
+        assert app.get_state(config).values["log"] == expected
+        session = client.find_session("langgraph:delta")
+        assert session is not None
+        held.append(len(client.list_context_keys(session.id, "lg/c/")))
+    assert max(held) <= 15  # bounded: back to the snapshot, 36 were written
 
 
 def test_retention_leaves_the_writes_of_a_checkpoint_not_stored_yet(client: MemoryClient) -> None:

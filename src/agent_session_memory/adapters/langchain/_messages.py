@@ -72,6 +72,19 @@ def readable_text(content: str | list[Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def conversation_lines(messages: Any) -> list[tuple[str, str]]:
+    """``(role, text)`` of the LangChain messages in a graph's ``messages`` value (anything
+    else, such as a ``DeltaChannel`` placeholder, has none)."""
+    if not isinstance(messages, list):
+        return []
+    known = [
+        m
+        for m in messages
+        if isinstance(m, ChatMessage) or (isinstance(m, BaseMessage) and m.type in _ROLE_BY_TYPE)
+    ]
+    return [(role_of(m), readable_text(m.content)) for m in known]
+
+
 def _json_only(value: Any, what: str) -> Any:
     """``value`` as JSON stores it; ``InvalidInput`` for anything JSON cannot carry exactly
     (a datetime, bytes, an object, NaN), rather than a silently changed copy."""

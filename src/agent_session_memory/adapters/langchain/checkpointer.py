@@ -13,6 +13,10 @@ channel values no kept checkpoint uses. ``prune(strategy="keep_latest")`` keeps 
 the ancestors a kept checkpoint's ``DeltaChannel`` values are rebuilt from (back to their last
 snapshot), so a graph using ``DeltaChannel`` loses nothing. ``delete_for_runs`` deletes the
 checkpoints of the given runs (``metadata["run_id"]``) in every thread of the workspace.
+
+Ending a thread (``end_thread``) commits its session's working memory and, on request, its
+conversation: the newest checkpoint's ``messages`` go into working memory as
+``conversation excerpt N`` items first (``_transcript``), so the commit keeps them like any item.
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...errors import InvalidInput, SessionEnded, SessionExpired, SessionNotFound
 from ...models import Session
+from .. import _transcript as transcript
 from .._bridge import ClientBridge, Flow, call
 from . import _checkpoint_codec as codec
 from . import _checkpoint_flows as flows
+from ._messages import conversation_lines
 
 DEFAULT_NAME_PREFIX = "langgraph:"
 _GONE = (SessionExpired, SessionEnded, SessionNotFound)
@@ -123,10 +129,20 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         self._clients.run(self._prune(thread_ids, strategy))
 
     def end_thread(
-        self, thread_id: str, *, commit: bool = True, min_importance: float = 0.5
+        self,
+        thread_id: str,
+        *,
+        commit: bool = True,
+        min_importance: float = 0.5,
+        messages: bool = False,
+        messages_importance: float | None = None,
     ) -> Session | None:
-        """End the thread's session (committing its working memory); None if it has none."""
-        return self._clients.run(self._end_thread(thread_id, commit, min_importance))
+        """End the thread's session, committing its working memory (and with ``messages=True``
+        its conversation, at ``messages_importance``: ``None`` lets the scorer decide); None if
+        it has no live session."""
+        return self._clients.run(
+            self._end_thread(thread_id, commit, min_importance, messages, messages_importance)
+        )
 
     # -- async ----------------------------------------------------------------------------------
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
@@ -174,9 +190,17 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
         await self._clients.arun(self._prune(thread_ids, strategy))
 
     async def aend_thread(
-        self, thread_id: str, *, commit: bool = True, min_importance: float = 0.5
+        self,
+        thread_id: str,
+        *,
+        commit: bool = True,
+        min_importance: float = 0.5,
+        messages: bool = False,
+        messages_importance: float | None = None,
     ) -> Session | None:
-        return await self._clients.arun(self._end_thread(thread_id, commit, min_importance))
+        return await self._clients.arun(
+            self._end_thread(thread_id, commit, min_importance, messages, messages_importance)
+        )
 
     # -- sessions -------------------------------------------------------------------------------
     def _name(self, thread_id: Any) -> str:
@@ -406,11 +430,25 @@ class SessionCheckpointer(BaseCheckpointSaver[int]):
                 yield from flows.retain(self.serde, session_id, None, 1, slack=0)
 
     def _end_thread(
-        self, thread_id: str, commit: bool, min_importance: float
+        self,
+        thread_id: str,
+        commit: bool,
+        min_importance: float,
+        messages: bool,
+        messages_importance: float | None,
     ) -> Flow[Session | None]:
+        if messages and not commit:
+            raise InvalidInput(
+                "messages=True commits the conversation: it needs commit=True", field="messages"
+            )
         session_id = yield from self._find(thread_id)
         if session_id is None:
             return None
+        if messages:
+            newest = yield from self._get_tuple({"configurable": {"thread_id": thread_id}})
+            said = {} if newest is None else newest.checkpoint["channel_values"]
+            texts = transcript.chunks(conversation_lines(said.get("messages")))
+            yield from transcript.to_context(session_id, texts, messages_importance)
         ended: Session = yield call(
             "end_session", session_id, commit, min_importance=min_importance
         )

@@ -27,12 +27,11 @@ from ...client.async_client import AsyncMemoryClient
 from ...client.sync_client import MemoryClient
 from ...engine.protocols import FactExtractor, ScoringItem
 from ...models import Briefing, RecallHit
+from .. import _transcript as transcript
 from .._bridge import ClientBridge, Flow, call
 from ._messages import readable_text
 
 FlushMode = Literal["remember", "context", "none"]
-EXCERPT_KEY = "conversation excerpt"
-MAX_MEMORY_CHARS = 8000  # one flushed chunk per memory: well under the 32 KiB content limit
 MAX_QUERY_CHARS = 4000  # recall takes queries up to 8 KiB
 
 
@@ -171,12 +170,7 @@ class LongTermMemoryBlock(BaseMemoryBlock[str]):
         """Working-memory items with readable keys (``conversation excerpt 3``), so what the
         session's commit writes reads ``conversation excerpt 3: user: ...``."""
         assert self.session_id is not None
-        keys = yield call("list_context_keys", self.session_id, EXCERPT_KEY)
-        number = len(keys)
-        for text in texts:
-            number += 1
-            key = f"{EXCERPT_KEY} {number}"
-            yield call("set_context", self.session_id, key, text, self.importance)
+        yield from transcript.to_context(self.session_id, texts, self.importance)
 
 
 def render_briefing(briefing: Briefing) -> str:
@@ -192,28 +186,9 @@ def render_briefing(briefing: Briefing) -> str:
     return "\n".join(lines)
 
 
-def transcript_chunks(messages: list[ChatMessage], limit: int = MAX_MEMORY_CHARS) -> list[str]:
+def transcript_chunks(messages: list[ChatMessage], limit: int = transcript.MAX_CHARS) -> list[str]:
     """Flushed messages as ``role: text`` lines, split into chunks of at most ``limit`` chars."""
-    chunks: list[str] = []
-    current = ""
-    for message in messages:
-        if message.role.value == "system":
-            continue
-        text = readable_text(message).strip()
-        if not text:
-            continue
-        for piece in _pieces(f"{message.role.value}: {text}", limit):
-            if current and len(current) + 1 + len(piece) > limit:
-                chunks.append(current)
-                current = ""
-            current = f"{current}\n{piece}" if current else piece
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _pieces(line: str, limit: int) -> list[str]:
-    return [line[i : i + limit] for i in range(0, len(line), limit)] or [line]
+    return transcript.chunks(((m.role.value, readable_text(m)) for m in messages), limit)
 
 
 def _normal(text: str) -> str:
