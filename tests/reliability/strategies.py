@@ -107,6 +107,14 @@ VALID: dict[str, list[Any]] = {
     "auto_commit": [None, True, False],
     "include_superseded": [False, True],
     "include_expired": [True, False],
+    "memories": [[{"content": "We chose JWT for auth", "tags": ["auth"]}, {"content": "Fridays"}]],
+    "name": ["planning", "review"],
+    "min_score": [None, 0.0, 0.3],
+    "on_conflict": ["error", "skip", "replace"],
+    "include_threads": [True, False],
+    "max_memories": [1, 10],
+    "peek": [False, True],
+    "workspace_ids": [None, "default", ["default", "other"]],
 }
 
 

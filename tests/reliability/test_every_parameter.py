@@ -21,7 +21,7 @@ from agent_session_memory import MemoryClient
 from agent_session_memory.contract import OPERATIONS
 from agent_session_memory.errors import AgentMemoryError, BackendUnavailable
 
-from .strategies import MISSING, param_values
+from .strategies import MISSING, VALID, param_values
 
 GROUPS = {
     "sessions": ["sessions", "lifecycle", "briefings", "commits", "workspaces"],
@@ -130,3 +130,10 @@ def test_every_call_succeeds_or_raises_a_typed_error_and_changes_nothing(
 def test_every_operation_is_fuzzed() -> None:
     covered = {s for services in GROUPS.values() for s in services}
     assert {op.service for op in OPERATIONS.values()} <= covered
+
+
+def test_every_parameter_has_fitting_values() -> None:
+    """Without them a required parameter is always hostile (its operation never succeeds, so a
+    hostile value elsewhere in the call is never reached) and an optional one only its default."""
+    names = {p for op in OPERATIONS.values() for p in op.signature.parameters}
+    assert sorted(names - set(VALID)) == []

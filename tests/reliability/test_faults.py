@@ -93,6 +93,7 @@ WRITER = textwrap.dedent("""
     home, start = sys.argv[1], int(sys.argv[2])
     with MemoryClient(path=home) as client:
         session = client.create_session(ttl_seconds=3600)
+        print(session.id, flush=True)
         for i in range(start, start + 10_000):
             client.remember(f"acknowledged memory number {i}", tags=["load"])
             client.set_context(session.id, f"k{i}", i)
@@ -100,8 +101,9 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def _round(home: Path, starts: list[int], rng: random.Random) -> list[int]:
-    """Writers at once, each killed (-9) at a random moment once it writes; what they acked."""
+def _round(home: Path, starts: list[int], rng: random.Random) -> dict[str, list[int]]:
+    """Writers at once, each killed (-9) at a random moment once it writes; what each acked, by
+    the session it wrote its working memory in."""
     children = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(home), str(start)],
@@ -111,18 +113,20 @@ def _round(home: Path, starts: list[int], rng: random.Random) -> list[int]:
         )
         for start in starts
     ]
-    acknowledged: list[int] = []
+    acknowledged: dict[str, list[int]] = {}
     for child in children:
         assert child.stdout is not None
+        session_id = child.stdout.readline().strip()
         first = child.stdout.readline()  # the model is loaded and writes are flowing
-        assert first.strip(), "a writer did not start"
-        acknowledged.append(int(first))
+        assert session_id and first.strip(), "a writer did not start"
+        acknowledged[session_id] = [int(first)]
     for child in rng.sample(children, len(children)):
         time.sleep(rng.uniform(0.1, 0.8))
         child.send_signal(signal.SIGKILL)
-    for child in children:
-        assert child.stdout is not None  # read() keeps what readline() buffered; communicate()
-        acknowledged += [int(line) for line in child.stdout.read().split()]  # would drop it
+    for session_id, child in zip(acknowledged, children, strict=True):
+        # read() keeps what readline() buffered; communicate() would drop it
+        assert child.stdout is not None
+        acknowledged[session_id] += [int(line) for line in child.stdout.read().split()]
         child.wait(timeout=60)
     return acknowledged
 
@@ -130,13 +134,18 @@ def _round(home: Path, starts: list[int], rng: random.Random) -> list[int]:
 def test_kill_9_under_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
     """Six processes writing one home, killed one by one at random moments."""
     home = tmp_path / "home"
-    acknowledged = _round(home, [n * 100_000 for n in range(6)], random.Random(21))
+    by_session = _round(home, [n * 100_000 for n in range(6)], random.Random(21))
+    acknowledged = [i for numbers in by_session.values() for i in numbers]
     with MemoryClient(path=str(home)) as client:
         contents = [m.content for m in client.list_memories(limit=10_000)]
         for i in acknowledged:
             assert contents.count(f"acknowledged memory number {i}") == 1, i
         extra = sorted(set(contents) - {f"acknowledged memory number {i}" for i in acknowledged})
         assert len(extra) <= 6, (extra, sorted(acknowledged))  # at most one per kill
+        for session_id, numbers in by_session.items():  # and every acknowledged context write
+            context = client.get_context(session_id)
+            assert {f"k{i}": i for i in numbers}.items() <= context.items(), session_id
+            assert len(context) <= len(numbers) + 1, session_id  # at most one unacknowledged
         client.remember("a write after the crashes finishes their pending rows")
     assert main(["--path", str(home), "doctor"]) == 0
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,6 +101,26 @@ def test_a_deleted_vector_index_is_said_then_repaired(
         assert len(client.list_memories()) == 3  # nothing lost, nothing doubled
 
 
+def test_repair_draws_a_progress_bar_that_moves_with_each_batch(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal, ``asm repair`` shows its progress; batches are coarse (128 memories), so
+    the bar moves with each of them, not every 50."""
+    from agent_session_memory.engine.maintenance import repair
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(repair, "BATCH", 1)  # 3 memories: 3 batches
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert _asm(home, "repair", "--full") == 0
+    drawn = terminal.getvalue()
+    for done in (1, 2, 3):
+        assert "re-embedding default [" in drawn and f"] {done}/3" in drawn, drawn
+
+
 def test_doctor_finds_rows_without_vectors_and_a_stale_lexical_index(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -120,6 +142,29 @@ def test_doctor_finds_rows_without_vectors_and_a_stale_lexical_index(
     with MemoryClient(path=str(home)) as client:
         assert client.recall(SEMANTIC, k=1)[0].memory.id == memory.id
         assert [h.memory.id for h in client.recall("JWT", k=1)] == [memory.id]
+
+
+def test_vectors_without_rows_are_said_with_a_fix_repair_cannot_give_and_kept(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row gone while its vector stays (memories.db older than the index): ``asm repair``
+    only adds, so the doctor must not send the user there for it, and repair keeps the vector."""
+    with MemoryClient(path=str(home)) as client:
+        memory = client.recall("JWT", k=1)[0].memory
+    with sqlite3.connect(home / "memories.db") as db:
+        db.execute("DELETE FROM memories WHERE id = ?", (memory.id,))
+    assert _asm(home, "repair") == 0  # the lexical index follows the rows
+    capsys.readouterr()
+    assert _asm(home, "doctor") == 1
+    out = capsys.readouterr().out
+    assert "1 vectors without a memory row" in out
+    assert "-> memories.db lacks rows the vector index still holds" in out
+    assert "run `asm repair`" not in out
+    chroma = ChromaStore(home / "chroma")
+    try:
+        assert memory.id in chroma.existing_ids("default")  # never deleted
+    finally:
+        chroma.close()
 
 
 def test_a_damaged_vector_index_is_moved_aside_never_deleted(

@@ -21,6 +21,13 @@ from .files import HomeFiles, home_files, sqlite_problem
 
 REPAIR = "run `asm repair` (rebuilds the indexes from the memory rows; deletes nothing)"
 RESTORE = "restore it from a backup; `asm repair` cannot rebuild canonical data"
+#: Vectors whose rows are gone: forget drops a vector before its row, so a crash cannot leave
+#: them; a ``memories.db`` older than the index can. Their memories are lost from the rows, and
+#: ``asm repair`` (which only adds) keeps them.
+ORPHANS = (
+    "memories.db lacks rows the vector index still holds (restored from an older backup?): "
+    "restore a newer memories.db; `asm repair` keeps these vectors"
+)
 
 
 @dataclass(frozen=True)
@@ -157,8 +164,10 @@ def _workspace(
         problems.append(f"{orphans} vectors without a memory row (recall skips them)")
     if not problems:
         return Finding("ok", f"workspace {workspace!r}: {len(ids)} memories, indexes agree")
-    level = "error" if missing or indexed != len(ids) else "warn"
-    return Finding(level, f"workspace {workspace!r}: " + "; ".join(problems), REPAIR)
+    rebuildable = missing or indexed != len(ids)
+    fixes = [REPAIR] * bool(rebuildable or pending) + [ORPHANS] * bool(orphans)
+    level = "error" if rebuildable else "warn"
+    return Finding(level, f"workspace {workspace!r}: " + "; ".join(problems), "; ".join(fixes))
 
 
 def _lock(files: HomeFiles) -> list[Finding]:
