@@ -4,8 +4,9 @@
 (lexical R@10: ``ts_rank`` 0.598 with length normalisation, 0.633 without, FTS5's bm25 0.640).
 So the score is Okapi BM25 (k1 1.2, b 0.75, as FTS5), computed from the workspace's own
 statistics only: its row count, its mean document length (``doc_len``: distinct lexemes, a
-generated column) and each query lexeme's document frequency, counted through the GIN index.
-Three round trips: the query's lexemes (PostgreSQL's stemmer), the statistics, the ranking.
+generated column) and each query lexeme's document frequency, which a trigger keeps on write
+(``pg_schema``). Three round trips: the query's lexemes (PostgreSQL's stemmer), the statistics,
+the ranking.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ ORDER BY score DESC, m.rid
 LIMIT %(n)s
 """
 
+_STATISTICS = """
+SELECT s.rows, s.doc_len_sum, ARRAY(
+    SELECT coalesce(t.df, 0)
+    FROM unnest(%(lexemes)s::text[]) WITH ORDINALITY AS q(lexeme, i)
+    LEFT JOIN lexical_terms t ON t.workspace_id = %(ws)s AND t.lexeme = q.lexeme
+    ORDER BY q.i
+)
+FROM lexical_totals s WHERE s.workspace_id = %(ws)s
+"""
+
 
 def lexemes(conn: Any, query: str) -> list[str]:
     """The query's terms (``text.query_terms``) as the index's lexemes, in query order."""
@@ -54,19 +65,13 @@ def quoted(lexeme: str) -> str:
 
 
 def statistics(conn: Any, workspace_id: str, found: list[str]) -> tuple[int, float, list[int]]:
-    """``(rows, mean doc_len, document frequency of each lexeme)`` in the workspace."""
-    counts = ", ".join(
-        f"(SELECT count(*) FROM memories WHERE workspace_id = %(ws)s AND tsv @@ %(q{i})s::tsquery)"
-        for i in range(len(found))
-    )
-    params: dict[str, Any] = {"ws": workspace_id}
-    params.update({f"q{i}": quoted(lex) for i, lex in enumerate(found)})
-    row = conn.execute(
-        f"SELECT count(*), coalesce(avg(doc_len), 0)::float8, ARRAY[{counts}] "
-        "FROM memories WHERE workspace_id = %(ws)s",
-        params,
-    ).fetchone()
-    return int(row[0]), float(row[1]), [int(c) for c in row[2]]
+    """``(rows, mean doc_len, document frequency of each lexeme)`` in the workspace, as the
+    statistics trigger keeps them (``pg_schema``: one index lookup each)."""
+    row = conn.execute(_STATISTICS, {"ws": workspace_id, "lexemes": found}).fetchone()
+    if row is None:
+        return 0, 0.0, [0] * len(found)
+    rows, doc_len_sum, df = int(row[0]), int(row[1]), [int(d) for d in row[2]]
+    return rows, doc_len_sum / rows if rows else 0.0, df
 
 
 def bm25_search(
@@ -101,9 +106,6 @@ def bm25_search(
     return [(str(i), float(s)) for i, s in rows]
 
 
-__all__ = ["bm25_search", "lexemes"]
-
-
 def term_counts(conn: Any, workspace_id: str, query: str) -> tuple[int, list[int]]:
     """The workspace's row count and each of ``query_terms(query)``'s document frequency (a
     term PostgreSQL's stemmer drops, as a stopword, counts 0)."""
@@ -115,11 +117,9 @@ def term_counts(conn: Any, workspace_id: str, query: str) -> tuple[int, list[int
     ).fetchall()
     found = [r[0] for r in rows]
     distinct = list(dict.fromkeys(lex for lex in found if lex is not None))
-    if not distinct:
-        row = conn.execute(
-            "SELECT count(*) FROM memories WHERE workspace_id = %s", (workspace_id,)
-        ).fetchone()
-        return int(row[0]), [0] * len(terms)
     total, _, df = statistics(conn, workspace_id, distinct)
     by_lexeme = dict(zip(distinct, df, strict=True))
     return total, [by_lexeme.get(lex, 0) if lex is not None else 0 for lex in found]
+
+
+__all__ = ["bm25_search", "lexemes", "statistics", "term_counts"]

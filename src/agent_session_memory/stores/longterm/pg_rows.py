@@ -298,9 +298,9 @@ class PostgresRows:
     def count(self, workspace_id: str) -> int:
         with self._conn() as conn:
             row = conn.execute(
-                "SELECT count(*) FROM memories WHERE workspace_id = %s", (workspace_id,)
+                "SELECT rows FROM lexical_totals WHERE workspace_id = %s", (workspace_id,)
             ).fetchone()
-        return int(row[0])
+        return 0 if row is None else int(row[0])
 
     def close(self) -> None:
         self._pool.close()

@@ -8,7 +8,7 @@ The lexical index is a generated ``tsvector`` column with a GIN index. Its text 
 configuration, ``asm_english``, is PostgreSQL's ``english`` with a Snowball stemmer that keeps
 stopwords: like SQLite's FTS5 ``porter`` tokenizer, every word is indexed and the query side
 (``text.query_terms``) decides which words count. ``doc_len`` (distinct lexemes) feeds BM25's
-length normalisation (``pg_lexical.py``).
+length normalisation (``pg_lexical.py``); a trigger keeps BM25's statistics per workspace.
 """
 
 from __future__ import annotations
@@ -75,9 +75,71 @@ CREATE INDEX IF NOT EXISTS memories_expiry ON memories (workspace_id, expires_at
     WHERE expires_at IS NOT NULL;
 """
 
-#: Migration n takes the schema from version n to n + 1 (statements separated by ``;``).
-MIGRATIONS: list[str] = [_V1, _V2]
+#: BM25's statistics kept on write, so a recall reads them in one index lookup each instead of
+#: averaging every row of the workspace and counting each query lexeme through the GIN index
+#: (150 ms a recall at 100k rows): the workspace's row count and summed ``doc_len``, and each
+#: lexeme's document frequency. A row trigger keeps them. It always updates the workspace's
+#: totals row first: that row's lock then orders concurrent writers of one workspace, which
+#: would otherwise deadlock on lexeme rows taken in different orders (a test shows it).
+#: Existing rows are counted once here.
+_V3 = [
+    """CREATE TABLE lexical_totals (
+        workspace_id TEXT PRIMARY KEY,
+        rows BIGINT NOT NULL,
+        doc_len_sum BIGINT NOT NULL
+    )""",
+    """CREATE TABLE lexical_terms (
+        workspace_id TEXT NOT NULL,
+        lexeme TEXT NOT NULL,
+        df BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, lexeme)
+    )""",
+    """CREATE FUNCTION asm_lexical_statistics() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            UPDATE lexical_totals SET rows = rows - 1, doc_len_sum = doc_len_sum - OLD.doc_len
+                WHERE workspace_id = OLD.workspace_id;
+            UPDATE lexical_terms t SET df = t.df - 1 FROM unnest(OLD.tsv) u
+                WHERE t.workspace_id = OLD.workspace_id AND t.lexeme = u.lexeme;
+            DELETE FROM lexical_terms t USING unnest(OLD.tsv) u
+                WHERE t.workspace_id = OLD.workspace_id AND t.lexeme = u.lexeme AND t.df <= 0;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            INSERT INTO lexical_totals AS s VALUES (NEW.workspace_id, 1, NEW.doc_len)
+                ON CONFLICT (workspace_id) DO UPDATE
+                SET rows = s.rows + 1, doc_len_sum = s.doc_len_sum + excluded.doc_len_sum;
+            INSERT INTO lexical_terms AS t
+                SELECT NEW.workspace_id, u.lexeme, 1 FROM unnest(NEW.tsv) u
+                ON CONFLICT (workspace_id, lexeme) DO UPDATE SET df = t.df + 1;
+        END IF;
+        RETURN NULL;
+    END
+    $fn$""",
+    """CREATE TRIGGER memories_lexical_rows AFTER INSERT OR DELETE ON memories
+        FOR EACH ROW EXECUTE FUNCTION asm_lexical_statistics()""",
+    """CREATE TRIGGER memories_lexical_content AFTER UPDATE OF content, workspace_id ON memories
+        FOR EACH ROW WHEN (OLD.content IS DISTINCT FROM NEW.content
+                           OR OLD.workspace_id IS DISTINCT FROM NEW.workspace_id)
+        EXECUTE FUNCTION asm_lexical_statistics()""",
+    "DROP INDEX IF EXISTS memories_doc_len",  # the mean was computed from it
+    """INSERT INTO lexical_totals
+        SELECT workspace_id, count(*), coalesce(sum(doc_len), 0) FROM memories
+        GROUP BY workspace_id""",
+    """INSERT INTO lexical_terms
+        SELECT m.workspace_id, u.lexeme, count(*) FROM memories m, unnest(m.tsv) u
+        GROUP BY m.workspace_id, u.lexeme""",
+]
+
+#: Migration n takes the schema from version n to n + 1: a text of statements separated by
+#: ``;``, or a list of statements (function bodies hold ``;`` of their own).
+MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(migration: str | list[str]) -> list[str]:
+    if isinstance(migration, list):
+        return migration
+    return [s for s in migration.split(";") if s.strip()]
 
 
 def current_version(conn: Any) -> int:
@@ -98,9 +160,8 @@ def migrate(conn: Any) -> int:
                 f"({SCHEMA_VERSION}): upgrade agent-session-memory"
             )
         for version in range(found, SCHEMA_VERSION):
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(MIGRATIONS[version]):
+                conn.execute(statement)
         conn.execute("DELETE FROM asm_schema")
         conn.execute("INSERT INTO asm_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
     return found

@@ -1,0 +1,153 @@
+"""BM25's statistics in PostgreSQL are kept on write (``pg_schema``'s trigger): after any mix of
+inserts, rewrites and deletes, by one connection or many at once, and after the migration that
+introduced them, they equal a recount of the rows."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime
+
+import psycopg
+
+from agent_session_memory.models import Memory
+from agent_session_memory.stores.longterm.pg_lexical import lexemes, statistics
+from agent_session_memory.stores.longterm.pg_rows import PostgresRows
+from agent_session_memory.stores.longterm.pg_schema import MIGRATIONS, statements
+from agent_session_memory.stores.longterm.records import content_hash
+
+from ..postgres_server import fresh_database
+
+WORDS = [
+    "postgres",
+    "redis",
+    "chroma",
+    "replica",
+    "backup",
+    "billing",
+    "invoice",
+    "deploy",
+    "rollback",
+    "schema",
+]
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _memory(workspace_id: str, memory_id: str, content: str) -> Memory:
+    return Memory(
+        id=memory_id,
+        workspace_id=workspace_id,
+        content=content,
+        content_hash=content_hash(content),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def _recount(url: str, workspace_id: str, found: list[str]) -> tuple[int, float, list[int]]:
+    """What the statistics must equal: counted from the rows themselves."""
+    with psycopg.connect(url) as conn:
+        rows, mean = conn.execute(
+            "SELECT count(*), coalesce(avg(doc_len), 0)::float8 FROM memories "
+            "WHERE workspace_id = %s",
+            (workspace_id,),
+        ).fetchone()
+        df = [
+            conn.execute(
+                "SELECT count(*) FROM memories m WHERE workspace_id = %s AND EXISTS "
+                "(SELECT 1 FROM unnest(m.tsv) u WHERE u.lexeme = %s)",
+                (workspace_id, lexeme),
+            ).fetchone()[0]
+            for lexeme in found
+        ]
+    return int(rows), float(mean), [int(d) for d in df]
+
+
+def _assert_kept(url: str, workspace_id: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = lexemes(conn, " ".join(WORDS))
+        kept = statistics(conn, workspace_id, found)
+    rows, mean, df = _recount(url, workspace_id, found)
+    assert (kept[0], kept[2]) == (rows, df)
+    assert abs(kept[1] - mean) < 1e-9
+
+
+def test_statistics_follow_inserts_rewrites_and_deletes_by_any_connection(
+    postgres_admin: str,
+) -> None:
+    with fresh_database(postgres_admin) as url:
+        one, other = PostgresRows(url), PostgresRows(url)
+        try:
+            one.put("a", [_memory("a", "m1", "postgres replica backup")], [], False)
+            other.put("a", [_memory("a", "m2", "redis backup backup billing")], [], False)
+            one.put("b", [_memory("b", "m1", "chroma schema")], [], False)
+            _assert_kept(url, "a")
+            assert one.term_counts("a", "backup chroma") == (2, [2, 0])
+            other.put("a", [_memory("a", "m1", "chroma deploy")], [], False)  # rewritten
+            assert one.term_counts("a", "backup chroma") == (2, [1, 1])
+            other.mark_done("a", ["m1", "m2"])  # no content change: nothing counted twice
+            _assert_kept(url, "a")
+            one.remove("a", ["m2"])
+            assert other.term_counts("a", "backup chroma") == (1, [0, 1])
+            assert one.count("a") == 1 and one.count("nowhere") == 0
+            _assert_kept(url, "a")
+            _assert_kept(url, "b")
+        finally:
+            one.close()
+            other.close()
+
+
+def test_concurrent_writers_of_one_workspace_keep_exact_statistics(postgres_admin: str) -> None:
+    """Multi-row writes whose rows share lexemes in every order, at once: no deadlock, no lost
+    count (the trigger's per-workspace transaction lock orders them)."""
+    errors: list[BaseException] = []
+    with fresh_database(postgres_admin) as url:
+        stores = [PostgresRows(url) for _ in range(4)]
+
+        def write(n: int, rows: PostgresRows) -> None:
+            rng = random.Random(n)
+            try:
+                for batch in range(20):
+                    memories = [
+                        _memory("w", f"t{n}-{batch}-{i}", " ".join(rng.sample(WORDS, 4)))
+                        for i in range(20)
+                    ]
+                    rows.put("w", memories, [], False)
+                    if batch % 3 == 2:
+                        rows.remove("w", [memories[0].id, f"t{(n + 1) % 4}-{batch - 1}-1"])
+            except BaseException as exc:  # a deadlock would surface here
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=(n, s)) for n, s in enumerate(stores)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for rows in stores:
+            rows.close()
+        assert errors == []
+        _assert_kept(url, "w")
+
+
+def test_the_migration_counts_rows_written_before_it(postgres_admin: str) -> None:
+    with fresh_database(postgres_admin) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            for migration in MIGRATIONS[:2]:  # the schema as version 2 left it
+                for statement in statements(migration):
+                    conn.execute(statement)
+            conn.execute("CREATE TABLE asm_schema (version INTEGER NOT NULL)")
+            conn.execute("INSERT INTO asm_schema VALUES (2)")
+            for i, words in enumerate(["postgres backup", "backup billing billing", "redis"]):
+                conn.execute(
+                    "INSERT INTO memories (workspace_id, id, record, content, content_hash, type,"
+                    " importance, created_at, updated_at) VALUES ('a', %s, '{}', %s, '', 'fact',"
+                    " 0.5, 0, 0)",
+                    (f"m{i}", words),
+                )
+        PostgresRows(url).close()
+        _assert_kept(url, "a")
+        rows = PostgresRows(url)
+        try:
+            assert rows.term_counts("a", "backup redis") == (3, [2, 1])
+        finally:
+            rows.close()
