@@ -27,17 +27,21 @@ from .pg_schema import migrate
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
 from .staged import Staged
 
+#: Every row of a write in one statement (one array a column), so the statistics trigger runs
+#: once a write, not once a row (``pg_schema``).
 _UPSERT = """
 INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
     importance, created_at, updated_at, superseded, pending, expires_at, vector)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+    %s::text[], %s::text[], %s::float8[], %s::float8[], %s::float8[], %s::int2[], %s::int2[],
+    %s::float8[], %s::bytea[])
 ON CONFLICT (workspace_id, id) DO UPDATE SET record = EXCLUDED.record,
     content = EXCLUDED.content, content_hash = EXCLUDED.content_hash, key = EXCLUDED.key,
     session_id = EXCLUDED.session_id, type = EXCLUDED.type, importance = EXCLUDED.importance,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
     superseded = EXCLUDED.superseded, pending = EXCLUDED.pending, expires_at = EXCLUDED.expires_at,
     vector = coalesce(EXCLUDED.vector, memories.vector)
-RETURNING rid
+RETURNING id, rid
 """
 _ALIAS = """
 INSERT INTO memory_aliases (workspace_id, alias, memory_id) VALUES (%s, %s, %s)
@@ -125,14 +129,15 @@ class PostgresRows:
         kept vectors, replace their tags, record aliases: one transaction."""
         kept = vectors or {}
         with self._transaction() as conn:
-            for memory in rows:
-                values = (*_values(memory, pending), vector_bytes(kept.get(memory.id)))
-                (rid,) = conn.execute(_UPSERT, values).fetchone()
-                conn.execute("DELETE FROM memory_tags WHERE rid = %s", (rid,))
-                if memory.tags:
+            if rows:
+                values = [(*_values(m, pending), vector_bytes(kept.get(m.id))) for m in rows]
+                columns = [list(column) for column in zip(*values, strict=True)]
+                rids = dict(conn.execute(_UPSERT, columns).fetchall())
+                conn.execute("DELETE FROM memory_tags WHERE rid = ANY(%s)", (list(rids.values()),))
+                tags = [(rids[m.id], tag) for m in rows for tag in dict.fromkeys(m.tags)]
+                if tags:
                     conn.cursor().executemany(
-                        "INSERT INTO memory_tags (rid, tag) VALUES (%s, %s)",
-                        [(rid, tag) for tag in dict.fromkeys(memory.tags)],
+                        "INSERT INTO memory_tags (rid, tag) VALUES (%s, %s)", tags
                     )
             if aliases:
                 conn.cursor().executemany(_ALIAS, [(workspace_id, a, m) for a, m in aliases])

@@ -78,10 +78,62 @@ CREATE INDEX IF NOT EXISTS memories_expiry ON memories (workspace_id, expires_at
 #: BM25's statistics kept on write, so a recall reads them in one index lookup each instead of
 #: averaging every row of the workspace and counting each query lexeme through the GIN index
 #: (150 ms a recall at 100k rows): the workspace's row count and summed ``doc_len``, and each
-#: lexeme's document frequency. A row trigger keeps them. It always updates the workspace's
-#: totals row first: that row's lock then orders concurrent writers of one workspace, which
-#: would otherwise deadlock on lexeme rows taken in different orders (a test shows it).
-#: Existing rows are counted once here.
+#: lexeme's document frequency. Statement triggers keep them from the rows a statement changed
+#: (transition tables), so a write of many rows (``PostgresRows.put`` is one statement) adds
+#: each lexeme's count once. Each takes the workspace totals rows first and the lexeme rows in
+#: order: concurrent writers of a workspace would otherwise deadlock on lexeme rows taken in
+#: different orders (a test shows it). Existing rows are counted once here.
+_COUNT = """
+    INSERT INTO lexical_totals AS s
+        SELECT c.workspace_id, sum(c.sign), sum(c.sign * c.doc_len) FROM {changes} c
+        GROUP BY c.workspace_id ORDER BY c.workspace_id
+        ON CONFLICT (workspace_id) DO UPDATE
+        SET rows = s.rows + excluded.rows, doc_len_sum = s.doc_len_sum + excluded.doc_len_sum;
+    INSERT INTO lexical_terms AS t
+        SELECT c.workspace_id, u.lexeme, sum(c.sign) FROM {changes} c, unnest(c.tsv) u
+        GROUP BY c.workspace_id, u.lexeme ORDER BY c.workspace_id, u.lexeme
+        ON CONFLICT (workspace_id, lexeme) DO UPDATE SET df = t.df + excluded.df;
+"""
+#: Lexemes no row holds any more go (after a delete or a rewrite).
+_FORGET = """
+    DELETE FROM lexical_terms t USING (
+        SELECT DISTINCT c.workspace_id, u.lexeme FROM {changes} c, unnest(c.tsv) u
+        WHERE c.sign < 0
+    ) gone
+    WHERE t.workspace_id = gone.workspace_id AND t.lexeme = gone.lexeme AND t.df <= 0;
+"""
+_CHANGES = {
+    "INSERT": "(SELECT workspace_id, tsv, doc_len, 1 AS sign FROM new_rows)",
+    "DELETE": "(SELECT workspace_id, tsv, doc_len, -1 AS sign FROM old_rows)",
+    # Rows whose content changed: the old version out, the new one in (``mark_done`` and
+    # other column updates change nothing here).
+    "UPDATE": """(SELECT o.workspace_id, o.tsv, o.doc_len, -1 AS sign
+        FROM old_rows o JOIN new_rows n ON n.rid = o.rid
+        WHERE o.content IS DISTINCT FROM n.content OR o.workspace_id <> n.workspace_id
+        UNION ALL SELECT n.workspace_id, n.tsv, n.doc_len, 1
+        FROM old_rows o JOIN new_rows n ON n.rid = o.rid
+        WHERE o.content IS DISTINCT FROM n.content OR o.workspace_id <> n.workspace_id)""",
+}
+_TRANSITIONS = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
+
+
+def _statistics_trigger(op: str) -> list[str]:
+    name = f"asm_lexical_{op.lower()}"
+    body = _COUNT.format(changes=_CHANGES[op])
+    if op != "INSERT":
+        body += _FORGET.format(changes=_CHANGES[op])
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
+        f"BEGIN{body}    RETURN NULL;\nEND\n$fn$",
+        f"CREATE TRIGGER memories_{name} AFTER {op} ON memories "
+        f"REFERENCING {_TRANSITIONS[op]} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
+
+
 _V3 = [
     """CREATE TABLE lexical_totals (
         workspace_id TEXT PRIMARY KEY,
@@ -94,33 +146,7 @@ _V3 = [
         df BIGINT NOT NULL,
         PRIMARY KEY (workspace_id, lexeme)
     )""",
-    """CREATE FUNCTION asm_lexical_statistics() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            UPDATE lexical_totals SET rows = rows - 1, doc_len_sum = doc_len_sum - OLD.doc_len
-                WHERE workspace_id = OLD.workspace_id;
-            UPDATE lexical_terms t SET df = t.df - 1 FROM unnest(OLD.tsv) u
-                WHERE t.workspace_id = OLD.workspace_id AND t.lexeme = u.lexeme;
-            DELETE FROM lexical_terms t USING unnest(OLD.tsv) u
-                WHERE t.workspace_id = OLD.workspace_id AND t.lexeme = u.lexeme AND t.df <= 0;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            INSERT INTO lexical_totals AS s VALUES (NEW.workspace_id, 1, NEW.doc_len)
-                ON CONFLICT (workspace_id) DO UPDATE
-                SET rows = s.rows + 1, doc_len_sum = s.doc_len_sum + excluded.doc_len_sum;
-            INSERT INTO lexical_terms AS t
-                SELECT NEW.workspace_id, u.lexeme, 1 FROM unnest(NEW.tsv) u
-                ON CONFLICT (workspace_id, lexeme) DO UPDATE SET df = t.df + 1;
-        END IF;
-        RETURN NULL;
-    END
-    $fn$""",
-    """CREATE TRIGGER memories_lexical_rows AFTER INSERT OR DELETE ON memories
-        FOR EACH ROW EXECUTE FUNCTION asm_lexical_statistics()""",
-    """CREATE TRIGGER memories_lexical_content AFTER UPDATE OF content, workspace_id ON memories
-        FOR EACH ROW WHEN (OLD.content IS DISTINCT FROM NEW.content
-                           OR OLD.workspace_id IS DISTINCT FROM NEW.workspace_id)
-        EXECUTE FUNCTION asm_lexical_statistics()""",
+    *(statement for op in ("INSERT", "UPDATE", "DELETE") for statement in _statistics_trigger(op)),
     "DROP INDEX IF EXISTS memories_doc_len",  # the mean was computed from it
     """INSERT INTO lexical_totals
         SELECT workspace_id, count(*), coalesce(sum(doc_len), 0) FROM memories
