@@ -19,6 +19,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         "AGENT_MEMORY_WORKSPACE",
         "AGENT_MEMORY_URL",
         "AGENT_MEMORY_API_KEY",
+        "AGENT_MEMORY_KEYS_DB",
     ):
         monkeypatch.delenv(name, raising=False)
     yield home

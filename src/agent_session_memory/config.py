@@ -11,6 +11,8 @@ from typing import Any
 from .limits import Limits
 
 DEFAULT_HOME = "~/.agent-session-memory"
+#: A ``lexical_url`` with one of these selects server mode's PostgreSQL.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def default_home() -> Path:
@@ -71,6 +73,12 @@ class Settings:
         if "home" in values:
             values["home"] = Path(values["home"]).expanduser()
         return cls(**values)
+
+    def postgres_url(self) -> str | None:
+        """The lexical URL when it names PostgreSQL (server mode: rows, lexical index and API
+        keys live there), else None."""
+        url = self.lexical_url
+        return url if url is not None and url.startswith(POSTGRES_SCHEMES) else None
 
     def resolved_session_store_url(self) -> str:
         return self.session_store_url or f"sqlite:///{self.home / 'sessions.db'}"

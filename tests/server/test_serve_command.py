@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,25 +19,58 @@ from agent_session_memory import AccessDenied, MemoryClient
 from tests.live_server import free_port, serve_process
 
 
-def asm(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def asm(
+    home: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "agent_session_memory.cli", "--path", str(home), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}
+    )
 
 
-def test_keys_are_shown_once_and_never_again(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgres"])
+def keys_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """``asm keys``'s environment: embedded (the home's keys.db) or server mode (PostgreSQL)."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    from tests.postgres_server import fresh_database
+
+    with fresh_database(request.getfixturevalue("postgres_admin")) as url:
+        yield {"AGENT_MEMORY_LEXICAL_URL": url}
+
+
+def _stored(home: Path, env: dict[str, str]) -> str:
+    """Everything the key storage holds, as text."""
+    if "AGENT_MEMORY_LEXICAL_URL" not in env:
+        return (home / "keys.db").read_bytes().decode(errors="replace")
+    import psycopg
+
+    with psycopg.connect(env["AGENT_MEMORY_LEXICAL_URL"]) as conn:
+        return repr(conn.execute("SELECT * FROM api_keys").fetchall())
+
+
+def test_keys_are_shown_once_and_never_again(tmp_path: Path, keys_env: dict[str, str]) -> None:
     created = asm(
-        tmp_path, "keys", "create", "--workspace", "a", "--workspace", "b", "--name", "ci"
+        tmp_path,
+        *("keys", "create", "--workspace", "a", "--workspace", "b", "--name", "ci"),
+        env=keys_env,
     )
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()
     assert token.startswith("asm_") and "not shown again" in created.stderr
-    listed = asm(tmp_path, "keys", "list")
+    where = "PostgreSQL at" if keys_env else str(tmp_path / "keys.db")
+    assert f"kept in {where}" in created.stderr
+    listed = asm(tmp_path, "keys", "list", env=keys_env)
     assert "ci" in listed.stdout and "a, b" in listed.stdout
     secret = token.split("_", 2)[2]  # asm_<id>_<secret>; the secret may itself contain "_"
     assert secret not in listed.stdout + listed.stderr
-    assert secret.encode() not in (tmp_path / "keys.db").read_bytes()  # stored hashed
-    revoked = asm(tmp_path, "keys", "revoke", "ci")
-    assert revoked.returncode == 0 and "revoked" in asm(tmp_path, "keys", "list").stdout
+    stored = _stored(tmp_path, keys_env)
+    assert token.split("_")[1] in stored and secret not in stored  # stored hashed
+    assert (tmp_path / "keys.db").exists() == (not keys_env)  # server mode: no file
+    revoked = asm(tmp_path, "keys", "revoke", "ci", env=keys_env)
+    assert revoked.returncode == 0 and "revoked" in revoked.stderr
+    assert "revoked" in asm(tmp_path, "keys", "list", env=keys_env).stdout
 
 
 def test_a_keyed_server_serves_its_workspaces_and_never_logs_a_key(tmp_path: Path) -> None:

@@ -73,18 +73,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
-    from ..server.factory import keys_path
-    from ..server.keys import KeyStore
+    from ..server.keys import open_keys
 
-    settings = Settings.from_env(home=args.path)
-    store = KeyStore(keys_path(settings), settings.limits)
+    store = open_keys(Settings.from_env(home=args.path))
     try:
         if args.keys_command == "create":
             key, token = store.create(args.workspaces, args.name)
             print(token)
             print(
-                f"key {key.id} ({key.name}) for {', '.join(key.workspaces)}: "
-                "store it now, it is not shown again",
+                f"key {key.id} ({key.name}) for {', '.join(key.workspaces)}, kept in "
+                f"{store.where}: store it now, it is not shown again",
                 file=sys.stderr,
             )
         elif args.keys_command == "list":
@@ -93,7 +91,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
                 print(f"{key.id}  {key.name:<20} {state:<8} {', '.join(key.workspaces)}")
         else:
             key = store.revoke(args.key)
-            print(f"revoked {key.id} ({key.name})", file=sys.stderr)
+            print(f"revoked {key.id} ({key.name}) in {store.where}", file=sys.stderr)
     finally:
         store.close()
     return 0

@@ -6,24 +6,21 @@ flags down as environment variables and each process opens the same stores.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import sys
 
 from fastapi import FastAPI
 
 from ..config import Settings
 from ..engine import Engine
 from .app import create_app
-from .keys import KeyStore
+from .keys import open_keys
 from .settings import ServerSettings
-
-
-def keys_path(settings: Settings) -> Path:
-    return Path(os.environ.get("AGENT_MEMORY_KEYS_DB") or settings.home / "keys.db")
 
 
 def app_from_env() -> FastAPI:
     settings = Settings.from_env()
     server = ServerSettings.from_env()
-    keys = None if server.open_mode else KeyStore(keys_path(settings), settings.limits)
+    keys = None if server.open_mode else open_keys(settings)
+    if keys is not None:
+        print(f"asm serve: API keys in {keys.where}", file=sys.stderr)  # which store won
     return create_app(Engine(settings), keys, server)

@@ -3,68 +3,44 @@
 A key reads ``asm_<id>_<secret>``: the id finds the row, the secret is checked against its SHA-256
 (the secret has 192 random bits, so a slow password hash would add nothing but latency). The
 secret is shown once, at creation, and never stored, logged or put into an error.
+
+``KeyStore`` holds all of that logic once; where the rows live is a ``KeyRows`` backend
+(``key_rows.py``): a SQLite file embedded, PostgreSQL in server mode (``open_keys`` picks).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import os
 import re
 import secrets
-import sqlite3
-import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
+from ..config import Settings
 from ..errors import InvalidInput, NotFound
 from ..limits import Limits
-from ..stores.sqlite_file import use_wal
 from ..validation import workspace_id as check_workspace_id
+from .key_rows import ApiKey, KeyRows
+from .keys_sqlite import SqliteKeyRows
 
 TOKEN = re.compile(r"asm_([0-9a-f]{12})_([A-Za-z0-9_-]{32})")
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_keys (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    secret_sha256 TEXT NOT NULL,
-    workspaces TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    revoked_at REAL
-)
-"""
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    """What is known of a key without its secret."""
-
-    id: str
-    name: str
-    workspaces: tuple[str, ...]
-    created_at: float
-    revoked_at: float | None = None
+KEYS_DB_ENV = "AGENT_MEMORY_KEYS_DB"
 
 
 class KeyStore:
-    """Keys in one SQLite file (the home's ``keys.db``), shared by every server process."""
+    """Create, list, revoke and verify keys over one backend (a ``Path`` means a SQLite file)."""
 
-    def __init__(self, path: Path, limits: Limits | None = None) -> None:
-        self.path = path
+    def __init__(self, rows: KeyRows | Path, limits: Limits | None = None) -> None:
+        self.rows: KeyRows = SqliteKeyRows(rows) if isinstance(rows, Path) else rows
         self.limits = limits or Limits()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        with self._connect() as db:
-            db.execute(SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            use_wal(db, 30)
-            self._local.db = db
-        return db
+    @property
+    def where(self) -> str:
+        """The keys' place, for messages (which store won: ``open_keys``)."""
+        return self.rows.location
 
     def create(self, workspaces: list[str], name: str | None = None) -> tuple[ApiKey, str]:
         """A new key for ``workspaces``; returns it and its token (the only time it is shown)."""
@@ -73,61 +49,53 @@ class KeyStore:
         scoped = tuple(dict.fromkeys(check_workspace_id(w, self.limits) for w in workspaces))
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
         key = ApiKey(key_id, name or f"key-{key_id}", scoped, time.time())
-        self._connect().execute(
-            "INSERT INTO api_keys (id, name, secret_sha256, workspaces, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (key.id, key.name, _digest(secret), json.dumps(scoped), key.created_at),
-        )
+        self.rows.insert(key, _digest(secret))
         return key, f"asm_{key_id}_{secret}"
 
     def list(self) -> list[ApiKey]:
-        rows = self._connect().execute(
-            "SELECT id, name, workspaces, created_at, revoked_at FROM api_keys ORDER BY created_at"
-        )
-        return [_key(row) for row in rows]
+        return self.rows.all()
 
     def revoke(self, id_or_name: str) -> ApiKey:
-        db = self._connect()
-        found = db.execute(
-            "SELECT id, name, workspaces, created_at, revoked_at FROM api_keys"
-            " WHERE id = ? OR name = ?",
-            (id_or_name, id_or_name),
-        ).fetchall()
+        found = self.rows.matching(id_or_name)
         if len(found) != 1:
             raise NotFound(f"{len(found)} keys have the id or name {id_or_name!r}")
-        db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (time.time(), found[0][0]))
-        return _key(found[0])
+        self.rows.mark_revoked(found[0].id, time.time())
+        return found[0]
 
     def verify(self, token: str) -> ApiKey | None:
         """The live key a token names, or None (malformed, unknown, wrong secret or revoked)."""
         match = TOKEN.fullmatch(token)
         if match is None:
             return None
-        row = (
-            self._connect()
-            .execute(
-                "SELECT id, name, workspaces, created_at, revoked_at, secret_sha256"
-                " FROM api_keys WHERE id = ?",
-                (match.group(1),),
-            )
-            .fetchone()
-        )
-        if row is None or row[4] is not None:
+        found = self.rows.lookup(match.group(1))
+        if found is None or found[0].revoked_at is not None:
             return None
-        if not hmac.compare_digest(row[5], _digest(match.group(2))):
+        key, secret_sha256 = found
+        if not hmac.compare_digest(secret_sha256, _digest(match.group(2))):
             return None
-        return _key(row[:5])
+        return key
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self.rows.close()
+
+
+def open_keys(settings: Settings, env: Mapping[str, str] | None = None) -> KeyStore:
+    """The keys every process of a deployment shares. ``AGENT_MEMORY_KEYS_DB`` (a SQLite file)
+    wins when set; else server mode's PostgreSQL (a ``postgresql://`` lexical URL), the same
+    database as the memory rows; else the home's ``keys.db``."""
+    explicit = (os.environ if env is None else env).get(KEYS_DB_ENV)
+    if explicit:
+        return KeyStore(Path(explicit), settings.limits)
+    url = settings.postgres_url()
+    if url is not None:
+        from .keys_postgres import PostgresKeyRows
+
+        return KeyStore(PostgresKeyRows(url), settings.limits)
+    return KeyStore(settings.home / "keys.db", settings.limits)
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _key(row: tuple[str, str, str, float, float | None]) -> ApiKey:
-    return ApiKey(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4])
+__all__ = ["TOKEN", "ApiKey", "KeyRows", "KeyStore", "open_keys"]

@@ -6,15 +6,13 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from ...config import Settings
+from ...config import POSTGRES_SCHEMES, Settings
 from ...embeddings import Embedder, MiniLMEmbedder, as_embedder
 from ...errors import ConfigurationError
 from ...stores.longterm.base import LongTermStore
 from ...stores.longterm.chroma import ChromaStore
 from ...stores.longterm.sqlite_chroma import ChromaSqliteStore
 from .home_check import check_home
-
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def lexical_path(settings: Settings) -> Path:

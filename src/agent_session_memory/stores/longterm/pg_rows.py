@@ -9,13 +9,10 @@ connection becomes ``BackendUnavailable`` naming PostgreSQL, fast (``connect_tim
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ...errors import MissingExtra
 from ...models import Memory, to_timestamp
 from .base import RankFields, Vector
 from .filters import MemoryFilter
@@ -23,7 +20,7 @@ from .pg_errors import describe, guard
 from .pg_lexical import bm25_search, term_counts
 from .pg_lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .pg_lock import AdvisoryLock
-from .pg_schema import migrate
+from .pg_pool import open_pool
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
 from .staged import Staged
 
@@ -49,12 +46,6 @@ ON CONFLICT (workspace_id, alias) DO UPDATE SET memory_id = EXCLUDED.memory_id
 """
 
 
-def application_name() -> str:
-    """How this process's sessions show in ``pg_stat_activity`` (and in a lock timeout's error):
-    ``asm pid N on HOST``, at most PostgreSQL's 63 bytes."""
-    return f"asm pid {os.getpid()} on {socket.gethostname()}"[:63]
-
-
 def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
     """``MemoryFilter.sql()`` in PostgreSQL's dialect (``%s`` placeholders, a boolean true)."""
     cond, params = flt.sql()
@@ -73,37 +64,10 @@ class PostgresRows:
         timeout: float = 3.0,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
-        try:
-            import psycopg_pool
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise MissingExtra("postgres", exc.name or "psycopg") from exc
         self.url = url
         self.where = describe(url)
-        self._pool = psycopg_pool.ConnectionPool(
-            url,
-            min_size=1,
-            max_size=max_size,
-            timeout=timeout,
-            kwargs={
-                "autocommit": True,
-                "connect_timeout": max(1, int(timeout)),
-                "application_name": application_name(),
-            },
-            check=psycopg_pool.ConnectionPool.check_connection,
-            open=False,
-        )
-        try:
-            self._open(timeout)
-        except BaseException:
-            self._pool.close()  # no background reconnects for a store nobody holds
-            raise
+        self._pool = open_pool(url, self.where, max_size=max_size, timeout=timeout)
         self.lock = AdvisoryLock(self._pool, self.where, timeout=lock_timeout)
-
-    @guard
-    def _open(self, timeout: float) -> None:
-        self._pool.open(wait=True, timeout=timeout)
-        with self._pool.connection() as conn:
-            migrate(conn)
 
     @contextmanager
     def _conn(self) -> Iterator[Any]:

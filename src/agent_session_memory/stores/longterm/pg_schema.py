@@ -9,6 +9,7 @@ configuration, ``asm_english``, is PostgreSQL's ``english`` with a Snowball stem
 stopwords: like SQLite's FTS5 ``porter`` tokenizer, every word is indexed and the query side
 (``text.query_terms``) decides which words count. ``doc_len`` (distinct lexemes) feeds BM25's
 length normalisation (``pg_lexical.py``); a trigger keeps BM25's statistics per workspace.
+The API keys of server mode live here too (``api_keys``), in the same database.
 """
 
 from __future__ import annotations
@@ -156,9 +157,24 @@ _V3 = [
         GROUP BY m.workspace_id, u.lexeme""",
 ]
 
+#: API keys (``server/keys_postgres.py``): in server mode every API process of every machine
+#: reads the same rows, so a key created or revoked through one is seen by all at the next
+#: request. Only the SHA-256 of a key's secret is stored.
+_V4 = [
+    """CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secret_sha256 TEXT NOT NULL,
+        workspaces TEXT[] NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL,
+        revoked_at DOUBLE PRECISION
+    )""",
+    "CREATE INDEX api_keys_name ON api_keys (name)",
+]
+
 #: Migration n takes the schema from version n to n + 1: a text of statements separated by
 #: ``;``, or a list of statements (function bodies hold ``;`` of their own).
-MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3]
+MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
