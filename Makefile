@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench bench-quick clean
+.PHONY: setup demo test soak lint typecheck bench bench-quick clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,14 @@ test: setup
 	$(VENV)/bin/ruff check src tests scripts bench examples
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
+
+# The server-mode soak at full length: 4 `asm serve` processes x 60 s of mixed load on Redis,
+# a Chroma server and PostgreSQL (`make test` runs the same test for 10 s).
+soak: setup
+	scripts/ensure_redis.sh
+	scripts/ensure_redis_server.sh
+	scripts/ensure_postgres.sh
+	ASM_SOAK_SECONDS=60 $(VENV)/bin/pytest -q -p no:randomly tests/servermode/test_mixed_load.py
 
 lint:
 	$(VENV)/bin/ruff check src tests scripts bench examples
