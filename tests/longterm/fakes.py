@@ -1,15 +1,19 @@
-"""Test helpers for long-term memory: a model-free embedder, and a look inside the FTS5 file."""
+"""Test helpers for long-term memory: a model-free embedder, a memory row to store, and a look
+inside the FTS5 file."""
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from agent_session_memory.models import Memory
+from agent_session_memory.stores.longterm.records import content_hash
 from agent_session_memory.stores.longterm.text import match_expression, stem, words
 
 
@@ -39,6 +43,19 @@ class HashingEmbedder:
             else:
                 matrix[row] /= norm
         return matrix
+
+
+def memory_row(workspace_id: str, memory_id: str, content: str) -> Memory:
+    """A memory as the row stores take it, created and updated now."""
+    now = datetime.now(UTC)
+    return Memory(
+        id=memory_id,
+        workspace_id=workspace_id,
+        content=content,
+        content_hash=content_hash(content),
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def fts_matches(path: Path, text: str) -> int:

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
-from agent_session_memory.models import Memory
 from agent_session_memory.stores.longterm.filters import MemoryFilter
-from agent_session_memory.stores.longterm.records import content_hash, to_json
+from agent_session_memory.stores.longterm.records import to_json
 from agent_session_memory.stores.longterm.sqlite_rows import SqliteRows
 
-from .fakes import fts_matches
-
-
-def _memory(workspace_id: str, memory_id: str, content: str) -> Memory:
-    now = datetime.now(UTC)
-    return Memory(
-        id=memory_id,
-        workspace_id=workspace_id,
-        content=content,
-        content_hash=content_hash(content),
-        created_at=now,
-        updated_at=now,
-    )
+from .fakes import fts_matches, memory_row
 
 
 def _fill(store: SqliteRows, workspace_id: str, texts: list[str]) -> None:
     with store.transaction() as db:
         for n, text in enumerate(texts):
-            store.put(db, _memory(workspace_id, f"{workspace_id}-{n}", text), pending=False)
+            store.put(db, memory_row(workspace_id, f"{workspace_id}-{n}", text), pending=False)
 
 
 def test_another_workspace_never_changes_a_workspaces_scores(tmp_path: Path) -> None:
@@ -50,7 +36,7 @@ def test_a_home_with_the_old_shared_index_is_migrated(tmp_path: Path) -> None:
         "tokenize = 'porter unicode61 remove_diacritics 2')"
     )
     for rid, (ws, text) in enumerate([("a", "alpha postgres"), ("b", "beta postgres")], 1):
-        memory = _memory(ws, f"m{rid}", text)
+        memory = memory_row(ws, f"m{rid}", text)
         db.execute(
             "INSERT INTO memories (rid, workspace_id, id, record, content_hash, type, importance,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'fact', 0.5, 0, 0)",
@@ -86,7 +72,7 @@ def test_term_statistics_follow_writes_by_this_and_other_connections(tmp_path: P
 
     def add(rows: SqliteRows, memory_id: str, text: str) -> None:
         with rows.transaction() as db:
-            rows.put(db, _memory("a", memory_id, text), pending=False)
+            rows.put(db, memory_row("a", memory_id, text), pending=False)
 
     add(store, "m1", "postgres is our database")
     add(store, "m2", "we use redis")

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import random
 import threading
-from datetime import UTC, datetime
 
 import psycopg
 
-from agent_session_memory.models import Memory
 from agent_session_memory.stores.longterm.pg_lexical import lexemes, statistics
 from agent_session_memory.stores.longterm.pg_rows import PostgresRows
 from agent_session_memory.stores.longterm.pg_schema import MIGRATIONS, statements
-from agent_session_memory.stores.longterm.records import content_hash
 
 from ..postgres_server import fresh_database
+from .fakes import memory_row
 
 WORDS = [
     "postgres",
@@ -30,18 +28,6 @@ WORDS = [
     "rollback",
     "schema",
 ]
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def _memory(workspace_id: str, memory_id: str, content: str) -> Memory:
-    return Memory(
-        id=memory_id,
-        workspace_id=workspace_id,
-        content=content,
-        content_hash=content_hash(content),
-        created_at=NOW,
-        updated_at=NOW,
-    )
 
 
 def _recount(url: str, workspace_id: str, found: list[str]) -> tuple[int, float, list[int]]:
@@ -78,12 +64,12 @@ def test_statistics_follow_inserts_rewrites_and_deletes_by_any_connection(
     with fresh_database(postgres_admin) as url:
         one, other = PostgresRows(url), PostgresRows(url)
         try:
-            one.put("a", [_memory("a", "m1", "postgres replica backup")], [], False)
-            other.put("a", [_memory("a", "m2", "redis backup backup billing")], [], False)
-            one.put("b", [_memory("b", "m1", "chroma schema")], [], False)
+            one.put("a", [memory_row("a", "m1", "postgres replica backup")], [], False)
+            other.put("a", [memory_row("a", "m2", "redis backup backup billing")], [], False)
+            one.put("b", [memory_row("b", "m1", "chroma schema")], [], False)
             _assert_kept(url, "a")
             assert one.term_counts("a", "backup chroma") == (2, [2, 0])
-            other.put("a", [_memory("a", "m1", "chroma deploy")], [], False)  # rewritten
+            other.put("a", [memory_row("a", "m1", "chroma deploy")], [], False)  # rewritten
             assert one.term_counts("a", "backup chroma") == (2, [1, 1])
             other.mark_done("a", ["m1", "m2"])  # no content change: nothing counted twice
             _assert_kept(url, "a")
@@ -109,7 +95,7 @@ def test_concurrent_writers_of_one_workspace_keep_exact_statistics(postgres_admi
             try:
                 for batch in range(20):
                     memories = [
-                        _memory("w", f"t{n}-{batch}-{i}", " ".join(rng.sample(WORDS, 4)))
+                        memory_row("w", f"t{n}-{batch}-{i}", " ".join(rng.sample(WORDS, 4)))
                         for i in range(20)
                     ]
                     rows.put("w", memories, [], False)
