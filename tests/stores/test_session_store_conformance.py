@@ -25,6 +25,7 @@ from agent_session_memory.errors import (
 )
 from agent_session_memory.stores.sessions.base import (
     ContextWrite,
+    Heartbeats,
     MessageRecord,
     SessionStore,
     session_state,
@@ -487,12 +488,26 @@ def test_a_lease_is_free_as_soon_as_its_holder_process_is_killed(store: SessionS
     assert not store.acquire_lease("commit:s", "c", T0 + 3, 10)  # and "b" (not a pid) keeps it
 
 
-def test_an_owner_in_no_known_form_or_of_another_machine_waits_for_the_timeout(
-    store: SessionStore,
-) -> None:
-    assert store.acquire_lease("l", "999999999.1@elsewhere/boot#ab", T0, 10)
+def test_an_owner_in_no_known_form_waits_for_the_timeout(store: SessionStore) -> None:
+    assert store.acquire_lease("l", "999999999.1@elsewhere/boot", T0, 10)  # no token
     assert not store.acquire_lease("l", "b", T0 + 1, 10)
     assert store.acquire_lease("l", "b", T0 + 10, 10)
+
+
+def test_a_lease_of_another_machine_waits_for_its_heartbeat_or_else_its_timeout(
+    store: SessionStore,
+) -> None:
+    """A store shared by machines (Redis) keeps heartbeats: another machine's holder is gone once
+    its heartbeat is absent. Stores that serve one machine judge it by the timeout alone."""
+    owner = "999999999.1@elsewhere/boot#ab"
+    if isinstance(store, Heartbeats):
+        store.beat("999999999.1@elsewhere/boot", 60)
+    assert store.acquire_lease("l", owner, T0, 10)
+    assert not store.acquire_lease("l", "b", T0 + 1, 10)  # a beating or unjudged holder keeps it
+    assert store.acquire_lease("l", "b", T0 + 10, 10)
+    assert store.acquire_lease("m", "999999999.2@elsewhere/boot#cd", T0, 10)
+    taken = store.acquire_lease("m", "b", T0 + 1, 10)
+    assert taken == isinstance(store, Heartbeats)  # it never beat: gone, where that is known
 
 
 # -- opening stores ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ Shared by every concern:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from .checks import check_key_count, check_version
 from .liveness import check_live, check_readable, session_state
@@ -31,6 +31,7 @@ __all__ = [
     "ContextWrite",
     "EventLog",
     "EventRecord",
+    "Heartbeats",
     "Leases",
     "MessageLog",
     "MessageRecord",
@@ -209,13 +210,28 @@ class EventLog(Protocol):
 class Leases(Protocol):
     """Cross-process locks with a timeout (commit and sweep use them). A lease is held until
     ``now >= expires_at``; it is re-entrant per owner (acquiring again extends it, one release
-    frees it) and only its owner releases it."""
+    frees it) and only its owner releases it. A lease whose holder is known to be gone is free
+    at once (the rule is :func:`.holders.holder_gone`)."""
 
     def acquire_lease(self, name: str, owner: str, now: float, ttl_seconds: float) -> bool:
         """True when ``owner`` now holds the lease until ``now + ttl_seconds``."""
         ...
 
     def release_lease(self, name: str, owner: str) -> None: ...
+
+
+@runtime_checkable
+class Heartbeats(Protocol):
+    """Records that processes are alive, for stores shared by several machines (Redis): a lease
+    whose holder runs elsewhere is free once its holder's record is absent (``holders.py``)."""
+
+    def beat(self, process: str, ttl_seconds: float) -> None:
+        """Record ``process`` as alive for ``ttl_seconds`` from now (the store's clock)."""
+        ...
+
+    def beating(self, process: str) -> bool:
+        """True while the last :meth:`beat` for ``process`` has not run out."""
+        ...
 
 
 class SessionStore(SessionRecords, ContextStore, MessageLog, EventLog, Leases, Protocol):

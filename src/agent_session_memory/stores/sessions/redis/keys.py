@@ -12,7 +12,8 @@ A session's keys share the hash tag ``{sid}``, so they sit in one slot:
 Beside them: ``P:ws:<workspace>`` sorted set of session ids by ``created_at``;
 ``P:workspaces`` set; ``P:ev:<workspace>`` sorted set of events, score ``at``, member
 ``id\\n<json>`` (equal times order by id), with ``P:evids:<workspace>`` so a retried event id is
-stored once; ``P:lease:<name>`` string ``owner\\texpires_at``; ``P:name:<workspace>:<name>``
+stored once; ``P:lease:<name>`` string ``owner\\texpires_at``; ``P:beat:<process>`` a lease
+holder's heartbeat (``pid.start@host/boot``), expiring on its own; ``P:name:<workspace>:<name>``
 string: the id of the session a name points at; it expires with that session's keys (and is
 moved on each touch), is deleted with it, and is removed when found pointing at nothing.
 """
@@ -62,3 +63,6 @@ class KeySpace:
 
     def lease(self, name: str) -> str:
         return f"{self.prefix}:lease:{name}"
+
+    def heartbeat(self, process: str) -> str:
+        return f"{self.prefix}:beat:{process}"
