@@ -66,6 +66,10 @@ def workspace_b(server: Server) -> tuple[str, str]:
     return sid, mid
 
 
+# Every operation, with the keys in SQLite: which rows hold a key does not change what it reaches
+# (``KeyStore`` scopes it, for every backend; tests/server/test_keys.py runs both backends, and
+# the other tests here run on PostgreSQL keys too).
+@pytest.mark.parametrize("key_storage", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("op", list(OPERATIONS.values()), ids=lambda op: op.name)
 def test_a_key_for_a_reaches_nothing_of_b(
     server: Server, workspace_b: tuple[str, str], op: Operation
