@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .languages import LexicalLanguages
 from .limits import Limits
 
 DEFAULT_HOME = "~/.agent-session-memory"
@@ -34,6 +35,8 @@ class Settings:
     before a typed error names that process (``AGENT_MEMORY_LOCK_TIMEOUT``).
     ``event_retention_days``: activity-log events older than this are dropped by ``asm gc``
     (``AGENT_MEMORY_EVENT_RETENTION_DAYS``; ``None`` keeps every event).
+    ``lexical_languages``: the stemming language of each workspace's server-mode lexical index
+    (``languages.py``; ``AGENT_MEMORY_LEXICAL_LANGUAGE``, ``AGENT_MEMORY_WORKSPACE_LANGUAGES``).
     ``embedder``: ``"package.module:name"``, an embedding function (or a class made
     with no arguments) to use instead of the default model, so that every entry point of a home
     (``asm serve``, ``asm mcp``, ``asm repair``) embeds alike (``AGENT_MEMORY_EMBEDDER``).
@@ -53,6 +56,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     lock_timeout_seconds: float = 30.0
     event_retention_days: float | None = 90.0
+    lexical_languages: LexicalLanguages = field(default_factory=LexicalLanguages)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -66,6 +70,12 @@ class Settings:
         }
         if "AGENT_MEMORY_WORKSPACE" in env:
             values["workspace_id"] = env["AGENT_MEMORY_WORKSPACE"]
+        language, by_workspace = (
+            env.get("AGENT_MEMORY_LEXICAL_LANGUAGE"),
+            env.get("AGENT_MEMORY_WORKSPACE_LANGUAGES"),
+        )
+        if language or by_workspace:
+            values["lexical_languages"] = LexicalLanguages.parse(language, by_workspace)
         if "AGENT_MEMORY_TOKEN_ENCODING" in env:
             values["token_encoding"] = env["AGENT_MEMORY_TOKEN_ENCODING"]
         values.update(_reliability_env(env))

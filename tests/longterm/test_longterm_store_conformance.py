@@ -172,6 +172,14 @@ def test_term_counts_are_document_frequencies_in_the_workspace(
     assert store.term_counts(f"{ws}-empty", "database") == (0, [0])
 
 
+def test_a_workspace_is_stemmed_in_a_known_language_english_by_default(
+    store: LongTermStore, ws: str
+) -> None:
+    assert store.lexical_language(ws) == "english"  # before any write: the settings' default
+    store.put_rows(ws, [mem(ws, "a", "postgres is our database")])
+    assert store.lexical_language(ws) == "english"
+
+
 def test_delete_counts_only_existing_rows_and_removes_their_traces(
     store: LongTermStore, ws: str
 ) -> None:

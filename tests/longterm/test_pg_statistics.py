@@ -51,7 +51,7 @@ def _recount(url: str, workspace_id: str, found: list[str]) -> tuple[int, float,
 
 def _assert_kept(url: str, workspace_id: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        found = lexemes(conn, " ".join(WORDS))
+        found = lexemes(conn, workspace_id, " ".join(WORDS))
         kept = statistics(conn, workspace_id, found)
     rows, mean, df = _recount(url, workspace_id, found)
     assert (kept[0], kept[2]) == (rows, df)

@@ -98,9 +98,9 @@ def test_an_unreachable_database_is_a_fast_typed_503_without_the_password() -> N
 def test_query_terms_become_the_index_lexemes(postgres_url: str) -> None:
     with psycopg.connect(postgres_url) as conn:
         PostgresRows(postgres_url).close()  # the text search configuration exists
-        assert lexemes(conn, "the postgres REPLICATIONS?") == ["postgr", "replic"]
-        assert lexemes(conn, "the") == ["the"]  # only stopwords: kept, as FTS5 does
-        assert lexemes(conn, "?! ...") == []
+        assert lexemes(conn, "w", "the postgres REPLICATIONS?") == ["postgr", "replic"]
+        assert lexemes(conn, "w", "the") == ["the"]  # only stopwords: kept, as FTS5 does
+        assert lexemes(conn, "w", "?! ...") == []
 
 
 def test_a_postgresql_lexical_url_selects_server_mode(

@@ -46,7 +46,12 @@ def open_store(settings: Settings) -> LongTermStore:
         from ...stores.longterm.postgres_chroma import PostgresChromaStore
 
         try:
-            return PostgresChromaStore(url, chroma, lock_timeout=settings.lock_timeout_seconds)
+            return PostgresChromaStore(
+                url,
+                chroma,
+                lock_timeout=settings.lock_timeout_seconds,
+                languages=settings.lexical_languages,
+            )
         except BaseException:
             chroma.close()
             raise

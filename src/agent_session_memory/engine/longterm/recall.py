@@ -31,9 +31,12 @@ _LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="asm-recall-lexi
 
 def _lexical_half(
     store: LongTermStore, workspace_id: str, query: str, depth: int, flt: MemoryFilter
-) -> tuple[list[tuple[str, float]], tuple[int, list[int]]]:
-    return store.search_text(workspace_id, query, depth, flt), store.term_counts(
-        workspace_id, query
+) -> tuple[list[tuple[str, float]], QueryTerms]:
+    """The lexical index's candidates, and the query's terms weighed in the workspace."""
+    rows, counts = store.term_counts(workspace_id, query)
+    language = store.lexical_language(workspace_id)
+    return store.search_text(workspace_id, query, depth, flt), QueryTerms.of(
+        query, rows, counts, language
     )
 
 
@@ -64,13 +67,12 @@ def recall(
     # superseded flag alone is checked here on the canonical rows after an over-fetch.
     wanted = depth if flt.selective else depth + depth // 2
     [dense] = store.search_vectors(workspace_id, vector, wanted, flt if flt.selective else None)
-    lexical, counts = lexical_half.result()
+    lexical, terms = lexical_half.result()
     fields = store.rank_fields(workspace_id, list({i for i, _ in (*dense, *lexical)}), flt)
     # A memory the dense search did not return is at most as similar as its last hit (or,
     # when it returned everything there is, has no vector yet: similarity unknown, 0).
     unseen_bound = dense[-1][1] if len(dense) >= wanted else 0.0
     cosines = {i: c for i, c in dense if i in fields}
-    terms = QueryTerms.of(query, *counts)
     lexical_parts = {i: terms.coverage(f.content) for i, f in fields.items()}
 
     def best(i: str, cosine: float) -> float:

@@ -192,6 +192,11 @@ class LongTermStore(Protocol):
         what recall's absolute lexical score weighs the terms by."""
         ...
 
+    def lexical_language(self, workspace_id: str) -> str:
+        """The language the workspace's lexical index stems words in (``languages.py``), so
+        recall's lexical score compares words as the index does."""
+        ...
+
     def close(self) -> None:
         """Release connections; the store is unusable afterwards."""
         ...

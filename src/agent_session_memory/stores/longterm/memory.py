@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...languages import DEFAULT_LANGUAGE
 from ...models import Memory, to_timestamp
 from .base import LongTermStore, RankFields, Scored, Vector, check_workspace
 from .filters import MemoryFilter
@@ -270,6 +271,9 @@ class InMemoryLongTermStore:
             rows = list(self._space(workspace_id).rows.values())
         counts = [sum(1 for r in rows if r.terms[stem(t)]) for t in query_terms(query)]
         return len(rows), counts
+
+    def lexical_language(self, workspace_id: str) -> str:
+        return DEFAULT_LANGUAGE  # ``text.stem``'s, as everywhere in this store
 
     @staticmethod
     def _idf(term: str, rows: Sequence[_Row]) -> float:

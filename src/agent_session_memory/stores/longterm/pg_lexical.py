@@ -5,8 +5,8 @@
 So the score is Okapi BM25 (k1 1.2, b 0.75, as FTS5), computed from the workspace's own
 statistics only: its row count, its mean document length (``doc_len``: distinct lexemes, a
 generated column) and each query lexeme's document frequency, which a trigger keeps on write
-(``pg_schema``). Three round trips: the query's lexemes (PostgreSQL's stemmer), the statistics,
-the ranking.
+(``pg_schema``). Three round trips: the query's lexemes (PostgreSQL's stemmer for the
+workspace's language), the statistics, the ranking.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ ORDER BY score DESC, m.rid
 LIMIT %(n)s
 """
 
+#: The workspace's text search configuration (a workspace without rows has no lexemes to find).
+_CONFIG = (
+    "coalesce((SELECT config FROM workspace_languages WHERE workspace_id = %(ws)s), "
+    f"'{TS_CONFIG}'::regconfig)"
+)
+
 _STATISTICS = """
 SELECT s.rows, s.doc_len_sum, ARRAY(
     SELECT coalesce(t.df, 0)
@@ -46,14 +52,15 @@ FROM lexical_totals s WHERE s.workspace_id = %(ws)s
 """
 
 
-def lexemes(conn: Any, query: str) -> list[str]:
-    """The query's terms (``text.query_terms``) as the index's lexemes, in query order."""
+def lexemes(conn: Any, workspace_id: str, query: str) -> list[str]:
+    """The query's terms (``text.query_terms``) as the workspace's index's lexemes (stemmed in
+    its language), in query order."""
     terms = query_terms(query)
     if not terms:
         return []
     rows = conn.execute(
-        f"SELECT lexeme FROM unnest(to_tsvector('{TS_CONFIG}', %s)) ORDER BY positions[1]",
-        (" ".join(terms),),
+        f"SELECT lexeme FROM unnest(to_tsvector({_CONFIG}, %(text)s)) ORDER BY positions[1]",
+        {"ws": workspace_id, "text": " ".join(terms)},
     ).fetchall()
     return [str(r[0]) for r in rows]
 
@@ -79,7 +86,7 @@ def bm25_search(
 ) -> list[tuple[str, float]]:
     """``(id, bm25)`` best first (higher is better, always positive), at most ``n``, among
     rows of ``memories m`` matching ``where`` (``pg_filter``: ``%s`` placeholders)."""
-    found = lexemes(conn, query)
+    found = lexemes(conn, workspace_id, query)
     if not found or n <= 0:
         return []
     total, avgdl, df = statistics(conn, workspace_id, found)
@@ -111,9 +118,9 @@ def term_counts(conn: Any, workspace_id: str, query: str) -> tuple[int, list[int
     term PostgreSQL's stemmer drops, as a stopword, counts 0)."""
     terms = query_terms(query)
     rows = conn.execute(
-        f"SELECT (SELECT min(lexeme) FROM unnest(to_tsvector('{TS_CONFIG}', t))) "
-        "FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
-        (terms,),
+        f"SELECT (SELECT min(lexeme) FROM unnest(to_tsvector({_CONFIG}, t))) "
+        "FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
+        {"ws": workspace_id, "terms": terms},
     ).fetchall()
     found = [r[0] for r in rows]
     distinct = list(dict.fromkeys(lex for lex in found if lex is not None))

@@ -9,10 +9,13 @@ connection becomes ``BackendUnavailable`` naming PostgreSQL, fast (``connect_tim
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ...errors import ConfigurationError
+from ...languages import LexicalLanguages, checked
 from ...models import Memory, to_timestamp
 from .base import RankFields, Vector
 from .filters import MemoryFilter
@@ -21,24 +24,33 @@ from .pg_lexical import bm25_search, term_counts
 from .pg_lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from .pg_lock import AdvisoryLock
 from .pg_pool import open_pool
+from .pg_schema import ts_config
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
 from .staged import Staged
 
+log = logging.getLogger(__name__)
+
+#: A workspace's first write fixes its language (``languages.py``); later writes keep it.
+_CLAIM_LANGUAGE = """
+INSERT INTO workspace_languages (workspace_id, config) VALUES (%s, %s::regconfig)
+ON CONFLICT (workspace_id) DO NOTHING
+"""
 #: Every row of a write in one statement (one array a column), so the statistics trigger runs
-#: once a write, not once a row (``pg_schema``).
+#: once a write, not once a row (``pg_schema``). Rows take the workspace's language.
 _UPSERT = """
-INSERT INTO memories (workspace_id, id, record, content, content_hash, key, session_id, type,
-    importance, created_at, updated_at, superseded, pending, expires_at, vector)
-SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+INSERT INTO memories (language, workspace_id, id, record, content, content_hash, key, session_id,
+    type, importance, created_at, updated_at, superseded, pending, expires_at, vector)
+SELECT (SELECT config FROM workspace_languages WHERE workspace_id = %s), u.*
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
     %s::text[], %s::text[], %s::float8[], %s::float8[], %s::float8[], %s::int2[], %s::int2[],
-    %s::float8[], %s::bytea[])
+    %s::float8[], %s::bytea[]) AS u
 ON CONFLICT (workspace_id, id) DO UPDATE SET record = EXCLUDED.record,
     content = EXCLUDED.content, content_hash = EXCLUDED.content_hash, key = EXCLUDED.key,
     session_id = EXCLUDED.session_id, type = EXCLUDED.type, importance = EXCLUDED.importance,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
     superseded = EXCLUDED.superseded, pending = EXCLUDED.pending, expires_at = EXCLUDED.expires_at,
     vector = coalesce(EXCLUDED.vector, memories.vector)
-RETURNING id, rid
+RETURNING id, rid, language = %s::regconfig
 """
 _ALIAS = """
 INSERT INTO memory_aliases (workspace_id, alias, memory_id) VALUES (%s, %s, %s)
@@ -63,11 +75,35 @@ class PostgresRows:
         max_size: int = 8,
         timeout: float = 3.0,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        languages: LexicalLanguages | None = None,
     ) -> None:
         self.url = url
         self.where = describe(url)
+        self.languages = languages or LexicalLanguages()
         self._pool = open_pool(url, self.where, max_size=max_size, timeout=timeout)
         self.lock = AdvisoryLock(self._pool, self.where, timeout=lock_timeout)
+        self._warned: set[str] = set()  # workspaces whose kept language differs from settings
+        try:
+            self._check_languages()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    @guard
+    def _check_languages(self) -> None:
+        """Every configured language has its configuration here (an older PostgreSQL may lack a
+        stemmer): refused at start, not at a workspace's first write."""
+        wanted = {self.languages.default, *self.languages.workspaces.values()}
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT cfgname FROM pg_ts_config WHERE cfgname = ANY(%s)",
+                ([ts_config(language) for language in wanted],),
+            ).fetchall()
+        missing = sorted(wanted - {str(r[0])[len("asm_") :] for r in rows})
+        if missing:
+            raise ConfigurationError(
+                f"{self.where} has no stemmer for {', '.join(missing)} (lexical language)"
+            )
 
     @contextmanager
     def _conn(self) -> Iterator[Any]:
@@ -94,9 +130,14 @@ class PostgresRows:
         kept = vectors or {}
         with self._transaction() as conn:
             if rows:
+                wanted = ts_config(self.languages.of(workspace_id))
+                conn.execute(_CLAIM_LANGUAGE, (workspace_id, wanted))
                 values = [(*_values(m, pending), vector_bytes(kept.get(m.id))) for m in rows]
                 columns = [list(column) for column in zip(*values, strict=True)]
-                rids = dict(conn.execute(_UPSERT, columns).fetchall())
+                written = conn.execute(_UPSERT, [workspace_id, *columns, wanted]).fetchall()
+                rids = {str(i): int(rid) for i, rid, _ in written}
+                if not written[0][2]:
+                    self._note_language(workspace_id, wanted)
                 conn.execute("DELETE FROM memory_tags WHERE rid = ANY(%s)", (list(rids.values()),))
                 tags = [(rids[m.id], tag) for m in rows for tag in dict.fromkeys(m.tags)]
                 if tags:
@@ -105,6 +146,19 @@ class PostgresRows:
                     )
             if aliases:
                 conn.cursor().executemany(_ALIAS, [(workspace_id, a, m) for a, m in aliases])
+
+    def _note_language(self, workspace_id: str, wanted: str) -> None:
+        """Settings changed after a workspace's first write: say so once, keep its language
+        (its rows and its queries must be stemmed alike)."""
+        if workspace_id not in self._warned:
+            self._warned.add(workspace_id)
+            log.warning(
+                "workspace %r keeps its lexical language, %s, not %s as configured "
+                "(`asm language` changes it)",
+                workspace_id,
+                self.lexical_language(workspace_id),
+                wanted[len("asm_") :],
+            )
 
     @guard
     def remove(self, workspace_id: str, ids: Sequence[str]) -> int:
@@ -262,6 +316,36 @@ class PostgresRows:
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
         with self._conn() as conn:
             return term_counts(conn, workspace_id, query)
+
+    @guard
+    def lexical_language(self, workspace_id: str) -> str:
+        """The language the workspace's first write fixed (or ``set_language``); the settings'
+        before any write. Read each time: another process may have changed it."""
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT c.cfgname FROM workspace_languages w JOIN pg_ts_config c "
+                "ON c.oid = w.config WHERE w.workspace_id = %s",
+                (workspace_id,),
+            ).fetchone()
+        return self.languages.of(workspace_id) if row is None else str(row[0])[len("asm_") :]
+
+    @guard
+    def set_language(self, workspace_id: str, language: str) -> int:
+        """Stem the workspace in ``language`` from now on, its rows re-indexed (and BM25's
+        statistics recounted by the trigger) in one transaction; how many rows."""
+        config = ts_config(checked(language, "lexical language"))
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO workspace_languages (workspace_id, config) VALUES (%s, %s::regconfig) "
+                "ON CONFLICT (workspace_id) DO UPDATE SET config = EXCLUDED.config",
+                (workspace_id, config),
+            )
+            cur = conn.execute(
+                "UPDATE memories SET language = %s::regconfig WHERE workspace_id = %s "
+                "AND language <> %s::regconfig",
+                (config, workspace_id, config),
+            )
+            return int(cur.rowcount)
 
     @guard
     def count(self, workspace_id: str) -> int:

@@ -5,10 +5,11 @@
 advisory lock makes N processes starting at once apply each migration exactly once.
 
 The lexical index is a generated ``tsvector`` column with a GIN index. Its text search
-configuration, ``asm_english``, is PostgreSQL's ``english`` with a Snowball stemmer that keeps
-stopwords: like SQLite's FTS5 ``porter`` tokenizer, every word is indexed and the query side
-(``text.query_terms``) decides which words count. ``doc_len`` (distinct lexemes) feeds BM25's
-length normalisation (``pg_lexical.py``); a trigger keeps BM25's statistics per workspace.
+configuration is the workspace's language's (``asm_english`` for English): PostgreSQL's with a
+Snowball stemmer that keeps stopwords, so like SQLite's FTS5 ``porter`` tokenizer every word is
+indexed and the query side (``text.query_terms``) decides which words count. ``doc_len``
+(distinct lexemes) feeds BM25's length normalisation (``pg_lexical.py``); a trigger keeps BM25's
+statistics per workspace.
 The API keys of server mode live here too (``api_keys``), in the same database.
 """
 
@@ -18,7 +19,13 @@ from typing import Any
 
 #: A fixed advisory lock key for schema changes (any 64-bit number no other code uses).
 MIGRATION_LOCK = 0x61736D5F736368  # "asm_sch"
-TS_CONFIG = "asm_english"
+TS_CONFIG = "asm_english"  # the configuration of rows written before schema 5
+
+
+def ts_config(language: str) -> str:
+    """The text search configuration of a language (``languages.LANGUAGES``)."""
+    return f"asm_{language}"
+
 
 _V1 = f"""
 CREATE TEXT SEARCH DICTIONARY asm_english_stem (TEMPLATE = snowball, Language = english);
@@ -109,12 +116,13 @@ _CHANGES = {
     # Rows whose content changed: the old version out, the new one in (``mark_done`` and
     # other column updates change nothing here).
     "UPDATE": """(SELECT o.workspace_id, o.tsv, o.doc_len, -1 AS sign
-        FROM old_rows o JOIN new_rows n ON n.rid = o.rid
-        WHERE o.content IS DISTINCT FROM n.content OR o.workspace_id <> n.workspace_id
+        FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE {changed}
         UNION ALL SELECT n.workspace_id, n.tsv, n.doc_len, 1
-        FROM old_rows o JOIN new_rows n ON n.rid = o.rid
-        WHERE o.content IS DISTINCT FROM n.content OR o.workspace_id <> n.workspace_id)""",
+        FROM old_rows o JOIN new_rows n ON n.rid = o.rid WHERE {changed})""",
 }
+#: Which updated rows count as changed: their text (schema 3), or its language too (schema 5).
+_CHANGED_V3 = "o.content IS DISTINCT FROM n.content OR o.workspace_id <> n.workspace_id"
+_CHANGED_V5 = f"{_CHANGED_V3} OR o.language <> n.language"
 _TRANSITIONS = {
     "INSERT": "NEW TABLE AS new_rows",
     "DELETE": "OLD TABLE AS old_rows",
@@ -122,14 +130,21 @@ _TRANSITIONS = {
 }
 
 
+def _statistics_function(op: str, changed: str = _CHANGED_V3) -> str:
+    changes = _CHANGES[op].format(changed=changed)
+    body = _COUNT.format(changes=changes)
+    if op != "INSERT":
+        body += _FORGET.format(changes=changes)
+    return (
+        f"CREATE OR REPLACE FUNCTION asm_lexical_{op.lower()}() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $fn$\nBEGIN{body}    RETURN NULL;\nEND\n$fn$"
+    )
+
+
 def _statistics_trigger(op: str) -> list[str]:
     name = f"asm_lexical_{op.lower()}"
-    body = _COUNT.format(changes=_CHANGES[op])
-    if op != "INSERT":
-        body += _FORGET.format(changes=_CHANGES[op])
     return [
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
-        f"BEGIN{body}    RETURN NULL;\nEND\n$fn$",
+        _statistics_function(op),
         f"CREATE TRIGGER memories_{name} AFTER {op} ON memories "
         f"REFERENCING {_TRANSITIONS[op]} FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
     ]
@@ -172,9 +187,47 @@ _V4 = [
     "CREATE INDEX api_keys_name ON api_keys (name)",
 ]
 
+#: A workspace's words are stemmed in its own language (``languages.py``): one text search
+#: configuration ``asm_<language>`` per Snowball stemmer PostgreSQL has, keeping stopwords as
+#: ``asm_english`` does, and ``asm_simple``. ``workspace_languages`` keeps the language a
+#: workspace's first write chose; each row names its configuration (``language``), from which
+#: ``tsv`` and ``doc_len`` are generated. Rows written before are English, as they were indexed,
+#: so their lexemes and the statistics stay as they are. A changed language counts as changed
+#: text for the statistics (``_CHANGED_V5``).
+_V5 = [
+    """DO $$ DECLARE lang TEXT; BEGIN
+    FOR lang IN SELECT c.cfgname FROM pg_ts_config c JOIN pg_ts_dict d
+        ON d.dictname = c.cfgname || '_stem' AND d.dictnamespace = c.cfgnamespace
+        WHERE c.cfgnamespace = 'pg_catalog'::regnamespace AND c.cfgname <> 'english'
+    LOOP
+        EXECUTE format('CREATE TEXT SEARCH DICTIONARY %I (TEMPLATE = snowball, Language = %I)',
+            'asm_' || lang || '_stem', lang);
+        EXECUTE format('CREATE TEXT SEARCH CONFIGURATION %I (COPY = %I)', 'asm_' || lang, lang);
+        EXECUTE format('ALTER TEXT SEARCH CONFIGURATION %I ALTER MAPPING FOR asciiword, '
+            'asciihword, hword_asciipart, word, hword, hword_part WITH %I',
+            'asm_' || lang, 'asm_' || lang || '_stem');
+    END LOOP;
+    END $$""",
+    "CREATE TEXT SEARCH CONFIGURATION asm_simple (COPY = simple)",
+    """CREATE TABLE workspace_languages (
+        workspace_id TEXT PRIMARY KEY,
+        config regconfig NOT NULL
+    )""",
+    f"""INSERT INTO workspace_languages
+        SELECT DISTINCT workspace_id, '{TS_CONFIG}'::regconfig FROM memories""",
+    f"""ALTER TABLE memories ADD COLUMN language regconfig NOT NULL DEFAULT '{TS_CONFIG}',
+        DROP COLUMN tsv, DROP COLUMN doc_len""",
+    """ALTER TABLE memories
+        ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector(language, content)) STORED,
+        ADD COLUMN doc_len INTEGER GENERATED ALWAYS AS (length(to_tsvector(language, content)))
+            STORED""",
+    "CREATE INDEX memories_tsv ON memories USING GIN (tsv)",
+    _statistics_function("UPDATE", _CHANGED_V5),
+]
+
 #: Migration n takes the schema from version n to n + 1: a text of statements separated by
 #: ``;``, or a list of statements (function bodies hold ``;`` of their own).
-MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -209,4 +262,4 @@ def migrate(conn: Any) -> int:
     return found
 
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TS_CONFIG", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TS_CONFIG", "migrate", "ts_config"]

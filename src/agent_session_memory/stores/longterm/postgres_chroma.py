@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
+from ...languages import LexicalLanguages
 from ...models import Memory
 from .base import LongTermStore, Vector, check_workspace
 from .chroma import ChromaStore
@@ -27,13 +28,19 @@ class PostgresChromaStore(RowReads, ChromaVectors):
     rows: PostgresRows
 
     def __init__(
-        self, rows: PostgresRows | str, chroma: ChromaStore, *, lock_timeout: float = LOCK_TIMEOUT
+        self,
+        rows: PostgresRows | str,
+        chroma: ChromaStore,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        languages: LexicalLanguages | None = None,
     ) -> None:
-        """``rows``: a URL (opened here, the lock waiting ``lock_timeout`` seconds) or rows."""
+        """``rows``: a URL (opened here, the lock waiting ``lock_timeout`` seconds, new workspaces
+        stemmed in ``languages``) or rows."""
         self.rows = (
             rows
             if isinstance(rows, PostgresRows)
-            else PostgresRows(rows, lock_timeout=lock_timeout)
+            else PostgresRows(rows, lock_timeout=lock_timeout, languages=languages)
         )
         self.chroma = chroma
 

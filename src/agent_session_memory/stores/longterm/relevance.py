@@ -7,9 +7,9 @@ parts that are absolute, each in [0, 1]:
 - **semantic**: the cosine similarity of query and memory, negative cosines counted as 0;
 - **lexical**: the IDF-weighted fraction of the query's terms the memory contains (terms as the
   lexical index sees them: ``text.query_terms``, stopwords dropped; words compared after
-  ``text.stem``). IDF is BM25's, ``ln(1 + (N - df + 0.5) / (df + 0.5))`` over the workspace's
-  own rows, so a rare word found counts more than a common one, and a memory with every query
-  word scores 1.
+  ``text.stem``, or the Snowball stemmer of a workspace's other language). IDF is BM25's,
+  ``ln(1 + (N - df + 0.5) / (df + 0.5))`` over the workspace's own rows, so a rare word found
+  counts more than a common one, and a memory with every query word scores 1.
 
 ``score = (semantic + w * lexical) / (1 + w)``, ``w = 0.7``. Measured on the LoCoMo dev split
 (``bench/locomo.py``, evidence R@10): w 0.25 0.680, 0.35 0.702, 0.5 0.711, 0.7 0.714, 1.0 0.705,
@@ -22,10 +22,11 @@ break ties.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .text import query_terms, stem, words
+from ...languages import DEFAULT_LANGUAGE
+from .text import query_terms, stemmer, words
 
 DAY = 86_400.0
 
@@ -44,31 +45,42 @@ def idf(rows: int, df: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class QueryTerms:
-    """A query's stemmed terms and each one's weight (its IDF in the workspace)."""
+    """A query's stemmed terms and each one's weight (its IDF in the workspace); words are
+    stemmed in the workspace's language (``text.stemmer``)."""
 
     stems: tuple[str, ...]
     weights: tuple[float, ...]
+    stem: Callable[[str], str]
+    #: English stems and unstemmed words are prefixes of their words; Snowball's may not be
+    #: (German "häuser" -> "haus").
+    prefixes: bool = True
 
     @classmethod
-    def of(cls, query: str, rows: int, counts: Sequence[int]) -> QueryTerms:
+    def of(
+        cls, query: str, rows: int, counts: Sequence[int], language: str = DEFAULT_LANGUAGE
+    ) -> QueryTerms:
+        stem = stemmer(language)
         terms = query_terms(query)
         weights: dict[str, float] = {}
         for term, df in zip(terms, counts, strict=True):
             key = stem(term)
             weights[key] = max(weights.get(key, 0.0), idf(rows, df))
-        return cls(tuple(weights), tuple(weights.values()))
+        prefixes = language in (DEFAULT_LANGUAGE, "simple")
+        return cls(tuple(weights), tuple(weights.values()), stem, prefixes)
 
     def coverage(self, content: str) -> float:
         """The IDF-weighted fraction of the terms ``content`` contains, in [0, 1]."""
         total = sum(self.weights)
-        lowered = content.lower()
-        # A stem is a prefix of its word: absent as a substring, absent as a word (most
-        # candidates contain no query term, and stemming every word of each one is the cost).
-        maybe = [(s, w) for s, w in zip(self.stems, self.weights, strict=True) if s in lowered]
-        if total <= 0 or not maybe:
+        pairs = list(zip(self.stems, self.weights, strict=True))
+        if self.prefixes:
+            # A stem is a prefix of its word: absent as a substring, absent as a word (most
+            # candidates contain no query term, and stemming every word of each one is the cost).
+            lowered = content.lower()
+            pairs = [(s, w) for s, w in pairs if s in lowered]
+        if total <= 0 or not pairs:
             return 0.0
-        present = {stem(w) for w in words(content)}
-        return sum(w for s, w in maybe if s in present) / total
+        present = {self.stem(w) for w in words(content)}
+        return sum(w for s, w in pairs if s in present) / total
 
 
 def semantic_part(cosine: float) -> float:

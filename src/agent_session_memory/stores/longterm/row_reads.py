@@ -45,6 +45,8 @@ class RowBackend(Protocol):
 
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]: ...
 
+    def lexical_language(self, workspace_id: str) -> str: ...
+
     def staged(
         self, workspace_id: str, after: int | None = None, flt: MemoryFilter | None = None
     ) -> Staged:
@@ -101,3 +103,6 @@ class RowReads:
 
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
         return self.rows.term_counts(workspace_id, query)
+
+    def lexical_language(self, workspace_id: str) -> str:
+        return self.rows.lexical_language(workspace_id)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ...languages import DEFAULT_LANGUAGE
 from ...models import Memory, to_timestamp
 from ..sqlite_file import refuse_empty, use_wal
 from .base import RankFields, Vector
@@ -380,6 +381,10 @@ class SqliteRows:
         document frequency: the IDF of the lexical score."""
         with self.reading() as db:
             return self._count(db, workspace_id), self.fts.term_frequencies(db, workspace_id, query)
+
+    def lexical_language(self, workspace_id: str) -> str:
+        """FTS5's one stemmer is Porter's English, for every workspace."""
+        return DEFAULT_LANGUAGE
 
     def count(self, workspace_id: str) -> int:
         with self.reading() as db:

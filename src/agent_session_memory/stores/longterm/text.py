@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+
+from ...errors import MissingExtra
+from ...languages import DEFAULT_LANGUAGE
 
 _STOPWORDS = """
     a about above after again against all am an and any are as at be because been before being
@@ -37,6 +41,21 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
+
+
+def stemmer(language: str) -> Callable[[str], str]:
+    """How words of a workspace in ``language`` (``languages.py``) are compared: English by
+    ``stem`` (what recall's weights were measured with), ``simple`` as they are, any other by
+    its Snowball stemmer, the one PostgreSQL's index of that language uses."""
+    if language == DEFAULT_LANGUAGE:
+        return stem
+    if language == "simple":
+        return str
+    try:
+        import snowballstemmer
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise MissingExtra("postgres", exc.name or "snowballstemmer") from exc
+    return functools.lru_cache(maxsize=1 << 16)(snowballstemmer.stemmer(language).stemWord)
 
 
 def query_terms(query: str) -> list[str]:
