@@ -1,10 +1,13 @@
-"""docs/deploy.md's compose.yaml is valid YAML and wires every API process to the three shared
-backends the code reads (the same variable names as ``Settings.from_env``); its image installs
-what exists; and its API command and environment serve keyed requests. There is no Docker here,
-so the service host names are pointed at real servers on loopback instead."""
+"""docs/deploy.md's compose.yaml is valid YAML, valid under the Compose Specification's JSON
+schema (vendored in ``data/``), its names refer to what it declares, and it wires every API
+process to the three shared backends the code reads (the same variable names as
+``Settings.from_env``); its image installs what exists; and its API command and environment
+serve keyed requests. There is no Docker here, so the service host names are pointed at real
+servers on loopback instead."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,6 +26,7 @@ import httpx
 import psycopg
 import pytest
 import yaml  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from psycopg import sql
 
 from agent_session_memory import MemoryClient
@@ -31,12 +35,73 @@ from tests.servermode.conftest import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "deploy.md"
+# compose-spec's schema/compose-spec.json as check-jsonschema 0.39.0 ships it: data/README.md.
+SCHEMA = Path(__file__).with_name("data") / "compose-spec.json"
+SCHEMA_SHA256 = "d549057ebc2925f39f62799eab0db7b9e2c18b35b6c00595199116da3ed10e64"
+
+
+def compose_text() -> str:
+    [block] = re.findall(r"## compose\.yaml.*?```yaml\n(.*?)```", DOC.read_text(), re.S)
+    return str(block)
 
 
 def compose() -> dict[str, Any]:
-    [block] = re.findall(r"## compose\.yaml.*?```yaml\n(.*?)```", DOC.read_text(), re.S)
-    loaded: dict[str, Any] = yaml.safe_load(block)
+    loaded: dict[str, Any] = yaml.safe_load(compose_text())
     return loaded
+
+
+def schema_errors(document: object) -> list[str]:
+    """Every violation of the Compose Specification's schema (the one ``docker compose`` checks
+    a file against), as ``path: message``."""
+    raw = SCHEMA.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == SCHEMA_SHA256, "the vendored schema was changed"
+    schema = json.loads(raw)
+    Draft202012Validator.check_schema(schema)
+    errors = Draft202012Validator(schema).iter_errors(document)
+    return sorted(f"{e.json_path}: {e.message}" for e in errors)
+
+
+def test_compose_is_valid_under_the_compose_specification_schema() -> None:
+    assert schema_errors(compose()) == []
+
+
+def test_compose_names_only_what_it_declares() -> None:
+    """What the schema cannot see: names that must refer to something declared elsewhere."""
+    document = compose()
+    services: dict[str, Any] = document["services"]
+    for name, service in services.items():
+        for target, condition in _depends_on(service).items():
+            assert target in services and target != name, (name, target)
+            if condition == "service_healthy":  # else `up` fails: the target has no health
+                health = services[target].get("healthcheck", {})
+                assert health.get("test") and not health.get("disable"), (name, target)
+        assert _named_volumes(service) <= set(document.get("volumes") or {}), name
+        for kind in ("configs", "secrets"):
+            used = {u if isinstance(u, str) else u["source"] for u in service.get(kind, [])}
+            assert used <= set(document.get(kind) or {}), (name, kind)
+    # `$` is Compose's interpolation (nginx's `$host` would become ""); a literal one is `$$`.
+    assert "$" not in compose_text().replace("$$", "")
+
+
+def test_the_proxy_sends_to_the_api_services_on_the_port_they_listen_on() -> None:
+    services = compose()["services"]
+    proxy = services["proxy"]
+    [mount] = proxy["configs"]
+    nginx: str = compose()["configs"][mount["source"]]["content"]
+    upstreams = dict(re.findall(r"upstream\s+([\w.-]+)\s*\{([^}]*)\}", nginx))
+    assert set(re.findall(r"proxy_pass\s+http://([\w.-]+)\s*;", nginx)) <= set(upstreams)
+    backends = re.findall(r"server\s+([\w.-]+):(\d+)", "".join(upstreams.values()))
+    assert backends
+    for host, port in backends:
+        assert host in services, host
+        command, _ = api_image(host)  # an API service, built from the checkout
+        assert command[command.index("--port") + 1] == port
+        health = " ".join(services[host]["healthcheck"]["test"])
+        assert re.findall(r"//127\.0\.0\.1:(\d+)/ready", health) == [port]
+    # nginx resolves its upstream names when it starts: their containers must exist by then.
+    assert {host for host, _ in backends} <= set(_depends_on(proxy))
+    published = {str(p).rsplit(":", 1)[-1] for p in proxy["ports"]}
+    assert set(re.findall(r"listen\s+(\d+)\s*;", nginx)) <= published
 
 
 def test_compose_runs_two_api_processes_behind_a_proxy_on_the_shared_backends() -> None:
@@ -52,9 +117,9 @@ def test_compose_runs_two_api_processes_behind_a_proxy_on_the_shared_backends() 
     assert "server api-1:8080" in nginx and "server api-2:8080" in nginx
 
 
-def api_image() -> tuple[list[str], str]:
+def api_image(service: str = "api-1") -> tuple[list[str], str]:
     """The API image's ``CMD`` and its whole ``dockerfile_inline``."""
-    dockerfile: str = compose()["services"]["api-1"]["build"]["dockerfile_inline"]
+    dockerfile: str = compose()["services"][service]["build"]["dockerfile_inline"]
     [cmd] = re.findall(r"^CMD (\[.*\])$", dockerfile, re.M)
     return json.loads(cmd), dockerfile
 
@@ -162,6 +227,28 @@ def test_the_api_services_command_and_environment_serve_keys_from_postgresql(
 def _flag(command: list[str], i: int, values: dict[str, str]) -> str:
     """``command[i]``, or the value put in its place when it follows one of ``values``' flags."""
     return values.get(command[i - 1], command[i]) if i else command[i]
+
+
+def _depends_on(service: dict[str, Any]) -> dict[str, str]:
+    """``depends_on`` in either form, as ``{service: condition}``."""
+    listed = service.get("depends_on", {})
+    if isinstance(listed, list):
+        return dict.fromkeys(listed, "service_started")
+    return {name: spec.get("condition", "service_started") for name, spec in listed.items()}
+
+
+def _named_volumes(service: dict[str, Any]) -> set[str]:
+    """The named volumes a service mounts (not bind mounts, not anonymous volumes)."""
+    names = set()
+    for volume in service.get("volumes", []):
+        if isinstance(volume, dict):
+            if volume.get("type") == "volume" and volume.get("source"):
+                names.add(volume["source"])
+            continue
+        source, colon, _ = volume.partition(":")
+        if colon and not source.startswith(("/", ".", "~")):
+            names.add(source)
+    return names
 
 
 def _ready(url: str) -> int:
