@@ -107,7 +107,11 @@ class MiniLMEmbedder:
         return out
 
     def _embed_batch(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        encodings = self._tokenizer.encode_batch(texts)
+        # One text (a recall's query) skips the batch path's thread pool hand-off.
+        tokenizer = self._tokenizer
+        encodings = (
+            tokenizer.encode_batch(texts) if len(texts) > 1 else [tokenizer.encode(texts[0])]
+        )
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask}

@@ -87,11 +87,16 @@ def recall(
     if unseen:  # only those that could still make the top k are worth fetching
         vectors = _vectors(store, workspace_id, sorted(unseen))
         cosines.update({i: _cosine(vectors[i], vector[0]) if i in vectors else 0.0 for i in unseen})
-    scored = [_scored(i, c, lexical_parts[i], fields[i], config, now) for i, c in cosines.items()]
-    scored = [s for s in scored if s.score >= min_score]
-    # Relevance first (rounded, so importance and recency only break ties).
-    scored.sort(key=lambda s: (round(s.score, 9), s.importance, s.recency), reverse=True)
-    top = scored[:k]
+    # Relevance first (rounded, so importance and recency only break ties). Recency grows with
+    # ``updated_at`` (up to now), so the sort needs no recency: only the top k are scored whole.
+    ranked = []
+    for i, c in cosines.items():
+        relevance = best(i, c)
+        if relevance >= min_score:
+            f = fields[i]
+            ranked.append((round(relevance, 9), f.importance, min(f.updated_at, now), i, c))
+    ranked.sort(key=lambda r: r[:3], reverse=True)
+    top = [_scored(i, c, lexical_parts[i], fields[i], config, now) for *_, i, c in ranked[:k]]
     rows = store.get_rows(workspace_id, [h.memory_id for h in top])
     return [h.hit(rows[h.memory_id]) for h in top if h.memory_id in rows]  # gone: forgotten
 
