@@ -5,6 +5,7 @@ agrees, the language of a workspace's first write stays, and a bad language is r
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from pathlib import Path
 
@@ -206,5 +207,31 @@ def test_asm_language_re_indexes_a_workspace_with_exact_statistics(
         monkeypatch.delenv("AGENT_MEMORY_LEXICAL_URL")
         assert main(["--workspace", workspace_id, "language", "french"]) == 2
         assert "server-mode setting" in capsys.readouterr().err
+    finally:
+        rows.close()
+
+
+def test_a_write_during_a_language_change_lands_in_the_new_language(postgres_url: str) -> None:
+    workspace_id = _ws("switch")
+    rows = PostgresRows(postgres_url)
+    try:
+        rows.put(workspace_id, [memory_row(workspace_id, "a", "Un cheval")], [], False)
+        with psycopg.connect(postgres_url) as changing:  # ``set_language`` half-way
+            changing.execute("LOCK TABLE workspace_languages IN SHARE ROW EXCLUSIVE MODE")
+            changing.execute(
+                "UPDATE workspace_languages SET config = 'asm_french' WHERE workspace_id = %s",
+                (workspace_id,),
+            )
+            writer = threading.Thread(
+                target=rows.put,
+                args=(workspace_id, [memory_row(workspace_id, "b", "Deux chevaux")], [], False),
+            )
+            writer.start()
+            writer.join(timeout=1)
+            assert writer.is_alive()  # the write waits for the change
+            changing.commit()
+        writer.join(timeout=10)
+        # "b" in French ("chevaux" -> "cheval"); "a" stays English, as the change did not touch it
+        assert sorted(_found(rows, workspace_id, "cheval")) == ["a", "b"]
     finally:
         rows.close()

@@ -332,9 +332,11 @@ class PostgresRows:
     @guard
     def set_language(self, workspace_id: str, language: str) -> int:
         """Stem the workspace in ``language`` from now on, its rows re-indexed (and BM25's
-        statistics recounted by the trigger) in one transaction; how many rows."""
+        statistics recounted by the trigger) in one transaction; how many rows. Writes wait
+        meanwhile (each ``put`` claims a language first), so none lands in the old language."""
         config = ts_config(checked(language, "lexical language"))
         with self._transaction() as conn:
+            conn.execute("LOCK TABLE workspace_languages IN SHARE ROW EXCLUSIVE MODE")
             conn.execute(
                 "INSERT INTO workspace_languages (workspace_id, config) VALUES (%s, %s::regconfig) "
                 "ON CONFLICT (workspace_id) DO UPDATE SET config = EXCLUDED.config",
