@@ -21,14 +21,12 @@ WHERE = ("m.superseded = 0", [])
 
 
 def test_every_match_is_scored_under_the_page_and_parts_cover_them_once_over_it() -> None:
-    assert parts(["'a'", "'b'"], [3, 4], [2.0, 1.0], page=7) == []
-    found = parts(["'a'", "'b'", "'c'"], [300, 20, 500], [1.0, 4.0, 0.5], page=100)
-    assert found == [
-        "'b' & ('a' | 'c')",  # the rarest with another: at least 4.0 + 0.5
-        "'b' & !'a' & !'c'",
-        "'a' & !'b' & ('c')",  # 1.0 + 0.5 weighs more than 'a' alone
-        "'a' & !'b' & !'c'",
-        "'c' & !'b' & !'a'",
+    assert parts(["'a'", "'b'"], [3, 4], page=7) == []
+    assert parts(["'a'", "'b'", "'c'", "'d'"], [300, 20, 500, 900], page=400) == [
+        "'b' | 'a'",  # the rare ones: 320 rows at most
+        "(('c' & ('d'))) & !'b' & !'a'",  # two common ones together
+        "'c' & !'b' & !'a' & !'d'",  # each common one alone, rarest first
+        "'d' & !'b' & !'a' & !'c'",
     ]
     assert page_size(100) == 1000 and page_size(1) == 1000
 

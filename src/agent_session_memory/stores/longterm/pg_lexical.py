@@ -98,11 +98,13 @@ def bm25_search(
     score = _SCORE.format(k1_plus=K1 + 1, k1=K1, one_minus_b=1 - B, b=B)
     terms = [quoted(lex) for lex in found]
     page = page_size(n)
-    ordered = parts(terms, df, idf, page)
+    ordered = parts(terms, df, page)
     if ordered:  # many matches: the page's parts, most promising first, until it is full
         sql = _PAGE.format(rows=_ROWS.format(score=score, tsquery="p.q::tsquery", cond=cond))
     else:
         sql = _ROWS.format(score=score, tsquery="%(query)s::tsquery", cond=cond)
+    # Never a prepared statement: its generic plan (``workspace_id``, the page unknown) can
+    # walk the workspace's btree instead of the GIN index (a second a query, measured).
     rows = conn.execute(
         _RANK.format(rows=sql),
         {
@@ -116,6 +118,7 @@ def bm25_search(
             "n": n,
             **named,
         },
+        prepare=False,
     ).fetchall()
     return [(str(i), float(s)) for i, s in rows]
 
