@@ -37,10 +37,10 @@ class _Recorder:
     def __init__(self, conn: Any) -> None:
         self.conn, self.ranking = conn, ("", {})
 
-    def execute(self, sql: str, params: Any = None) -> Any:
+    def execute(self, sql: str, params: Any = None, **options: Any) -> Any:
         if sql.startswith("SELECT id, score"):
             self.ranking = (sql, params)
-        return self.conn.execute(sql, params)
+        return self.conn.execute(sql, params, **options)
 
 
 def _rows_scored(conn: Any, sql: str, params: Any) -> float:
