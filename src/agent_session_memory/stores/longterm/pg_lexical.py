@@ -6,7 +6,8 @@ So the score is Okapi BM25 (k1 1.2, b 0.75, as FTS5), computed from the workspac
 statistics only: its row count, its mean document length (``doc_len``: distinct lexemes, a
 generated column) and each query lexeme's document frequency, which a trigger keeps on write
 (``pg_schema``). Three round trips: the query's lexemes (PostgreSQL's stemmer for the
-workspace's language), the statistics, the ranking.
+workspace's language), the statistics, the ranking. A query matching more rows than its page
+scores a bounded part of them (``pg_page``).
 """
 
 from __future__ import annotations
@@ -14,26 +15,30 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .pg_page import page_size, parts
 from .pg_schema import TS_CONFIG
 from .text import query_terms
 
 K1, B = 1.2, 0.75
 
-_RANK = """
-SELECT m.id, sum(
-    (%(idf)s::float8[])[array_position(%(lexemes)s::text[], u.lexeme)]
-    * (u.tf * {k1_plus}) / (u.tf + {k1} * ({one_minus_b} + {b} * m.doc_len / %(avgdl)s))
-) AS score
-FROM memories m
-CROSS JOIN LATERAL (
-    SELECT v.lexeme, array_length(v.positions, 1)::float8 AS tf
-    FROM unnest(m.tsv) v WHERE v.lexeme = ANY(%(lexemes)s::text[])
-) u
-WHERE m.workspace_id = %(ws)s AND m.tsv @@ %(query)s::tsquery AND {cond}
-GROUP BY m.rid, m.id
-ORDER BY score DESC, m.rid
-LIMIT %(n)s
-"""
+#: A row's score: each query lexeme it holds, tf from its positions. ``setweight`` marks the
+#: query's lexemes (``to_tsvector`` gives every lexeme weight D) and ``ts_filter`` keeps only
+#: them, so only those are unnested: half the cost of unnesting the row's every lexeme.
+_SCORE = """(
+    SELECT sum(
+        (%(idf)s::float8[])[array_position(%(lexemes)s::text[], v.lexeme)]
+        * (tf * {k1_plus}) / (tf + {k1} * ({one_minus_b} + {b} * m.doc_len / %(avgdl)s))
+    )
+    FROM unnest(ts_filter(setweight(m.tsv, 'A', %(lexemes)s::text[]), '{{a}}')) v,
+        LATERAL (SELECT array_length(v.positions, 1)::float8 AS tf) t
+)"""
+#: The rows of one ``tsquery`` with their scores.
+_ROWS = """SELECT m.rid, m.id, {score} AS score FROM memories m
+WHERE m.workspace_id = %(ws)s AND m.tsv @@ {tsquery} AND ({cond})"""
+_RANK = """SELECT id, score FROM ({rows}) c ORDER BY score DESC, rid LIMIT %(n)s"""
+#: The page: its parts in order (a nested loop over them keeps it), until ``page`` rows.
+_PAGE = """SELECT r.* FROM unnest(%(parts)s::text[]) WITH ORDINALITY p(q, i)
+CROSS JOIN LATERAL ({rows} LIMIT %(page)s) r LIMIT %(page)s"""
 
 #: The workspace's text search configuration (a workspace without rows has no lexemes to find).
 _CONFIG = (
@@ -97,18 +102,30 @@ def bm25_search(
     named = {f"f{i}": p for i, p in enumerate(params)}
     for i in range(len(params)):
         cond = cond.replace("%s", f"%(f{i})s", 1)
-    sql = _RANK.format(k1_plus=K1 + 1, k1=K1, one_minus_b=1 - B, b=B, cond=cond)
+    score = _SCORE.format(k1_plus=K1 + 1, k1=K1, one_minus_b=1 - B, b=B)
+    terms = [quoted(lex) for lex in found]
+    page = page_size(n)
+    ordered = parts(terms, df, page)
+    if ordered:  # many matches: the page's parts, most promising first, until it is full
+        sql = _PAGE.format(rows=_ROWS.format(score=score, tsquery="p.q::tsquery", cond=cond))
+    else:
+        sql = _ROWS.format(score=score, tsquery="%(query)s::tsquery", cond=cond)
+    # Never a prepared statement: its generic plan (``workspace_id``, the page unknown) can
+    # walk the workspace's btree instead of the GIN index (a second a query, measured).
     rows = conn.execute(
-        sql,
+        _RANK.format(rows=sql),
         {
             "idf": idf,
             "lexemes": found,
             "avgdl": max(avgdl, 1.0),
             "ws": workspace_id,
-            "query": " | ".join(quoted(lex) for lex in found),
+            "query": " | ".join(terms),
+            "parts": ordered,
+            "page": page,
             "n": n,
             **named,
         },
+        prepare=False,
     ).fetchall()
     return [(str(i), float(s)) for i, s in rows]
 
