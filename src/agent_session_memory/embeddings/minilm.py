@@ -1,7 +1,9 @@
 """all-MiniLM-L6-v2 on onnxruntime + tokenizers: the default embedder, no PyTorch.
 
 Batches are padded to their longest input (not to a fixed 256) and texts are sorted by length
-before batching, so short memories never pay for a long neighbour's padding. Pooling is the
+before batching, so short memories never pay for a long neighbour's padding. Batches hold 8
+texts: as fast as 32 on 256 texts (155 against 160 texts/s), and a commit of 32 texts, one
+batch at 32, pads less in four (143 against 112 texts/s; B3, quiet 2-core machine). Pooling is the
 sentence-transformers one: mean over real tokens (attention mask), then L2 normalisation.
 """
 
@@ -68,7 +70,7 @@ class MiniLMEmbedder:
         folder: str | os.PathLike[str] | None = None,
         *,
         files: ModelFiles | None = None,
-        batch_size: int = 32,
+        batch_size: int = 8,
         threads: int | None = None,
     ) -> None:
         self.files = files or locate_model(folder)
