@@ -79,3 +79,47 @@ def fts_matches(path: Path, text: str) -> int:
         )
     finally:
         db.close()
+
+
+def postgres_at_version(url: str, version: int, workspace_id: str, texts: Sequence[str]) -> None:
+    """A PostgreSQL database as schema ``version`` left it, holding ``texts`` as rows
+    ``m0, m1, ...`` of one workspace written through that schema's columns (migration tests)."""
+    import psycopg
+
+    from agent_session_memory.stores.longterm.pg_schema import MIGRATIONS, statements
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for migration in MIGRATIONS[:version]:
+            for statement in statements(migration):
+                conn.execute(statement)
+        conn.execute("CREATE TABLE asm_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO asm_schema VALUES (%s)", (version,))
+        for i, text in enumerate(texts):
+            conn.execute(
+                "INSERT INTO memories (workspace_id, id, record, content, content_hash, type,"
+                " importance, created_at, updated_at) VALUES (%s, %s, '{}', %s, '', 'fact',"
+                " 0.5, 0, 0)",
+                (workspace_id, f"m{i}", text),
+            )
+
+
+def pg_recount(url: str, workspace_id: str, found: list[str]) -> tuple[int, float, list[int]]:
+    """What BM25's kept statistics must equal: rows, mean ``doc_len`` and each lexeme's
+    document frequency, counted from the rows themselves."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows, mean = conn.execute(
+            "SELECT count(*), coalesce(avg(doc_len), 0)::float8 FROM memories "
+            "WHERE workspace_id = %s",
+            (workspace_id,),
+        ).fetchone()
+        df = [
+            conn.execute(
+                "SELECT count(*) FROM memories m WHERE workspace_id = %s AND EXISTS "
+                "(SELECT 1 FROM unnest(m.tsv) u WHERE u.lexeme = %s)",
+                (workspace_id, lexeme),
+            ).fetchone()[0]
+            for lexeme in found
+        ]
+    return int(rows), float(mean), [int(d) for d in df]

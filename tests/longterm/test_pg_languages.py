@@ -20,11 +20,10 @@ from agent_session_memory.languages import LexicalLanguages
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.pg_lexical import lexemes, statistics
 from agent_session_memory.stores.longterm.pg_rows import PostgresRows
-from agent_session_memory.stores.longterm.pg_schema import MIGRATIONS, statements
 from agent_session_memory.stores.longterm.relevance import QueryTerms
 
 from ..postgres_server import fresh_database
-from .fakes import memory_row
+from .fakes import memory_row, pg_recount, postgres_at_version
 
 FRENCH = "Les chevaux mangeaient du foin dans les prairies"
 GERMAN = "Die Häuser am See wurden im Sommer verkauft"
@@ -142,19 +141,7 @@ def test_a_language_the_database_lacks_is_refused_at_start(postgres_url: str) ->
 
 def test_rows_written_before_languages_stay_english_and_counted(postgres_admin: str) -> None:
     with fresh_database(postgres_admin) as url:
-        with psycopg.connect(url, autocommit=True) as conn:
-            for migration in MIGRATIONS[:4]:  # the schema as version 4 left it
-                for statement in statements(migration):
-                    conn.execute(statement)
-            conn.execute("CREATE TABLE asm_schema (version INTEGER NOT NULL)")
-            conn.execute("INSERT INTO asm_schema VALUES (4)")
-            for i, words in enumerate(["deployed the backups", "backup billing", "redis"]):
-                conn.execute(
-                    "INSERT INTO memories (workspace_id, id, record, content, content_hash, type,"
-                    " importance, created_at, updated_at) VALUES ('a', %s, '{}', %s, '', 'fact',"
-                    " 0.5, 0, 0)",
-                    (f"m{i}", words),
-                )
+        postgres_at_version(url, 4, "a", ["deployed the backups", "backup billing", "redis"])
         # Settings now say French: the workspace written before stays English.
         rows = PostgresRows(url, languages=LexicalLanguages("french"))
         try:
@@ -193,14 +180,7 @@ def test_asm_language_re_indexes_a_workspace_with_exact_statistics(
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             found = lexemes(conn, workspace_id, "chevaux noirs prairies")
             kept = statistics(conn, workspace_id, found)
-            recount = [
-                conn.execute(
-                    "SELECT count(*) FROM memories m WHERE workspace_id = %s AND "
-                    "EXISTS (SELECT 1 FROM unnest(m.tsv) u WHERE u.lexeme = %s)",
-                    (workspace_id, lexeme),
-                ).fetchone()[0]
-                for lexeme in found
-            ]
+        _, _, recount = pg_recount(postgres_url, workspace_id, found)
         assert (kept[0], kept[2]) == (4, recount) and recount == [3, 1, 1]
         assert main(["--workspace", workspace_id, "language", "elvish"]) == 2
         assert "'elvish' is not a stemming language" in capsys.readouterr().err

@@ -11,10 +11,9 @@ import psycopg
 
 from agent_session_memory.stores.longterm.pg_lexical import lexemes, statistics
 from agent_session_memory.stores.longterm.pg_rows import PostgresRows
-from agent_session_memory.stores.longterm.pg_schema import MIGRATIONS, statements
 
 from ..postgres_server import fresh_database
-from .fakes import memory_row
+from .fakes import memory_row, pg_recount, postgres_at_version
 
 WORDS = [
     "postgres",
@@ -30,30 +29,11 @@ WORDS = [
 ]
 
 
-def _recount(url: str, workspace_id: str, found: list[str]) -> tuple[int, float, list[int]]:
-    """What the statistics must equal: counted from the rows themselves."""
-    with psycopg.connect(url) as conn:
-        rows, mean = conn.execute(
-            "SELECT count(*), coalesce(avg(doc_len), 0)::float8 FROM memories "
-            "WHERE workspace_id = %s",
-            (workspace_id,),
-        ).fetchone()
-        df = [
-            conn.execute(
-                "SELECT count(*) FROM memories m WHERE workspace_id = %s AND EXISTS "
-                "(SELECT 1 FROM unnest(m.tsv) u WHERE u.lexeme = %s)",
-                (workspace_id, lexeme),
-            ).fetchone()[0]
-            for lexeme in found
-        ]
-    return int(rows), float(mean), [int(d) for d in df]
-
-
 def _assert_kept(url: str, workspace_id: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         found = lexemes(conn, workspace_id, " ".join(WORDS))
         kept = statistics(conn, workspace_id, found)
-    rows, mean, df = _recount(url, workspace_id, found)
+    rows, mean, df = pg_recount(url, workspace_id, found)
     assert (kept[0], kept[2]) == (rows, df)
     assert abs(kept[1] - mean) < 1e-9
 
@@ -117,19 +97,7 @@ def test_concurrent_writers_of_one_workspace_keep_exact_statistics(postgres_admi
 
 def test_the_migration_counts_rows_written_before_it(postgres_admin: str) -> None:
     with fresh_database(postgres_admin) as url:
-        with psycopg.connect(url, autocommit=True) as conn:
-            for migration in MIGRATIONS[:2]:  # the schema as version 2 left it
-                for statement in statements(migration):
-                    conn.execute(statement)
-            conn.execute("CREATE TABLE asm_schema (version INTEGER NOT NULL)")
-            conn.execute("INSERT INTO asm_schema VALUES (2)")
-            for i, words in enumerate(["postgres backup", "backup billing billing", "redis"]):
-                conn.execute(
-                    "INSERT INTO memories (workspace_id, id, record, content, content_hash, type,"
-                    " importance, created_at, updated_at) VALUES ('a', %s, '{}', %s, '', 'fact',"
-                    " 0.5, 0, 0)",
-                    (f"m{i}", words),
-                )
+        postgres_at_version(url, 2, "a", ["postgres backup", "backup billing billing", "redis"])
         PostgresRows(url).close()
         _assert_kept(url, "a")
         rows = PostgresRows(url)
