@@ -43,6 +43,7 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.cache  # one per language: each recall asks
 def stemmer(language: str) -> Callable[[str], str]:
     """How words of a workspace in ``language`` (``languages.py``) are compared: English by
     ``stem`` (what recall's weights were measured with), ``simple`` as they are, any other by
