@@ -184,6 +184,8 @@ def test_asm_language_re_indexes_a_workspace_with_exact_statistics(
         assert (kept[0], kept[2]) == (4, recount) and recount == [3, 1, 1]
         assert main(["--workspace", workspace_id, "language", "elvish"]) == 2
         assert "'elvish' is not a stemming language" in capsys.readouterr().err
+        assert main(["--workspace", "../etc", "language", "french"]) == 2
+        assert "invalid_input" in capsys.readouterr().err
         monkeypatch.delenv("AGENT_MEMORY_LEXICAL_URL")
         assert main(["--workspace", workspace_id, "language", "french"]) == 2
         assert "server-mode setting" in capsys.readouterr().err
