@@ -40,9 +40,15 @@ def _lexical_half(
     )
 
 
-def _cosine(a: Vector, b: Vector) -> float:
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(np.dot(a, b)) / norm if norm > 0 else 0.0
+def _cosines(vectors: dict[str, Vector], query: Vector) -> dict[str, float]:
+    """Each vector's cosine similarity to ``query``, in one matrix product."""
+    if not vectors:
+        return {}
+    matrix = np.stack(list(vectors.values())).astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query))
+    dots = matrix @ query.astype(np.float32)
+    sims = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+    return dict(zip(vectors, map(float, sims), strict=True))
 
 
 def recall(
@@ -85,8 +91,8 @@ def recall(
     bar = max(min_score, floors[-k] if len(floors) >= k else 0.0)
     unseen = {i for i in unseen if best(i, unseen_bound) >= bar}
     if unseen:  # only those that could still make the top k are worth fetching
-        vectors = _vectors(store, workspace_id, sorted(unseen))
-        cosines.update({i: _cosine(vectors[i], vector[0]) if i in vectors else 0.0 for i in unseen})
+        found = _cosines(_vectors(store, workspace_id, sorted(unseen)), vector[0])
+        cosines.update({i: found.get(i, 0.0) for i in unseen})
     # Relevance first (rounded, so importance and recency only break ties). Recency grows with
     # ``updated_at`` (up to now), so the sort needs no recency: only the top k are scored whole.
     ranked = []

@@ -22,35 +22,41 @@ def fts_table(workspace_id: str) -> str:
 
 
 class FtsIndex:
-    """Creates tables on first write, remembers which exist; reads never create one."""
+    """Creates tables on first write, remembers which exist; reads never create one.
+
+    Readers use their own connections (``SqliteRows.reading``), so a table a write transaction
+    has created but not yet committed must not count as existing for them: ``_created`` (the
+    writer's) and ``_committed`` (what readers may query) are kept apart.
+    """
 
     def __init__(self) -> None:
-        self._known: set[str] = set()
+        self._created: set[str] = set()
+        self._committed: set[str] = set()
 
     def table(self, db: sqlite3.Connection, workspace_id: str) -> str:
-        """The workspace's FTS5 table, created on first use."""
+        """The workspace's FTS5 table, created on first use (inside the writer's transaction)."""
         table = fts_table(workspace_id)
-        if table not in self._known:
+        if table not in self._created:
             db.execute(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
                 f"content, tokenize = '{FTS_TOKENIZER}')"
             )
-            self._known.add(table)
+            self._created.add(table)
         return table
 
     def forget(self) -> None:
         """After a rollback: a table created in the failed transaction is gone again, so what
         is known must be learnt again from ``sqlite_master``."""
-        self._known.clear()
+        self._created.clear()
 
     def exists(self, db: sqlite3.Connection, workspace_id: str) -> bool:
         table = fts_table(workspace_id)
-        if table not in self._known:
-            found = db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone()
-            if found is None:
-                return False
-            self._known.add(table)
-        return True
+        if table in self._committed:  # tables are never dropped
+            return True
+        found = db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table,)).fetchone()
+        if found is not None and not db.in_transaction:  # outside a transaction: committed
+            self._committed.add(table)
+        return found is not None
 
     def put(self, db: sqlite3.Connection, workspace_id: str, rid: int, content: str) -> None:
         table = self.table(db, workspace_id)

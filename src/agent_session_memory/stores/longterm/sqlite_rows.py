@@ -86,18 +86,15 @@ class SqliteRows:
         self.path = path
         refuse_empty(path, "memories")
         self.fts = FtsIndex()
-        self._counts: dict[str, tuple[tuple[int, int], int]] = {}  # see _count
+        self._counts: dict[tuple[int, str], tuple[tuple[int, int], int]] = {}  # see _count
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
-        )
+        self._writer: int | None = None  # the thread inside ``transaction``
+        self._idle_readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()  # not ``_lock``: a transaction holds that
+        self._closed = False
+        self._db = self._connect()
         use_wal(self._db, BUSY_SECONDS)
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
-        # Recall reads a few hundred random rows per query: read through a memory map (no
-        # read() call per page) with a 64 MiB page cache, not SQLite's 2 MiB default.
-        self._db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-        self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         with self.transaction() as db:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
@@ -141,23 +138,67 @@ class SqliteRows:
             )
         db.execute("DROP TABLE memories_fts")
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
+        )
+        db.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+        # Recall reads a few hundred random rows per query: read through a memory map (no
+        # read() call per page) with a 64 MiB page cache, not SQLite's 2 MiB default.
+        db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        return db
+
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        """A connection to read committed rows on. Readers take one of their own (WAL lets
+        them read while a transaction writes), so a recall's lexical half and its dense half
+        read at once instead of queueing on one connection (at 100k memories the queue cost
+        a recall 0.8 ms at p50, 4 ms at p95). The thread inside ``transaction`` reads on the
+        writer's connection: it sees its own uncommitted rows."""
+        if self._writer == threading.get_ident():
             yield self._db
+            return
+        db = self._take_reader()
+        try:
+            yield db
+        finally:
+            self._give_back(db)
+
+    def _take_reader(self) -> sqlite3.Connection:
+        with self._readers_lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            if self._idle_readers:
+                return self._idle_readers.pop()
+        db = self._connect()  # as many as read at once, opened when first needed
+        db.execute("PRAGMA query_only=1")
+        return db
+
+    def _give_back(self, db: sqlite3.Connection) -> None:
+        with self._readers_lock:
+            if self._closed:
+                db.close()
+            else:
+                self._idle_readers.append(db)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``: all of a change or none of it."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            outer = self._writer
+            self._writer = threading.get_ident()
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                self.fts.forget()  # a table this transaction created is gone with it
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    self.fts.forget()  # a table this transaction created is gone with it
+                    raise
+                self._db.execute("COMMIT")
+            finally:
+                self._writer = outer
 
     # -- writes ---------------------------------------------------------------------------------
     def put(
@@ -393,16 +434,21 @@ class SqliteRows:
     def _count(self, db: sqlite3.Connection, workspace_id: str) -> int:
         """Counted again only after a write by any connection: at 100k rows counting costs
         about 3 ms a recall (counting the FTS table itself, 18 ms)."""
+        # Both counters are the connection's own: so is the cache entry.
         version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
-        cached = self._counts.get(workspace_id)
+        cached = self._counts.get((id(db), workspace_id))
         if cached is not None and cached[0] == version:
             return cached[1]
         [total] = db.execute(
             "SELECT count(*) FROM memories WHERE workspace_id=?", (workspace_id,)
         ).fetchone()
-        self._counts[workspace_id] = (version, int(total))
+        self._counts[(id(db), workspace_id)] = (version, int(total))
         return int(total)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._readers_lock:
+            self._closed = True
+            for db in self._idle_readers:
+                db.close()  # one still reading is closed when it is given back
+            self._idle_readers.clear()
             self._db.close()
