@@ -35,7 +35,10 @@ DAY = 86_400.0
 @dataclass(frozen=True, slots=True)
 class RelevanceConfig:
     lexical_weight: float = 0.7
-    depth: int = 100  # candidates taken from each index (at least k)
+    # Candidates taken from each index (at least k). On LoCoMo dev (760 questions) 50 ranks
+    # exactly as 100 did (every R@1..25, every category; 40 and 25 move R@10 by 0.001), and a
+    # recall scores half the candidates: p50 8.0 -> 6.9 ms there.
+    depth: int = 50
     recency_half_life_days: float = 30.0
 
 
