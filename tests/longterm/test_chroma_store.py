@@ -10,8 +10,9 @@ import pytest
 
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.embeddings import MiniLMEmbedder
-from agent_session_memory.stores.longterm.chroma import ChromaStore
+from agent_session_memory.stores.longterm.chroma import SYNC_THRESHOLD, ChromaStore
 from agent_session_memory.stores.longterm.filters import MemoryFilter
+from agent_session_memory.stores.longterm.names import collection_name
 
 from .conftest import Recorder, open_longterm
 
@@ -51,6 +52,46 @@ def test_upsert_query_filter_delete(store: ChromaStore, tmp_path: Path) -> None:
     assert store.ids(ws) == ["c"]
     store.drop(ws)
     assert store.count(ws) == 0
+
+
+def _hnsw(store: ChromaStore, ws: str) -> dict[str, object]:
+    """The workspace collection's HNSW configuration, as Chroma reports it."""
+    with store._use(ws, reading=True) as col:
+        return dict(col.configuration["hnsw"])
+
+
+def test_collections_measure_cosine_and_save_their_index_often(
+    store: ChromaStore, tmp_path: Path
+) -> None:
+    """A new collection saves its HNSW index every ``SYNC_THRESHOLD`` records, not Chroma's
+    1,000 (another process's client replays fewer records when it opens), and the
+    configuration that sets it keeps the cosine space (without it, Chroma makes the space l2)."""
+    ws = f"cfg.{tmp_path.name}"
+    vecs = unit(np.random.default_rng(1).random((2, 8)))
+    store.upsert(ws, ["a", "b"], vecs, [{"type": "fact"}, {"type": "fact"}], ["A", "B"])
+    hnsw = _hnsw(store, ws)
+    assert hnsw["space"] == "cosine" and hnsw["sync_threshold"] == SYNC_THRESHOLD == 100
+    [(best, similarity)] = store.query(ws, vecs[0] * 3.0, 1)  # cosine ignores the length
+    assert best == "a" and similarity == pytest.approx(1.0, abs=1e-4)
+
+
+def test_a_collection_made_by_an_earlier_version_is_switched_to_frequent_saves(
+    tmp_path: Path,
+) -> None:
+    import chromadb
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
+    client.get_or_create_collection(  # as versions before SYNC_THRESHOLD made them
+        collection_name("old"), metadata={"hnsw:space": "cosine", "workspace_id": "old"}
+    )
+    del client
+    store = ChromaStore(tmp_path / "chroma")
+    try:
+        store.upsert("old", ["a"], unit(np.ones((1, 8))), [{"type": "fact"}], ["A"])
+        hnsw = _hnsw(store, "old")
+        assert hnsw["space"] == "cosine" and hnsw["sync_threshold"] == SYNC_THRESHOLD
+    finally:
+        store.close()
 
 
 def test_longterm_on_chroma_server(

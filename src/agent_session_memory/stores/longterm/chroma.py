@@ -107,11 +107,25 @@ def _resetting(method: F) -> F:
 
 #: A read that meets a passing state of the index (see ``ChromaStore._read``) is tried this often.
 READ_ATTEMPTS = 3
+#: How many records Chroma's HNSW index takes in before it is saved to disk again (Chroma's
+#: default is 1,000). A client opened after another process's write replays every record since
+#: the last save, holding the GIL (Chroma's bindings do not release it), so a recall in that
+#: process waits for the replay. Saved every 100 records: B6b at 6 processes, a write batch's
+#: upsert p50 262 -> 82 ms and recall p99 360 -> 197 ms; one process, upsert 17 -> 11 ms; a
+#: bulk import of 30,000 vectors 4,072 -> 3,605 a second.
+SYNC_THRESHOLD = 100
 
 
 class _TakeWritersLock(Exception):
     """Raised inside ``_use`` when a reader finds it must open or create something after all:
     it comes back with the writers' lock first."""
+
+
+def _sync_threshold(col: Any) -> int | None:
+    """The collection's HNSW save interval (None where Chroma reports no HNSW configuration)."""
+    hnsw = (getattr(col, "configuration", None) or {}).get("hnsw") or {}
+    value = hnsw.get("sync_threshold")
+    return int(value) if value is not None else None
 
 
 class ChromaStore:
@@ -287,8 +301,12 @@ class ChromaStore:
         col = self._client.get_or_create_collection(
             name,
             metadata={"hnsw:space": "cosine", "workspace_id": workspace_id},
+            # the space again: a configuration without one would make the collection l2
+            configuration={"hnsw": {"space": "cosine", "sync_threshold": SYNC_THRESHOLD}},
             embedding_function=None,
         )
+        if _sync_threshold(col) not in (None, SYNC_THRESHOLD):  # made by an earlier version
+            col.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
         self._existing.add(workspace_id)
         return col
 
