@@ -72,9 +72,12 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from locomo import Scores
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = Path("/tmp/QUIET")
@@ -204,26 +207,6 @@ def cmd_embed(args: argparse.Namespace) -> None:
 # --- 3. evaluate ------------------------------------------------------------------------------
 
 
-def recall_at(ranked: list[str], gold: set[str]) -> dict[int, float]:
-    return {k: len(gold & set(ranked[:k])) / len(gold) for k in KS}
-
-
-class Scores:
-    def __init__(self) -> None:
-        self.rows: list[tuple[int, dict[int, float]]] = []
-
-    def add(self, category: int, r: dict[int, float]) -> None:
-        self.rows.append((category, r))
-
-    def table(self) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {}
-        for name, cats in [("all", {1, 2, 3, 4}), *[(f"cat{c}", {c}) for c in (1, 2, 3, 4)]]:
-            rows = [r for c, r in self.rows if c in cats]
-            out[name] = {f"R@{k}": round(float(np.mean([r[k] for r in rows])), 4) for k in KS}
-            out[name]["n"] = len(rows)
-        return out
-
-
 def vectors(out: Path, variant: str, ws: str) -> tuple[np.ndarray, np.ndarray]:
     model, turn_prefix, question_prefix = VARIANTS[variant]
     turns = np.load(out / model / f"{ws}.turns.{turn_prefix}.npy")
@@ -303,6 +286,8 @@ class Evaluation:
         self.cv_rows: dict[str, list[Any]] = {}
 
     def add(self, name: str, cat: int, ranked: list[str], gold: set[str]) -> None:
+        from locomo import Scores, recall_at  # the bench's own (project venv, as evaluate is)
+
         self.scores.setdefault(name, Scores()).add(cat, recall_at(ranked, gold))
 
     def run(self) -> None:
