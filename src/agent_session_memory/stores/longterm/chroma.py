@@ -110,9 +110,8 @@ READ_ATTEMPTS = 3
 #: How many records Chroma's HNSW index takes in before it is saved to disk again (Chroma's
 #: default is 1,000). A client opened after another process's write replays every record since
 #: the last save, holding the GIL (Chroma's bindings do not release it), so a recall in that
-#: process waits for the replay. Saved every 100 records: B6b at 6 processes, a write batch's
-#: upsert p50 262 -> 82 ms and recall p99 360 -> 197 ms; one process, upsert 17 -> 11 ms; a
-#: bulk import of 30,000 vectors 4,072 -> 3,605 a second.
+#: process waits for the replay. Saved every 100 records (``bench_many_processes.py``, quiet
+#: 2-core machine): recall p99 at 6 processes 356 -> 181 ms, at one process 25 -> 18 ms.
 SYNC_THRESHOLD = 100
 
 
