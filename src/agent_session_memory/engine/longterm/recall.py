@@ -25,6 +25,7 @@ from ...stores.longterm.relevance import (
     score,
     semantic_part,
 )
+from ...stores.longterm.similarity import cosines
 
 _LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="asm-recall-lexical")
 
@@ -41,14 +42,11 @@ def _lexical_half(
 
 
 def _cosines(vectors: dict[str, Vector], query: Vector) -> dict[str, float]:
-    """Each vector's cosine similarity to ``query``, in one matrix product."""
+    """Each vector's cosine similarity to ``query``."""
     if not vectors:
         return {}
-    matrix = np.stack(list(vectors.values())).astype(np.float32)
-    norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query))
-    dots = matrix @ query.astype(np.float32)
-    sims = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-    return dict(zip(vectors, map(float, sims), strict=True))
+    similar = cosines(np.stack(list(vectors.values())), query)
+    return dict(zip(vectors, map(float, similar), strict=True))
 
 
 def recall(

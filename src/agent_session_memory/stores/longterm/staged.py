@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Scored, Vector
+from .similarity import cosines
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,12 @@ def with_staged(
         return [list(hits) for hits in found]
     matching = staged.matching
     matrix = np.stack([v for _, v in matching]) if matching else np.zeros((0, 1), np.float32)
-    norms = np.linalg.norm(matrix, axis=1) if matching else np.zeros(0, np.float32)
     out = []
     for query, hits in zip(np.atleast_2d(queries), found, strict=True):
         merged = [h for h in hits if h[0] not in staged.ids]
         if matching:
-            denominator = norms * float(np.linalg.norm(query))
-            cosines = (matrix @ query) / np.where(denominator > 0, denominator, 1.0)
-            merged += [(i, float(c)) for (i, _), c in zip(matching, cosines, strict=True)]
+            similar = cosines(matrix, query)
+            merged += [(i, float(c)) for (i, _), c in zip(matching, similar, strict=True)]
         merged.sort(key=lambda s: (-s[1], s[0]))
         out.append(merged[:n])
     return out
