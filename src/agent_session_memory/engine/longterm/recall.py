@@ -4,7 +4,9 @@ relevance (``stores/longterm/relevance.py``), tie-broken by importance and recen
 Candidates are checked and scored on three columns of their rows (``rank_fields``); only the
 top ``k`` rows are read whole (reading all ~250 candidates' JSON was a quarter of recall's time).
 The lexical half runs on a worker thread while this one embeds the query and searches the dense
-index: both wait in native code (SQLite, onnxruntime), so on two cores they overlap.
+index: both wait in native code (SQLite, onnxruntime), so on two cores they overlap. The lexical
+half also reads its own candidates' fields and kept vectors, so the part that cannot overlap
+(after the dense search) reads only the dense candidates it did not find.
 """
 
 from __future__ import annotations
@@ -30,15 +32,26 @@ from ...stores.longterm.similarity import cosines
 _LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="asm-recall-lexical")
 
 
+@dataclass(frozen=True, slots=True)
+class _Lexical:
+    """The lexical half's candidates, read and weighed: all but their cosine similarity."""
+
+    terms: QueryTerms
+    fields: dict[str, RankFields]
+    coverage: dict[str, float]
+    vectors: dict[str, Vector]  # the candidates' kept vectors (rows written before: none)
+
+
 def _lexical_half(
     store: LongTermStore, workspace_id: str, query: str, depth: int, flt: MemoryFilter
-) -> tuple[list[tuple[str, float]], QueryTerms]:
+) -> _Lexical:
     """The lexical index's candidates, and the query's terms weighed in the workspace."""
     rows, counts = store.term_counts(workspace_id, query)
-    language = store.lexical_language(workspace_id)
-    return store.search_text(workspace_id, query, depth, flt), QueryTerms.of(
-        query, rows, counts, language
-    )
+    terms = QueryTerms.of(query, rows, counts, store.lexical_language(workspace_id))
+    ids = [i for i, _ in store.search_text(workspace_id, query, depth, flt)]
+    fields = store.rank_fields(workspace_id, ids, flt)
+    coverage = {i: terms.coverage(f.content) for i, f in fields.items()}
+    return _Lexical(terms, fields, coverage, store.row_vectors(workspace_id, list(fields)))
 
 
 def _cosines(vectors: dict[str, Vector], query: Vector) -> dict[str, float]:
@@ -71,26 +84,35 @@ def recall(
     # superseded flag alone is checked here on the canonical rows after an over-fetch.
     wanted = depth if flt.selective else depth + depth // 2
     [dense] = store.search_vectors(workspace_id, vector, wanted, flt if flt.selective else None)
-    lexical, terms = lexical_half.result()
-    fields = store.rank_fields(workspace_id, list({i for i, _ in (*dense, *lexical)}), flt)
-    # A memory the dense search did not return is at most as similar as its last hit (or,
-    # when it returned everything there is, has no vector yet: similarity unknown, 0).
-    unseen_bound = dense[-1][1] if len(dense) >= wanted else 0.0
+    lexical = lexical_half.result()
+    others = [i for i in dict.fromkeys(i for i, _ in dense) if i not in lexical.fields]
+    fields = {**lexical.fields, **store.rank_fields(workspace_id, others, flt)}
+    lexical_parts = {
+        **lexical.coverage,
+        **{i: lexical.terms.coverage(fields[i].content) for i in others if i in fields},
+    }
     cosines = {i: c for i, c in dense if i in fields}
-    lexical_parts = {i: terms.coverage(f.content) for i, f in fields.items()}
+    unseen = fields.keys() - cosines.keys()  # found by the lexical half alone
+    kept = {i: lexical.vectors[i] for i in unseen if i in lexical.vectors}
+    cosines.update(_cosines(kept, vector[0]))
+    unseen -= kept.keys()
 
     def best(i: str, cosine: float) -> float:
         return score(semantic_part(cosine), lexical_parts[i], config)
 
-    # k candidates surely score at least ``bar`` (exact scores, and the unseen ones' lower
-    # bounds: similarity 0), so an unseen one whose upper bound is below it cannot make the top k.
-    unseen = fields.keys() - cosines.keys()
-    floors = sorted([*(best(i, c) for i, c in cosines.items()), *(best(i, 0.0) for i in unseen)])
-    bar = max(min_score, floors[-k] if len(floors) >= k else 0.0)
-    unseen = {i for i in unseen if best(i, unseen_bound) >= bar}
-    if unseen:  # only those that could still make the top k are worth fetching
-        found = _cosines(_vectors(store, workspace_id, sorted(unseen)), vector[0])
-        cosines.update({i: found.get(i, 0.0) for i in unseen})
+    if unseen:  # rows written before rows kept their vector: only the dense index has it
+        # A memory the dense search did not return is at most as similar as its last hit (or,
+        # when it returned everything there is, has no vector yet: similarity unknown, 0).
+        # k candidates surely score at least ``bar`` (exact scores, and the unseen ones' lower
+        # bounds: similarity 0), so one whose upper bound is below it cannot make the top k.
+        unseen_bound = dense[-1][1] if len(dense) >= wanted else 0.0
+        floors = sorted(
+            [*(best(i, c) for i, c in cosines.items()), *(best(i, 0.0) for i in unseen)]
+        )
+        bar = max(min_score, floors[-k] if len(floors) >= k else 0.0)
+        worth = sorted(i for i in unseen if best(i, unseen_bound) >= bar)
+        found = _cosines(store.get_vectors(workspace_id, worth), vector[0]) if worth else {}
+        cosines.update({i: found.get(i, 0.0) for i in worth})
     # Relevance first (rounded, so importance and recency only break ties). Recency grows with
     # ``updated_at`` (up to now), so the sort needs no recency: only the top k are scored whole.
     ranked = []
@@ -103,15 +125,6 @@ def recall(
     top = [_scored(i, c, lexical_parts[i], fields[i], config, now) for *_, i, c in ranked[:k]]
     rows = store.get_rows(workspace_id, [h.memory_id for h in top])
     return [h.hit(rows[h.memory_id]) for h in top if h.memory_id in rows]  # gone: forgotten
-
-
-def _vectors(store: LongTermStore, workspace_id: str, ids: list[str]) -> dict[str, Vector]:
-    """The rows' kept vectors; the dense index's for rows written before rows kept them."""
-    vectors = store.row_vectors(workspace_id, ids)
-    missing = [i for i in ids if i not in vectors]
-    if missing:
-        vectors.update(store.get_vectors(workspace_id, missing))
-    return vectors
 
 
 @dataclass(frozen=True, slots=True)
