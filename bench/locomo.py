@@ -1,8 +1,10 @@
 """B5: recall quality on LoCoMo (evidence recall@1/5/10/25), hybrid vs BM25 vs dense-only.
 
 Usage: ``python bench/locomo.py [path] [--conversations N]`` (default
-``../shared/eval/locomo-dev.json`` relative to the repository root, or ``$LOCOMO_PATH``). The
-data is CC BY-NC: it is read from that path, never copied into the repository. Every turn is
+``../shared/eval/locomo-dev.json`` relative to the repository root, or ``$LOCOMO_PATH``). A path
+to the LoCoMo repository's ``data/locomo10.zip`` measures the five conversations outside the dev
+split instead (held out: nothing was ever tuned on them). The data is CC BY-NC: it is read from
+that path, never copied into the repository. Every turn is
 remembered as ``[<session date>] <speaker>: <text>`` (plus the image caption) in one workspace
 per conversation; each question of categories 1-4 is recalled in its conversation's workspace.
 Dense and lexical lists are fetched once per question, so the fusion variants in ``VARIANTS``
@@ -22,6 +24,7 @@ import re
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,8 @@ from agent_session_memory.stores.longterm.relevance import (  # noqa: E402
 )
 
 KS = (1, 5, 10, 25)
+#: The dev split's conversations (``../shared/eval/README.md``); LoCoMo's other five are held out.
+DEV_SPLIT = {"conv-26", "conv-30", "conv-41", "conv-42", "conv-43"}
 EVIDENCE = re.compile(r"D:?(\d+):0*(\d+)")
 VARIANTS = {
     "rrf_k60": FusionConfig(method="rrf"),
@@ -86,6 +91,29 @@ def turns(conv: dict[str, Any]) -> list[tuple[str, str]]:
             dia = f"D{int(m.group(1))}:{int(m.group(2))}" if m else t["dia_id"]
             out.append((dia, text))
         n += 1
+    return out
+
+
+def conversations_in(path: Path) -> list[dict[str, Any]]:
+    """A JSON list of conversations (the dev split's format), or the held-out ones of LoCoMo's
+    ``locomo10.zip`` (one flat JSON file per conversation there), in the same format."""
+    if path.suffix != ".zip":
+        return list(json.loads(path.read_text()))
+    out = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            found = re.search(r"/(\d+)\.json$", name)
+            if found is None or f"conv-{found.group(1)}" in DEV_SPLIT:
+                continue
+            raw = json.loads(archive.read(name))
+            dialogue = {
+                k: v
+                for k, v in raw.items()
+                if k in ("speaker_a", "speaker_b") or re.fullmatch(r"session_\d+(_date_time)?", k)
+            }
+            out.append(
+                {"sample_id": f"conv-{found.group(1)}", "conversation": dialogue, "qa": raw["qa"]}
+            )
     return out
 
 
@@ -173,7 +201,7 @@ def bm25_ranker(texts: list[str]) -> Any:
 
 
 def run(path: Path, conversations: int | None = None) -> dict[str, Any]:
-    data = json.loads(path.read_text())[:conversations]
+    data = conversations_in(path)[:conversations]
     home = Path(tempfile.mkdtemp(prefix="locomo-"))
     lt = LongTermMemory(  # AGENT_MEMORY_LEXICAL_URL=postgresql://...: server mode's lexical half
         Settings.from_env(home=home),
@@ -257,7 +285,8 @@ def main() -> int:
         return 0
     result = run(path, args.conversations)
     server_mode = (os.environ.get("AGENT_MEMORY_LEXICAL_URL") or "").startswith("postgres")
-    out = ROOT / "bench" / "results" / ("locomo-postgres.json" if server_mode else "locomo.json")
+    name = "locomo-heldout" if path.suffix == ".zip" else "locomo"
+    out = ROOT / "bench" / "results" / (f"{name}-postgres.json" if server_mode else f"{name}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     header = "".join(f"{'R@' + str(k):>8}" for k in KS)
