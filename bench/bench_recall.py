@@ -3,7 +3,8 @@
 6k memories are embedded for real (the ingest rate is ``import_workspace``'s, embedding
 included). For 100k the vectors are random unit vectors written straight to the stores (latency
 depends on index size, not on what the vectors mean; embedding 100k texts takes too long here).
-Texts follow Zipf's law over a 20k-word vocabulary (``common.zipf_sentences``), and each query
+Texts follow Zipf's law over a 20k-word vocabulary (``common.zipf_sentences``), memories come
+from sessions of ``SESSION_LENGTH`` (so recall reads session neighbours), and each query
 is four words of one stored text, leaving out the 100 most frequent words (which a real text's
 stopword list would drop). Peers on the same index: Chroma's query alone, and numpy exact search
 over all vectors.
@@ -38,6 +39,14 @@ from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.pg_rows import PostgresRows
 from agent_session_memory.stores.longterm.records import chroma_metadata, content_hash
 
+#: Memories come from sessions of this many, written one after another (recall reads the
+#: most relevant candidates' session neighbours: ``session_context.py``).
+SESSION_LENGTH = 20
+
+
+def session_of(i: int) -> str:
+    return f"s{i // SESSION_LENGTH}"
+
 
 def queries_from(texts: list[str], n: int, seed: int = 7) -> list[str]:
     """Questions about stored memories: four of a text's words, none of the 100 commonest."""
@@ -69,6 +78,7 @@ def synthetic_fill(lt: LongTermMemory, ws: str, texts: list[str], dim: int) -> n
                 workspace_id=ws,
                 content=t,
                 content_hash=content_hash(t),
+                session_id=session_of(i),
                 created_at=now,
                 updated_at=now,
             )
@@ -143,7 +153,12 @@ def run_sizes(settings: Settings, sizes: list[int], label: str) -> dict[str, obj
                 lt.import_(
                     ws,
                     [
-                        {"id": f"m{i}", "workspace_id": ws, "content": x}
+                        {
+                            "id": f"m{i}",
+                            "workspace_id": ws,
+                            "content": x,
+                            "session_id": session_of(i),
+                        }
                         for i, x in enumerate(texts)
                     ],
                 )

@@ -4,12 +4,15 @@ Usage: ``python bench/locomo.py [path] [--conversations N]`` (default
 ``../shared/eval/locomo-dev.json`` relative to the repository root, or ``$LOCOMO_PATH``). A path
 to the LoCoMo repository's ``data/locomo10.zip`` measures the five conversations outside the dev
 split instead (held out: nothing was ever tuned on them). The data is CC BY-NC: it is read from
-that path, never copied into the repository. Every turn is
-remembered as ``[<session date>] <speaker>: <text>`` (plus the image caption) in one workspace
-per conversation; each question of categories 1-4 is recalled in its conversation's workspace.
+that path, never copied into the repository. Every turn is remembered as
+``[<session date>] <speaker>: <text>`` (plus the image caption), with its LoCoMo session as
+``session_id`` (so recall sees its session context), in one workspace per conversation; each
+question of categories 1-4 is recalled in its conversation's workspace.
 Dense and lexical lists are fetched once per question, so the fusion variants in ``VARIANTS``
 are compared on exactly the same candidates. ``recall`` itself (``hybrid_recall``) ranks by
-absolute relevance (``relevance.py``): ``abs_w*`` are that score at other lexical weights, and
+absolute relevance (``relevance.py``) lifted by session context (``session_context.py``);
+the variants rank the candidates without context: ``abs_w*`` are the relevance at other
+lexical weights, and
 ``loco_cv`` tunes the weight on four conversations and tests it on the fifth (each conversation
 held out once): the figure for conversations never tuned on.
 """
@@ -221,7 +224,13 @@ def run(path: Path, conversations: int | None = None) -> dict[str, Any]:
         pairs = turns(conv["conversation"])
         n_turns += len(pairs)
         records = [
-            {"id": f"m{i}", "workspace_id": ws, "content": text, "metadata": {"dia": dia}}
+            {
+                "id": f"m{i}",
+                "workspace_id": ws,
+                "content": text,
+                "metadata": {"dia": dia},
+                "session_id": dia.split(":")[0],  # the LoCoMo session: "D3" of "D3:5"
+            }
             for i, (dia, text) in enumerate(pairs)
         ]
         lt.import_(ws, records)

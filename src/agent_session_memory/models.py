@@ -156,16 +156,20 @@ class Memory(_Wire):
 @dataclass(frozen=True, slots=True)
 class RecallHit(_Wire):
     """A recalled memory and its absolute relevance, ``score`` in [0, 1] (docs/recall.md):
-    ``(semantic + 0.7 * lexical) / 1.7``, comparable across queries and workspaces, so
-    ``min_score`` works as a threshold. The parts, each in [0, 1]: ``semantic_score`` the
+    its own relevance ``r = (semantic + 0.7 * lexical) / 1.7``, lifted toward 1 by its session
+    context, ``score = r + 0.5 * context * (1 - r)``; comparable across queries and workspaces,
+    so ``min_score`` works as a threshold. The parts, each in [0, 1]: ``semantic_score`` the
     cosine similarity (negatives as 0), ``lexical_score`` the IDF-weighted fraction of the
-    query's words the memory contains; ``recency_score`` (1 now, halving every 30 days) and
+    query's words the memory contains, ``context_score`` the own relevance of its most relevant
+    neighbour in its session (the memory of the same ``session_id`` written just before or
+    after it; 0 without one); ``recency_score`` (1 now, halving every 30 days) and
     ``importance_score`` only break ties."""
 
     memory: Memory
     score: float
     semantic_score: float = 0.0
     lexical_score: float = 0.0
+    context_score: float = 0.0
     recency_score: float = 0.0
     importance_score: float = 0.0
 

@@ -216,6 +216,21 @@ def test_rank_fields_of_the_ids_whose_row_matches(store: LongTermStore, ws: str)
     assert store.rank_fields(ws, [], LIVE) == {}
 
 
+def test_session_neighbours_are_the_rows_written_just_before_and_after_in_the_session(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    store.put_rows(
+        ws, [mem(ws, "a1", "one", session_id="s"), mem(ws, "b1", "lone", session_id="t")]
+    )
+    store.put_rows(ws, [mem(ws, "none", "no session"), mem(ws, "a2", "two", session_id="s")])
+    store.put_rows(ws, [mem(ws, "a3", "three", session_id="s")])
+    store.put_rows(other, [mem(other, "x", "elsewhere", session_id="s")])
+    store.put_rows(ws, [mem(ws, "a1", "one, rewritten", session_id="s")])  # keeps its place
+    got = store.session_neighbours(ws, ["a1", "a2", "a3", "b1", "none", "missing", "a2"])
+    assert got == {"a1": ["a2"], "a2": ["a1", "a3"], "a3": ["a2"], "b1": [], "none": []}
+    assert store.session_neighbours(ws, []) == {}
+
+
 def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:
     rows = [
         mem(ws, "n1", "old note", minute=0, type="note", importance=0.2, session_id="s1"),

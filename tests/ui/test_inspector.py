@@ -101,11 +101,12 @@ def test_search_shows_the_api_recall_with_its_scores_and_parts(
     hits = inspector.client.recall("how long do access tokens last?", k=50, workspace_id=WS)
     assert [r.get_attribute("data-memory") for r in shown] == [h.memory.id for h in hits]
     first = shown[0].locator("td").all_inner_texts()
-    assert "30 minutes" in first[4]
-    assert first[1:4] == [
+    assert "30 minutes" in first[5]
+    assert first[1:5] == [
         f"{hits[0].score:.3f}",
         f"{hits[0].semantic_score:.3f}",
         f"{hits[0].lexical_score:.3f}",
+        f"{hits[0].context_score:.3f}",
     ]
     assert "15 minutes" not in page.inner_text("#memories")  # superseded: not recalled
 
@@ -124,7 +125,7 @@ def test_filters_narrow_the_memories(
 ) -> None:
     open_page(page, inspector, f"/w/{WS}/memories?{query}", "#memories")
     found = [r.split("\t") for r in rows(page, "memories")]
-    contents = [r[4] if "q=" in query else r[0] for r in found]
+    contents = [r[5] if "q=" in query else r[0] for r in found]  # a hit: #, 4 scores, memory
     assert len(contents) == len(expected)
     assert all(c.startswith(e) for c, e in zip(contents, expected, strict=True))
 

@@ -135,12 +135,13 @@ export interface Message {
   created_at: string | null;
 }
 
-/** A recalled memory and its absolute relevance, `score` in [0, 1] (docs/recall.md): `(semantic + 0.7 * lexical) / 1.7`, comparable across queries and workspaces, so `min_score` works as a threshold. The parts, each in [0, 1]: `semantic_score` the cosine similarity (negatives as 0), `lexical_score` the IDF-weighted fraction of the query's words the memory contains; `recency_score` (1 now, halving every 30 days) and `importance_score` only break ties. */
+/** A recalled memory and its absolute relevance, `score` in [0, 1] (docs/recall.md): its own relevance `r = (semantic + 0.7 * lexical) / 1.7`, lifted toward 1 by its session context, `score = r + 0.5 * context * (1 - r)`; comparable across queries and workspaces, so `min_score` works as a threshold. The parts, each in [0, 1]: `semantic_score` the cosine similarity (negatives as 0), `lexical_score` the IDF-weighted fraction of the query's words the memory contains, `context_score` the own relevance of its most relevant neighbour in its session (the memory of the same `session_id` written just before or after it; 0 without one); `recency_score` (1 now, halving every 30 days) and `importance_score` only break ties. */
 export interface RecallHit {
   memory: Memory;
   score: number;
   semantic_score: number;
   lexical_score: number;
+  context_score: number;
   recency_score: number;
   importance_score: number;
 }

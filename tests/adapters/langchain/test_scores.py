@@ -97,7 +97,13 @@ def test_retriever_min_score(client: MemoryClient) -> None:
     assert retriever.invoke(UNRELATED) == []
     [doc] = retriever.invoke("how are authentication tokens signed?")
     assert doc.metadata["score"] >= 0.3
-    assert set(doc.metadata["score_parts"]) == {"semantic", "lexical", "recency", "importance"}
+    assert set(doc.metadata["score_parts"]) == {
+        "semantic",
+        "lexical",
+        "context",
+        "recency",
+        "importance",
+    }
     assert (
         MemoryRetriever(client=client).invoke(UNRELATED, min_score=0.0)[0].metadata["score"] < 0.2
     )

@@ -51,6 +51,7 @@ def hit_to_document(hit: RecallHit) -> Document:
             "score_parts": {
                 "semantic": hit.semantic_score,
                 "lexical": hit.lexical_score,
+                "context": hit.context_score,
                 "recency": hit.recency_score,
                 "importance": hit.importance_score,
             },

@@ -6,7 +6,8 @@ top ``k`` rows are read whole (reading all ~250 candidates' JSON was a quarter o
 The lexical half runs on a worker thread while this one embeds the query and searches the dense
 index: both wait in native code (SQLite, onnxruntime), so on two cores they overlap. The lexical
 half also reads its own candidates' fields and kept vectors, so the part that cannot overlap
-(after the dense search) reads only the dense candidates it did not find.
+(after the dense search) reads only the dense candidates it did not find. Last, the most
+relevant candidates lift their neighbours in their session (``session_context.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ...stores.longterm.relevance import (
     semantic_part,
 )
 from ...stores.longterm.similarity import cosines
+from .session_context import LIFTERS, contexts, lifted
 
 _LEXICAL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="asm-recall-lexical")
 
@@ -92,39 +94,65 @@ def recall(
         **{i: lexical.terms.coverage(fields[i].content) for i in others if i in fields},
     }
     cosines = {i: c for i, c in dense if i in fields}
-    unseen = fields.keys() - cosines.keys()  # found by the lexical half alone
-    kept = {i: lexical.vectors[i] for i in unseen if i in lexical.vectors}
-    cosines.update(_cosines(kept, vector[0]))
-    unseen -= kept.keys()
+    unseen = [i for i in fields if i not in cosines]  # found by the lexical half alone
+    cosines.update(_similarities(store, workspace_id, unseen, vector[0], lexical.vectors))
 
-    def best(i: str, cosine: float) -> float:
-        return score(semantic_part(cosine), lexical_parts[i], config)
+    def own(i: str) -> float:
+        return score(semantic_part(cosines[i]), lexical_parts[i], config)
 
-    if unseen:  # rows written before rows kept their vector: only the dense index has it
-        # A memory the dense search did not return is at most as similar as its last hit (or,
-        # when it returned everything there is, has no vector yet: similarity unknown, 0).
-        # k candidates surely score at least ``bar`` (exact scores, and the unseen ones' lower
-        # bounds: similarity 0), so one whose upper bound is below it cannot make the top k.
-        unseen_bound = dense[-1][1] if len(dense) >= wanted else 0.0
-        floors = sorted(
-            [*(best(i, c) for i, c in cosines.items()), *(best(i, 0.0) for i in unseen)]
-        )
-        bar = max(min_score, floors[-k] if len(floors) >= k else 0.0)
-        worth = sorted(i for i in unseen if best(i, unseen_bound) >= bar)
-        found = _cosines(store.get_vectors(workspace_id, worth), vector[0]) if worth else {}
-        cosines.update({i: found.get(i, 0.0) for i in worth})
+    relevance = {i: own(i) for i in cosines}
+    lifters = sorted(relevance, key=relevance.__getitem__, reverse=True)[:LIFTERS]
+    neighbours = store.session_neighbours(workspace_id, lifters)
+    new = sorted({n for near in neighbours.values() for n in near} - relevance.keys())
+    if new:  # neighbours that were no candidate: scored as the candidates were
+        found = store.rank_fields(workspace_id, new, flt)
+        fields.update(found)
+        lexical_parts.update({i: lexical.terms.coverage(f.content) for i, f in found.items()})
+        cosines.update(_similarities(store, workspace_id, list(found), vector[0]))
+        relevance.update({i: own(i) for i in found})
+    context = contexts(relevance, neighbours)
     # Relevance first (rounded, so importance and recency only break ties). Recency grows with
     # ``updated_at`` (up to now), so the sort needs no recency: only the top k are scored whole.
     ranked = []
-    for i, c in cosines.items():
-        relevance = best(i, c)
-        if relevance >= min_score:
+    for i, r in relevance.items():
+        total = lifted(r, context.get(i, 0.0))
+        if total >= min_score:
             f = fields[i]
-            ranked.append((round(relevance, 9), f.importance, min(f.updated_at, now), i, c))
+            ranked.append((round(total, 9), f.importance, min(f.updated_at, now), i, total))
     ranked.sort(key=lambda r: r[:3], reverse=True)
-    top = [_scored(i, c, lexical_parts[i], fields[i], config, now) for *_, i, c in ranked[:k]]
+    top = [
+        _Scored(
+            i,
+            total,
+            semantic_part(cosines[i]),
+            lexical_parts[i],
+            context.get(i, 0.0),
+            recency(fields[i].updated_at, now, config),
+            fields[i].importance,
+        )
+        for *_, i, total in ranked[:k]
+    ]
     rows = store.get_rows(workspace_id, [h.memory_id for h in top])
     return [h.hit(rows[h.memory_id]) for h in top if h.memory_id in rows]  # gone: forgotten
+
+
+def _similarities(
+    store: LongTermStore,
+    workspace_id: str,
+    ids: list[str],
+    query: Vector,
+    kept: dict[str, Vector] | None = None,
+) -> dict[str, float]:
+    """The rows' cosine similarity to ``query``, from their kept vectors (``kept``: already
+    read), or the dense index's for rows written before rows kept them; 0 with neither."""
+    if kept is None:
+        kept = store.row_vectors(workspace_id, ids) if ids else {}
+    vectors = {i: kept[i] for i in ids if i in kept}
+    missing = [i for i in ids if i not in vectors]
+    if missing:
+        vectors.update(store.get_vectors(workspace_id, missing))
+    found = _cosines(vectors, query)
+    return {i: found.get(i, 0.0) for i in ids}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +163,7 @@ class _Scored:
     score: float
     semantic: float
     lexical: float
+    context: float
     recency: float
     importance: float
 
@@ -144,25 +173,7 @@ class _Scored:
             score=self.score,
             semantic_score=self.semantic,
             lexical_score=self.lexical,
+            context_score=self.context,
             recency_score=self.recency,
             importance_score=self.importance,
         )
-
-
-def _scored(
-    memory_id: str,
-    cosine: float,
-    lexical: float,
-    fields: RankFields,
-    config: RelevanceConfig,
-    now: float,
-) -> _Scored:
-    semantic = semantic_part(cosine)
-    return _Scored(
-        memory_id,
-        score(semantic, lexical, config),
-        semantic,
-        lexical,
-        recency(fields.updated_at, now, config),
-        fields.importance,
-    )

@@ -90,9 +90,10 @@ function hitsView(ws, hits) {
       h("td", { class: "n score", title: "fused score" }, num(hit.score)),
       h("td", { class: "n", title: "semantic (cosine) part" }, num(hit.semantic_score)),
       h("td", { class: "n", title: "lexical (bm25) part" }, num(hit.lexical_score)),
+      h("td", { class: "n", title: "session context: its most relevant neighbour's relevance" }, num(hit.context_score)),
       memoryCells(ws, hit.memory),
       forgetButton(ws, hit.memory)));
-  return table(["#", "Score", "Semantic", "Lexical", "Memory", "Type", "Importance", "Tags", "Created", "Session", ""],
+  return table(["#", "Score", "Semantic", "Lexical", "Context", "Memory", "Type", "Importance", "Tags", "Created", "Session", ""],
     rows, { id: "memories", class: "hits" });
 }
 

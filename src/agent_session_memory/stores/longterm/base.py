@@ -131,6 +131,13 @@ class LongTermStore(Protocol):
         candidates by, without reading whole rows."""
         ...
 
+    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        """Each row's neighbours in its session: the rows of the same ``session_id`` written
+        just before and just after it, in that order (a row without a session has none; missing
+        ids are left out). Recall
+        lifts a memory whose neighbour is relevant (``engine/longterm/session_context.py``)."""
+        ...
+
     def count_rows(self, workspace_id: str) -> int:
         """All rows of the workspace, superseded and pending ones included."""
         ...

@@ -26,6 +26,7 @@ from .pg_lock import AdvisoryLock
 from .pg_pool import open_pool
 from .pg_schema import ts_config
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
+from .row_reads import NEIGHBOURS
 from .staged import Staged
 
 log = logging.getLogger(__name__)
@@ -248,6 +249,14 @@ class PostgresRows:
                 (workspace_id, list(ids), *params),
             ).fetchall()
         return {str(i): RankFields(float(imp), float(at), c) for i, imp, at, c in rows}
+
+    @guard
+    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                NEIGHBOURS.format(mark="%s", ids="= ANY(%s)"), (workspace_id, list(ids))
+            ).fetchall()
+        return {str(i): [str(n) for n in near if n is not None] for i, *near in rows}
 
     @guard
     def workspace_stats(self) -> dict[str, tuple[int, float]]:

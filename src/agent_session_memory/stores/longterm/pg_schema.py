@@ -227,7 +227,10 @@ _V5 = [
 
 #: Migration n takes the schema from version n to n + 1: a text of statements separated by
 #: ``;``, or a list of statements (function bodies hold ``;`` of their own).
-MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5]
+#: Recall reads each memory's neighbours in its session (``PostgresRows.session_neighbours``).
+_V6 = "CREATE INDEX IF NOT EXISTS memories_session ON memories (workspace_id, session_id, rid)"
+
+MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

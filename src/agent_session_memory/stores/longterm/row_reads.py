@@ -15,6 +15,20 @@ from .base import RankFields, Scored, Vector
 from .filters import MemoryFilter
 from .staged import Staged
 
+#: Each row's neighbours in its session, by write order: two index seeks a row (both backends
+#: index ``(workspace_id, session_id, rid)``); a row without a session matches none. No
+#: ``session_id IS NOT NULL`` on the outer rows: SQLite would then scan that index for them
+#: (30 ms for 100 rows at 20k) instead of looking each id up. ``{mark}``: the placeholder;
+#: ``{ids}``: the id list's condition.
+NEIGHBOURS = (
+    "SELECT m.id, "
+    "(SELECT p.id FROM memories p WHERE p.workspace_id = m.workspace_id AND "
+    "p.session_id = m.session_id AND p.rid < m.rid ORDER BY p.rid DESC LIMIT 1), "
+    "(SELECT n.id FROM memories n WHERE n.workspace_id = m.workspace_id AND "
+    "n.session_id = m.session_id AND n.rid > m.rid ORDER BY n.rid LIMIT 1) "
+    "FROM memories m WHERE m.workspace_id = {mark} AND m.id {ids}"
+)
+
 
 class RowBackend(Protocol):
     """What ``SqliteRows`` and ``PostgresRows`` both offer for reading."""
@@ -34,6 +48,8 @@ class RowBackend(Protocol):
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
     ) -> dict[str, RankFields]: ...
+
+    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]: ...
 
     def count(self, workspace_id: str) -> int: ...
 
@@ -85,6 +101,9 @@ class RowReads:
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
     ) -> dict[str, RankFields]:
         return self.rows.rank_fields(workspace_id, list(dict.fromkeys(ids)), flt) if ids else {}
+
+    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        return self.rows.session_neighbours(workspace_id, list(dict.fromkeys(ids))) if ids else {}
 
     def count_rows(self, workspace_id: str) -> int:
         return self.rows.count(workspace_id)

@@ -24,6 +24,7 @@ from .base import RankFields, Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
+from .row_reads import NEIGHBOURS
 from .staged import Staged
 
 MMAP_BYTES = 1 << 30
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS memories (
 );
 CREATE INDEX IF NOT EXISTS memories_hash ON memories (workspace_id, content_hash);
 CREATE INDEX IF NOT EXISTS memories_key ON memories (workspace_id, key);
+CREATE INDEX IF NOT EXISTS memories_session ON memories (workspace_id, session_id, rid);
 CREATE INDEX IF NOT EXISTS memories_pending ON memories (pending) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS memory_tags (
     rid INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (rid, tag)
@@ -346,6 +348,16 @@ class SqliteRows:
                     (workspace_id, *chunk, *params),
                 ).fetchall()
                 out.update((str(i), RankFields(float(imp), float(at), c)) for i, imp, at, c in rows)
+        return out
+
+    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        with self.reading() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                sql = NEIGHBOURS.format(mark="?", ids=f"IN ({','.join('?' * len(chunk))})")
+                for i, *near in db.execute(sql, (workspace_id, *chunk)).fetchall():
+                    out[str(i)] = [str(n) for n in near if n is not None]
         return out
 
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
