@@ -134,8 +134,8 @@ class LongTermStore(Protocol):
     def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
         """Each row's neighbours in its session: the rows of the same ``session_id`` written
         just before and just after it, in that order (a row without a session has none; missing
-        ids are left out). Recall
-        lifts a memory whose neighbour is relevant (``engine/longterm/session_context.py``)."""
+        ids are left out). Recall lifts a memory whose neighbour is relevant
+        (``engine/longterm/session_context.py``)."""
         ...
 
     def count_rows(self, workspace_id: str) -> int:

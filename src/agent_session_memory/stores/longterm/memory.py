@@ -168,19 +168,17 @@ class InMemoryLongTermStore:
     def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
         with self._lock:
             rows = sorted(self._space(workspace_id).rows.values(), key=lambda r: r.seq)
-        sessions: dict[str, list[str]] = {}
+        sessions: dict[str | None, list[str]] = {}
         for r in rows:
-            if r.memory.session_id is not None:
-                sessions.setdefault(r.memory.session_id, []).append(r.memory.id)
+            sessions.setdefault(r.memory.session_id, []).append(r.memory.id)
         wanted = set(ids)
         out: dict[str, list[str]] = {}
         for r in rows:
-            if r.memory.id in wanted and r.memory.session_id is None:
-                out[r.memory.id] = []
-            elif r.memory.id in wanted and r.memory.session_id is not None:
+            if r.memory.id in wanted:
                 order = sessions[r.memory.session_id]
                 at = order.index(r.memory.id)
-                out[r.memory.id] = order[max(0, at - 1) : at] + order[at + 1 : at + 2]
+                near = order[max(0, at - 1) : at] + order[at + 1 : at + 2]
+                out[r.memory.id] = near if r.memory.session_id is not None else []
         return out
 
     def rank_fields(
