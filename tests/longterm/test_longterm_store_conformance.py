@@ -205,12 +205,16 @@ def test_rank_fields_of_the_ids_whose_row_matches(store: LongTermStore, ws: str)
             mem(ws, "b", "beta", importance=0.2),
             mem(ws, "old", "gamma", superseded_by="a"),
         ],
+        vectors={"a": vec(3)},
     )
     got = store.rank_fields(ws, ["a", "b", "old", "missing", "a"], LIVE)
-    assert got == {
-        "a": RankFields(0.9, later.timestamp(), "alpha"),
-        "b": RankFields(0.2, T0.timestamp(), "beta"),
+    assert {i: f[:3] for i, f in got.items()} == {
+        "a": (0.9, later.timestamp(), "alpha"),
+        "b": (0.2, T0.timestamp(), "beta"),
     }
+    a_vector, b_vector = got["a"].vector, got["b"].vector
+    assert a_vector is not None and np.allclose(a_vector, vec(3))  # the kept vector, with it
+    assert b_vector is None  # a row kept without one
     assert list(store.rank_fields(ws, ["a", "b"], MemoryFilter(tags=("auth",)))) == ["a"]
     assert set(store.rank_fields(ws, ["a", "old"], ALL)) == {"a", "old"}
     assert store.rank_fields(ws, [], LIVE) == {}
@@ -223,12 +227,37 @@ def test_session_neighbours_are_the_rows_written_just_before_and_after_in_the_se
         ws, [mem(ws, "a1", "one", session_id="s"), mem(ws, "b1", "lone", session_id="t")]
     )
     store.put_rows(ws, [mem(ws, "none", "no session"), mem(ws, "a2", "two", session_id="s")])
-    store.put_rows(ws, [mem(ws, "a3", "three", session_id="s")])
+    store.put_rows(ws, [mem(ws, "a3", "three", session_id="s")], vectors={"a3": vec(4)})
     store.put_rows(other, [mem(other, "x", "elsewhere", session_id="s")])
     store.put_rows(ws, [mem(ws, "a1", "one, rewritten", session_id="s")])  # keeps its place
-    got = store.session_neighbours(ws, ["a1", "a2", "a3", "b1", "none", "missing", "a2"])
-    assert got == {"a1": ["a2"], "a2": ["a1", "a3"], "a3": ["a2"], "b1": [], "none": []}
-    assert store.session_neighbours(ws, []) == {}
+    got = store.session_neighbours(ws, ["a1", "a2", "a3", "b1", "none", "missing", "a2"], LIVE)
+    assert got.of == {"a1": ["a2"], "a2": ["a1", "a3"], "a3": ["a2"]}
+    assert {i: f[:3] for i, f in got.fields.items()} == {
+        "a1": (0.5, T0.timestamp(), "one, rewritten"),
+        "a2": (0.5, T0.timestamp(), "two"),
+        "a3": (0.5, T0.timestamp(), "three"),
+    }
+    a3_vector = got.fields["a3"].vector
+    assert a3_vector is not None and np.allclose(a3_vector, vec(4))
+    assert store.session_neighbours(ws, [], LIVE) == ({}, {})
+
+
+def test_session_neighbours_that_do_not_match_the_filter_are_left_out(
+    store: LongTermStore, ws: str
+) -> None:
+    store.put_rows(
+        ws,
+        [
+            mem(ws, "q", "question", session_id="s", tags=["chat"]),
+            mem(ws, "r", "reply", session_id="s", superseded_by="r2"),
+            mem(ws, "t", "thanks", session_id="s", tags=["chat"]),
+        ],
+    )
+    assert store.session_neighbours(ws, ["q", "t"], LIVE).of == {}  # the reply is superseded
+    assert store.session_neighbours(ws, ["r"], MemoryFilter(tags=("chat",))).of == {
+        "r": ["q", "t"]
+    }
+    assert store.session_neighbours(ws, ["q"], ALL).of == {"q": ["r"]}  # not skipped over
 
 
 def test_list_filters_orders_and_pages(store: LongTermStore, ws: str) -> None:

@@ -7,7 +7,8 @@ The lexical half runs on a worker thread while this one embeds the query and sea
 index: both wait in native code (SQLite, onnxruntime), so on two cores they overlap. The lexical
 half also reads its own candidates' fields and kept vectors, so the part that cannot overlap
 (after the dense search) reads only the dense candidates it did not find. Last, the most
-relevant candidates lift their neighbours in their session (``session_context.py``).
+relevant candidates lift their neighbours in their session (``session_context.py``), read with
+their fields and kept vectors in one statement.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ class _Lexical:
     terms: QueryTerms
     fields: dict[str, RankFields]
     coverage: dict[str, float]
-    vectors: dict[str, Vector]  # the candidates' kept vectors (rows written before: none)
 
 
 def _lexical_half(
@@ -53,7 +53,7 @@ def _lexical_half(
     ids = [i for i, _ in store.search_text(workspace_id, query, depth, flt)]
     fields = store.rank_fields(workspace_id, ids, flt)
     coverage = {i: terms.coverage(f.content) for i, f in fields.items()}
-    return _Lexical(terms, fields, coverage, store.row_vectors(workspace_id, list(fields)))
+    return _Lexical(terms, fields, coverage)
 
 
 def _cosines(vectors: dict[str, Vector], query: Vector) -> dict[str, float]:
@@ -95,22 +95,21 @@ def recall(
     }
     cosines = {i: c for i, c in dense if i in fields}
     unseen = [i for i in fields if i not in cosines]  # found by the lexical half alone
-    cosines.update(_similarities(store, workspace_id, unseen, vector[0], lexical.vectors))
+    cosines.update(_similarities(store, workspace_id, {i: fields[i] for i in unseen}, vector[0]))
 
     def own(i: str) -> float:
         return score(semantic_part(cosines[i]), lexical_parts[i], config)
 
     relevance = {i: own(i) for i in cosines}
     lifters = sorted(relevance, key=relevance.__getitem__, reverse=True)[:LIFTERS]
-    neighbours = store.session_neighbours(workspace_id, lifters)
-    new = sorted({n for near in neighbours.values() for n in near} - relevance.keys())
+    neighbours = store.session_neighbours(workspace_id, lifters, flt)
+    new = {i: f for i, f in neighbours.fields.items() if i not in relevance}
     if new:  # neighbours that were no candidate: scored as the candidates were
-        found = store.rank_fields(workspace_id, new, flt)
-        fields.update(found)
-        lexical_parts.update({i: lexical.terms.coverage(f.content) for i, f in found.items()})
-        cosines.update(_similarities(store, workspace_id, list(found), vector[0]))
-        relevance.update({i: own(i) for i in found})
-    context = contexts(relevance, neighbours)
+        fields.update(new)
+        lexical_parts.update({i: lexical.terms.coverage(f.content) for i, f in new.items()})
+        cosines.update(_similarities(store, workspace_id, new, vector[0]))
+        relevance.update({i: own(i) for i in new})
+    context = contexts(relevance, neighbours.of)
     # Relevance first (rounded, so importance and recency only break ties). Recency grows with
     # ``updated_at`` (up to now), so the sort needs no recency: only the top k are scored whole.
     ranked = []
@@ -137,22 +136,16 @@ def recall(
 
 
 def _similarities(
-    store: LongTermStore,
-    workspace_id: str,
-    ids: list[str],
-    query: Vector,
-    kept: dict[str, Vector] | None = None,
+    store: LongTermStore, workspace_id: str, rows: dict[str, RankFields], query: Vector
 ) -> dict[str, float]:
-    """The rows' cosine similarity to ``query``, from their kept vectors (``kept``: already
-    read), or the dense index's for rows written before rows kept them; 0 with neither."""
-    if kept is None:
-        kept = store.row_vectors(workspace_id, ids) if ids else {}
-    vectors = {i: kept[i] for i in ids if i in kept}
-    missing = [i for i in ids if i not in vectors]
+    """The rows' cosine similarity to ``query``, from their kept vectors, or the dense index's
+    for rows written before rows kept them; 0 with neither."""
+    vectors = {i: f.vector for i, f in rows.items() if f.vector is not None}
+    missing = [i for i in rows if i not in vectors]
     if missing:
         vectors.update(store.get_vectors(workspace_id, missing))
     found = _cosines(vectors, query)
-    return {i: found.get(i, 0.0) for i in ids}
+    return {i: found.get(i, 0.0) for i in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,14 @@ class RankFields(NamedTuple):
     importance: float
     updated_at: float  # epoch seconds
     content: str
+    vector: Vector | None = None  # the vector kept with the row (rows written before: None)
+
+
+class Neighbours(NamedTuple):
+    """Rows' neighbours in their session, read with what recall scores them by."""
+
+    of: dict[str, list[str]]  # row id -> its neighbours matching the filter: before, after
+    fields: dict[str, RankFields]  # each of those neighbours'
 
 
 #: ``(memory id, score)``; higher scores are better.
@@ -128,14 +136,17 @@ class LongTermStore(Protocol):
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
     ) -> dict[str, RankFields]:
         """``id -> RankFields`` for the ids whose row matches ``flt``: what recall scores its
-        candidates by, without reading whole rows."""
+        candidates by (kept vector included), without reading whole rows."""
         ...
 
-    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+    def session_neighbours(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> Neighbours:
         """Each row's neighbours in its session: the rows of the same ``session_id`` written
-        just before and just after it, in that order (a row without a session has none; missing
-        ids are left out). Recall lifts a memory whose neighbour is relevant
-        (``engine/longterm/session_context.py``)."""
+        just before and just after it, those matching ``flt``, with their ``RankFields``. Rows
+        with no such neighbour (no session, say) are left out, as missing ids are.
+        One read, because recall lifts a memory whose neighbour is relevant
+        (``engine/longterm/session_context.py``) and scores the neighbours it lifts."""
         ...
 
     def count_rows(self, workspace_id: str) -> int:
@@ -218,4 +229,4 @@ def check_workspace(workspace_id: str, rows: Sequence[Memory]) -> None:
             )
 
 
-__all__ = ["LongTermStore", "RankFields", "Scored", "Vector", "check_workspace"]
+__all__ = ["LongTermStore", "Neighbours", "RankFields", "Scored", "Vector", "check_workspace"]

@@ -21,7 +21,7 @@ import numpy as np
 
 from ...languages import DEFAULT_LANGUAGE
 from ...models import Memory, to_timestamp
-from .base import LongTermStore, RankFields, Scored, Vector, check_workspace
+from .base import LongTermStore, Neighbours, RankFields, Scored, Vector, check_workspace
 from .filters import MemoryFilter
 from .text import query_terms, stem, words
 
@@ -165,30 +165,40 @@ class InMemoryLongTermStore:
             for w, rows in spaces.items()
         }
 
-    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+    def session_neighbours(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> Neighbours:
         with self._lock:
             rows = sorted(self._space(workspace_id).rows.values(), key=lambda r: r.seq)
         sessions: dict[str | None, list[str]] = {}
         for r in rows:
             sessions.setdefault(r.memory.session_id, []).append(r.memory.id)
         wanted = set(ids)
-        out: dict[str, list[str]] = {}
+        near: dict[str, list[str]] = {}
         for r in rows:
-            if r.memory.id in wanted:
+            if r.memory.id in wanted and r.memory.session_id is not None:
                 order = sessions[r.memory.session_id]
                 at = order.index(r.memory.id)
-                near = order[max(0, at - 1) : at] + order[at + 1 : at + 2]
-                out[r.memory.id] = near if r.memory.session_id is not None else []
-        return out
+                near[r.memory.id] = order[max(0, at - 1) : at] + order[at + 1 : at + 2]
+        fields = self.rank_fields(workspace_id, [n for ns in near.values() for n in ns], flt)
+        of = {i: [n for n in ns if n in fields] for i, ns in near.items()}
+        return Neighbours({i: ns for i, ns in of.items() if ns}, fields)
 
     def rank_fields(
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
     ) -> dict[str, RankFields]:
-        found = self.get_rows(workspace_id, ids)
+        with self._lock:
+            rows = self._space(workspace_id).rows
+            found = [rows[i] for i in dict.fromkeys(ids) if i in rows]
         return {
-            i: RankFields(m.importance, to_timestamp(m.updated_at) or 0.0, m.content)
-            for i, m in found.items()
-            if flt.matches(m)
+            r.memory.id: RankFields(
+                r.memory.importance,
+                to_timestamp(r.memory.updated_at) or 0.0,
+                r.memory.content,
+                None if r.vector is None else r.vector.copy(),
+            )
+            for r in found
+            if flt.matches(r.memory)
         }
 
     def count_rows(self, workspace_id: str) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 from ...errors import ConfigurationError
 from ...languages import LexicalLanguages, checked
 from ...models import Memory, to_timestamp
-from .base import RankFields, Vector
+from .base import Neighbours, RankFields, Vector
 from .filters import MemoryFilter
 from .pg_errors import describe, guard
 from .pg_lexical import bm25_search, term_counts
@@ -26,7 +26,7 @@ from .pg_lock import AdvisoryLock
 from .pg_pool import open_pool
 from .pg_schema import ts_config
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
-from .row_reads import NEIGHBOURS
+from .row_reads import NEIGHBOUR_FIELDS, neighbours_from, rank_fields_from
 from .staged import Staged
 
 log = logging.getLogger(__name__)
@@ -244,19 +244,21 @@ class PostgresRows:
         cond, params = pg_filter(flt)
         with self._conn() as conn:
             rows = conn.execute(
-                f"SELECT m.id, m.importance, m.updated_at, m.content FROM memories m WHERE "
-                f"m.workspace_id = %s AND m.id = ANY(%s) AND {cond}",
+                f"SELECT m.id, m.importance, m.updated_at, m.content, m.vector FROM memories m "
+                f"WHERE m.workspace_id = %s AND m.id = ANY(%s) AND {cond}",
                 (workspace_id, list(ids), *params),
             ).fetchall()
-        return {str(i): RankFields(float(imp), float(at), c) for i, imp, at, c in rows}
+        return {str(i): rank_fields_from(*rest) for i, *rest in rows}
 
     @guard
-    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
+    def session_neighbours(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> Neighbours:
+        cond, params = pg_filter(flt)
+        sql = NEIGHBOUR_FIELDS.format(mark="%s", ids="= ANY(%s)", content="m.content", cond=cond)
         with self._conn() as conn:
-            rows = conn.execute(
-                NEIGHBOURS.format(mark="%s", ids="= ANY(%s)"), (workspace_id, list(ids))
-            ).fetchall()
-        return {str(i): [str(n) for n in near if n is not None] for i, *near in rows}
+            rows = conn.execute(sql, (workspace_id, list(ids), workspace_id, *params)).fetchall()
+        return neighbours_from(rows)
 
     @guard
     def workspace_stats(self) -> dict[str, tuple[int, float]]:

@@ -11,23 +11,44 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ...models import Memory
-from .base import RankFields, Scored, Vector
+from .base import Neighbours, RankFields, Scored, Vector
 from .filters import MemoryFilter
+from .records import vector_from_bytes
 from .staged import Staged
 
-#: Each row's neighbours in its session, by write order: two index seeks a row (both backends
-#: index ``(workspace_id, session_id, rid)``); a row without a session matches none. No
-#: ``session_id IS NOT NULL`` on the outer rows: SQLite would then scan that index for them
-#: (30 ms for 100 rows at 20k) instead of looking each id up. ``{mark}``: the placeholder;
-#: ``{ids}``: the id list's condition.
-NEIGHBOURS = (
-    "SELECT m.id, "
+#: Rows' neighbours in their session, by write order, with their rank fields and kept vector,
+#: in one read: two index seeks a row (both backends index ``(workspace_id, session_id, rid)``),
+#: then each neighbour by id; a row without a session matches none. No ``session_id IS NOT
+#: NULL`` on the outer rows: SQLite would then scan that index for them (30 ms for 100 rows at
+#: 20k) instead of looking each id up. ``{mark}``: the placeholder; ``{ids}``: the id list's
+#: condition; ``{content}``: the content column; ``{cond}``: the filter on the neighbours.
+NEIGHBOUR_FIELDS = (
+    "WITH near(row_id, prev_id, next_id) AS (SELECT m.id, "
     "(SELECT p.id FROM memories p WHERE p.workspace_id = m.workspace_id AND "
     "p.session_id = m.session_id AND p.rid < m.rid ORDER BY p.rid DESC LIMIT 1), "
     "(SELECT n.id FROM memories n WHERE n.workspace_id = m.workspace_id AND "
     "n.session_id = m.session_id AND n.rid > m.rid ORDER BY n.rid LIMIT 1) "
-    "FROM memories m WHERE m.workspace_id = {mark} AND m.id {ids}"
+    "FROM memories m WHERE m.workspace_id = {mark} AND m.id {ids}) "
+    "SELECT near.row_id, m.id, m.importance, m.updated_at, {content}, m.vector FROM near "
+    "JOIN memories m ON m.workspace_id = {mark} AND m.id IN (near.prev_id, near.next_id) "
+    "WHERE {cond} ORDER BY near.row_id, m.rid"
 )
+
+
+def neighbours_from(rows: Sequence[Sequence[Any]]) -> Neighbours:
+    """``Neighbours`` from ``NEIGHBOUR_FIELDS``' rows."""
+    of: dict[str, list[str]] = {}
+    fields: dict[str, RankFields] = {}
+    for row_id, i, importance, updated_at, content, vector in rows:
+        of.setdefault(str(row_id), []).append(str(i))
+        fields[str(i)] = rank_fields_from(importance, updated_at, content, vector)
+    return Neighbours(of, fields)
+
+
+def rank_fields_from(importance: Any, updated_at: Any, content: Any, vector: Any) -> RankFields:
+    """``RankFields`` from a row's columns (``vector``: the kept vector's bytes, or NULL)."""
+    kept = None if vector is None else vector_from_bytes(vector)
+    return RankFields(float(importance), float(updated_at), str(content), kept)
 
 
 class RowBackend(Protocol):
@@ -49,7 +70,9 @@ class RowBackend(Protocol):
         self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
     ) -> dict[str, RankFields]: ...
 
-    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]: ...
+    def session_neighbours(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> Neighbours: ...
 
     def count(self, workspace_id: str) -> int: ...
 
@@ -102,8 +125,12 @@ class RowReads:
     ) -> dict[str, RankFields]:
         return self.rows.rank_fields(workspace_id, list(dict.fromkeys(ids)), flt) if ids else {}
 
-    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
-        return self.rows.session_neighbours(workspace_id, list(dict.fromkeys(ids))) if ids else {}
+    def session_neighbours(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> Neighbours:
+        if not ids:
+            return Neighbours({}, {})
+        return self.rows.session_neighbours(workspace_id, list(dict.fromkeys(ids)), flt)
 
     def count_rows(self, workspace_id: str) -> int:
         return self.rows.count(workspace_id)

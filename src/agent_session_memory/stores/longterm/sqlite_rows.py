@@ -20,16 +20,17 @@ from pathlib import Path
 from ...languages import DEFAULT_LANGUAGE
 from ...models import Memory, to_timestamp
 from ..sqlite_file import refuse_empty, use_wal
-from .base import RankFields, Vector
+from .base import Neighbours, RankFields, Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
-from .row_reads import NEIGHBOURS
+from .row_reads import NEIGHBOUR_FIELDS, neighbours_from, rank_fields_from
 from .staged import Staged
 
 MMAP_BYTES = 1 << 30
 BUSY_SECONDS = 30.0  # how long a writer waits for another process's transaction
 CACHE_KIB = 64 * 1024
+CONTENT = "json_extract(m.record, '$.content')"  # a row's content, without parsing its record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memories (
@@ -341,24 +342,28 @@ class SqliteRows:
         with self.reading() as db:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
                 rows = db.execute(
-                    f"SELECT m.id, m.importance, m.updated_at, json_extract(m.record, "
-                    f"'$.content') FROM memories m WHERE "
-                    f"m.workspace_id=? AND m.id IN ({','.join('?' * len(chunk))}) AND {where}",
+                    f"SELECT m.id, m.importance, m.updated_at, {CONTENT}, m.vector FROM memories m "
+                    f"WHERE m.workspace_id=? AND m.id IN ({marks}) AND {where}",
                     (workspace_id, *chunk, *params),
                 ).fetchall()
-                out.update((str(i), RankFields(float(imp), float(at), c)) for i, imp, at, c in rows)
+                out.update((str(i), rank_fields_from(*rest)) for i, *rest in rows)
         return out
 
-    def session_neighbours(self, workspace_id: str, ids: Sequence[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+    def session_neighbours(
+        self, workspace_id: str, ids: Sequence[str], flt: MemoryFilter
+    ) -> Neighbours:
+        where, params = flt.sql()
+        rows = []
         with self.reading() as db:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
-                sql = NEIGHBOURS.format(mark="?", ids=f"IN ({','.join('?' * len(chunk))})")
-                for i, *near in db.execute(sql, (workspace_id, *chunk)).fetchall():
-                    out[str(i)] = [str(n) for n in near if n is not None]
-        return out
+                sql = NEIGHBOUR_FIELDS.format(
+                    mark="?", ids=f"IN ({','.join('?' * len(chunk))})", content=CONTENT, cond=where
+                )
+                rows += db.execute(sql, (workspace_id, *chunk, workspace_id, *params)).fetchall()
+        return neighbours_from(rows)
 
     def workspace_stats(self) -> dict[str, tuple[int, float]]:
         """Each workspace holding memories: its live (not superseded) count, last update."""
