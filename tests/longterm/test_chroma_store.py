@@ -70,19 +70,24 @@ def test_collections_measure_cosine_and_save_their_index_often(
     vecs = unit(np.random.default_rng(1).random((2, 8)))
     store.upsert(ws, ["a", "b"], vecs, [{"type": "fact"}, {"type": "fact"}], ["A", "B"])
     hnsw = _hnsw(store, ws)
-    assert hnsw["space"] == "cosine" and hnsw["sync_threshold"] == SYNC_THRESHOLD == 100
+    assert hnsw["space"] == "cosine" and hnsw["sync_threshold"] == SYNC_THRESHOLD == 10
     [(best, similarity)] = store.query(ws, vecs[0] * 3.0, 1)  # cosine ignores the length
     assert best == "a" and similarity == pytest.approx(1.0, abs=1e-4)
 
 
+@pytest.mark.parametrize("made_with", [None, 100], ids=["chroma-default", "every-100"])
 def test_a_collection_made_by_an_earlier_version_is_switched_to_frequent_saves(
-    tmp_path: Path,
+    tmp_path: Path, made_with: int | None
 ) -> None:
     import chromadb
 
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
-    client.get_or_create_collection(  # as versions before SYNC_THRESHOLD made them
-        collection_name("old"), metadata={"hnsw:space": "cosine", "workspace_id": "old"}
+    client.get_or_create_collection(  # as earlier versions made them
+        collection_name("old"),
+        metadata={"hnsw:space": "cosine", "workspace_id": "old"},
+        configuration=None
+        if made_with is None
+        else {"hnsw": {"space": "cosine", "sync_threshold": made_with}},
     )
     del client
     store = ChromaStore(tmp_path / "chroma")

@@ -111,8 +111,11 @@ READ_ATTEMPTS = 3
 #: default is 1,000). A client opened after another process's write replays every record since
 #: the last save, holding the GIL (Chroma's bindings do not release it), so a recall in that
 #: process waits for the replay. Saved every 100 records (``bench_many_processes.py``, quiet
-#: 2-core machine): recall p99 at 6 processes 356 -> 181 ms, at one process 25 -> 18 ms.
-SYNC_THRESHOLD = 100
+#: 2-core machine): recall p99 at 6 processes 356 -> 181 ms, at one process 25 -> 18 ms. Every
+#: 10 (two runs each, same machine): 228 / 226 -> 210 / 206 ms, 9.1x / 8.5x -> 8.0x / 7.9x of one
+#: process; a save writes only the changed entries, so writes cost the same (20k vectors in
+#: batches of 512: 11.0 s both ways; a single upsert 7-9 ms).
+SYNC_THRESHOLD = 10
 
 
 class _TakeWritersLock(Exception):
