@@ -6,7 +6,7 @@ depends on index size, not on what the vectors mean; embedding 100k texts takes 
 Texts follow Zipf's law over a 20k-word vocabulary (``common.zipf_sentences``), memories come
 from sessions of ``SESSION_LENGTH`` (so recall reads session neighbours), and each query
 is four words of one stored text, leaving out the 100 most frequent words (which a real text's
-stopword list would drop). Peers on the same index: Chroma's query alone, and numpy exact search
+stopword list would drop). Figures are medians over ``ROUNDS`` rounds of all queries. Peers on the same index: Chroma's query alone, and numpy exact search
 over all vectors.
 
     python bench/bench_recall.py [SIZES...]                # embedded (or as the env selects)
@@ -42,6 +42,10 @@ from agent_session_memory.stores.longterm.records import chroma_metadata, conten
 #: Memories come from sessions of this many, written one after another (recall reads the
 #: most relevant candidates' session neighbours: ``session_context.py``).
 SESSION_LENGTH = 20
+
+
+#: Each size's queries run this many times; figures are the medians of the rounds.
+ROUNDS = 3
 
 
 def session_of(i: int) -> str:
@@ -106,35 +110,50 @@ def analyze(lt: LongTermMemory) -> None:
             conn.execute("ANALYZE memories")
 
 
-def measure(lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str]) -> dict[str, float]:
+def measure(
+    lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str], rounds: int = ROUNDS
+) -> dict[str, float]:
     """Recall's latency, and its peers' on the same index: the query's embedding alone, Chroma's
-    own query (k=10) alone and the two together (the issue's yardstick), numpy's exact search."""
+    own query (k=10) alone and the two together (the issue's yardstick), numpy's exact search.
+    Each query runs recall and then its peers, so a load that comes and goes on the machine
+    weighs on both; each figure is the median of ``rounds`` rounds over all queries."""
     flt = MemoryFilter()
-    full, embed, chroma_only, raw, exact = [], [], [], [], []
-    for q in queries:
-        t = time.perf_counter()
-        lt.recall(ws, q, 10, flt)
-        full.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        qv = lt.embedder.embed([q])[0]
-        embed.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        lt.store.chroma.query(ws, qv, 10)  # no filter: recall's own query has none either
-        chroma_only.append(time.perf_counter() - t)
-        raw.append(embed[-1] + chroma_only[-1])
-        t = time.perf_counter()
-        np.argpartition(-(vecs @ qv), 10)[:10]
-        exact.append(time.perf_counter() - t)
+    per_round: list[dict[str, float]] = []
+    for _ in range(rounds):
+        full, embed, chroma_only, raw, exact = [], [], [], [], []
+        for q in queries:
+            t = time.perf_counter()
+            lt.recall(ws, q, 10, flt)
+            full.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            qv = lt.embedder.embed([q])[0]
+            embed.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            lt.store.chroma.query(ws, qv, 10)  # no filter: recall's own query has none either
+            chroma_only.append(time.perf_counter() - t)
+            raw.append(embed[-1] + chroma_only[-1])
+            t = time.perf_counter()
+            np.argpartition(-(vecs @ qv), 10)[:10]
+            exact.append(time.perf_counter() - t)
+        per_round.append(
+            {
+                "recall_p50_ms": pct(full, 50),
+                "recall_p95_ms": pct(full, 95),
+                "embed_query_p50_ms": pct(embed, 50),
+                "chroma_query_p50_ms": pct(chroma_only, 50),
+                "chroma_query_p95_ms": pct(chroma_only, 95),
+                "chroma_plus_embed_p50_ms": pct(raw, 50),
+                "recall_over_chroma_plus_embed_p50": round(pct(full, 50) / pct(raw, 50), 2),
+                "numpy_exact_p50_ms": pct(exact, 50),
+                "numpy_exact_p95_ms": pct(exact, 95),
+            }
+        )
     return {
-        "recall_p50_ms": pct(full, 50),
-        "recall_p95_ms": pct(full, 95),
-        "embed_query_p50_ms": pct(embed, 50),
-        "chroma_query_p50_ms": pct(chroma_only, 50),
-        "chroma_query_p95_ms": pct(chroma_only, 95),
-        "chroma_plus_embed_p50_ms": pct(raw, 50),
-        "recall_over_chroma_plus_embed_p50": round(pct(full, 50) / pct(raw, 50), 2),
-        "numpy_exact_p50_ms": pct(exact, 50),
-        "numpy_exact_p95_ms": pct(exact, 95),
+        **{key: float(np.median([r[key] for r in per_round])) for key in per_round[0]},
+        "rounds": rounds,
+        "recall_over_chroma_plus_embed_p50_rounds": [
+            r["recall_over_chroma_plus_embed_p50"] for r in per_round
+        ],
     }
 
 
