@@ -6,8 +6,8 @@ depends on index size, not on what the vectors mean; embedding 100k texts takes 
 Texts follow Zipf's law over a 20k-word vocabulary (``common.zipf_sentences``), memories come
 from sessions of ``SESSION_LENGTH`` (so recall reads session neighbours), and each query
 is four words of one stored text, leaving out the 100 most frequent words (which a real text's
-stopword list would drop). Figures are medians over ``ROUNDS`` rounds of all queries. Peers on the same index: Chroma's query alone, and numpy exact search
-over all vectors.
+stopword list would drop). Peers on the same index: Chroma's query alone, and numpy exact
+search over all vectors. Figures are medians over ``ROUNDS`` rounds of all queries.
 
     python bench/bench_recall.py [SIZES...]                # embedded (or as the env selects)
     python bench/bench_recall.py --server-mode [SIZES...]  # embedded and server mode, compared

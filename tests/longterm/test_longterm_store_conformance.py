@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from agent_session_memory.models import Memory, replace
-from agent_session_memory.stores.longterm.base import LongTermStore, RankFields
+from agent_session_memory.stores.longterm.base import LongTermStore
 from agent_session_memory.stores.longterm.chroma import ChromaStore
 from agent_session_memory.stores.longterm.filters import MemoryFilter
 from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
@@ -254,9 +254,7 @@ def test_session_neighbours_that_do_not_match_the_filter_are_left_out(
         ],
     )
     assert store.session_neighbours(ws, ["q", "t"], LIVE).of == {}  # the reply is superseded
-    assert store.session_neighbours(ws, ["r"], MemoryFilter(tags=("chat",))).of == {
-        "r": ["q", "t"]
-    }
+    assert store.session_neighbours(ws, ["r"], MemoryFilter(tags=("chat",))).of == {"r": ["q", "t"]}
     assert store.session_neighbours(ws, ["q"], ALL).of == {"q": ["r"]}  # not skipped over
 
 
