@@ -289,6 +289,37 @@ def test_doctor_checks_the_configured_embedder_against_the_vectors(
     assert f"the configured embedder gives {DIMENSION} dimensions" in capsys.readouterr().out
 
 
+def test_switching_to_an_embedder_of_another_dimension_is_done_by_repair_full(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the doctor advises for a new embedder (``asm repair --full``) works: every memory
+    is re-embedded into a fresh index of the new dimension, nothing is lost or doubled, and
+    recall runs on the new embedder afterwards."""
+    monkeypatch.setenv("AGENT_MEMORY_EMBEDDER", f"{WordHashEmbedder.__module__}:WordHashEmbedder")
+    assert _asm(home, "doctor") == 1  # 384-dimension vectors, a 32-dimension embedder
+    assert "asm repair --full" in capsys.readouterr().out
+    assert _asm(home, "repair", "--full") == 0
+    assert "3 memories re-embedded" in capsys.readouterr().out
+    assert _asm(home, "doctor") == 0
+    with MemoryClient(path=str(home)) as client:
+        assert len(client.list_memories()) == 3
+        [hit] = client.recall("chose JWT", k=1)
+        assert hit.memory.content == "We chose JWT for auth"
+        assert hit.semantic_score > 0.5  # the new embedder's vectors, searched semantically
+        assert client.get_context(client.list_sessions()[0].id, "task") == "kept"
+
+
+def test_a_home_whose_memories_all_wait_for_the_index_is_not_said_to_have_lost_them(
+    home: Path,
+) -> None:
+    """Rows all pending (an index step that failed, say) are rows: the home opens, and is not
+    reported as a lost ``memories.db``."""
+    with sqlite3.connect(home / "memories.db") as db:
+        db.execute("UPDATE memories SET pending = 1")
+    with MemoryClient(path=str(home)) as client:
+        assert client.recall("JWT", k=1)[0].memory.content == "We chose JWT for auth"
+
+
 def test_an_embedder_setting_that_cannot_be_loaded_is_a_configuration_error(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,18 +17,17 @@ from ...errors import BackendUnavailable
 CHROMA_FILE = "chroma.sqlite3"
 
 
-def count_rows(path: Path) -> int:
-    """Indexed memories in the rows file (0 when it does not exist yet). Pending ones do not
-    count: they may have been written before the index was ever created."""
+def count_rows(path: Path, *, indexed: bool = True) -> int:
+    """Memories in the rows file (0 when it does not exist yet); with ``indexed``, only those
+    the vector index has taken in (a pending row may be older than the index itself)."""
     if not path.exists():
         return 0
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         found = db.execute("SELECT 1 FROM sqlite_master WHERE name='memories'").fetchone()
-        return (
-            0
-            if found is None
-            else int(db.execute("SELECT count(*) FROM memories WHERE pending=0").fetchone()[0])
-        )
+        if found is None:
+            return 0
+        where = " WHERE pending=0" if indexed else ""
+        return int(db.execute(f"SELECT count(*) FROM memories{where}").fetchone()[0])
 
 
 def count_vectors(folder: Path) -> int:
@@ -52,10 +51,14 @@ def _present(path: Path) -> bool:
 
 
 def check_home(rows_path: Path, chroma_folder: Path) -> None:
-    """Refuse to open a home whose rows or vectors are gone while the other half remains."""
+    """Refuse to open a home whose rows or vectors are gone while the other half remains.
+    Rows still waiting for the index count as rows here: a home whose last index step failed
+    has lost nothing."""
     try:
         rows = count_rows(rows_path)
         vectors = 0 if rows else count_vectors(chroma_folder)
+        if vectors:
+            rows = count_rows(rows_path, indexed=False)
     except sqlite3.DatabaseError:
         return  # a damaged file: the store's own open reports it, typed
     if rows and not _present(chroma_folder / CHROMA_FILE):

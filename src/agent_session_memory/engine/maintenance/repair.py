@@ -1,8 +1,9 @@
 """``asm repair``: rebuild the vector index and the lexical index from the canonical rows.
 
 The rows in ``memories.db`` are the data; both indexes are derived from them, so a repair only
-ever adds: missing vectors are re-embedded (``full=True``: every vector), each workspace's
-lexical index is rebuilt, unfinished writes are finished. A vector index that cannot be read is
+ever adds: missing vectors are re-embedded (``full=True``: every vector, into a fresh index:
+how a home moves to another embedder), each workspace's lexical index is rebuilt, unfinished
+writes are finished. A vector index that cannot be read is
 moved aside (``chroma.damaged-<time>``), never deleted, and rebuilt. Damaged rows cannot be
 rebuilt from anything: restore ``memories.db`` from a backup.
 """
@@ -104,21 +105,43 @@ def _rebuild_vectors(
     store: ChromaSqliteStore, embedder: Any, workspace: str, full: bool, progress: Progress
 ) -> int:
     rows = store.list_rows(workspace, MemoryFilter(include_superseded=True))
-    have = set() if full else set(store.chroma.existing_ids(workspace))
+    if full:
+        return _reembed_all(store, embedder, workspace, rows, progress)
+    have = set(store.chroma.existing_ids(workspace))
     pending = {m.id for m in store.pending(workspace)}
     todo = [m for m in rows if m.id not in have or m.id in pending]
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     for batch in progress(batches, len(batches), f"re-embedding {workspace}"):
-        _embed(store, embedder, workspace, batch, full)
+        _embed(store, embedder, workspace, batch)
     return len(todo)
 
 
-def _embed(
-    store: ChromaSqliteStore, embedder: Any, workspace: str, batch: list[Memory], full: bool
-) -> None:
-    """Index a batch with the vectors its rows kept; rows without one are embedded, and with
-    ``full`` every row is (another embedder): the rows then keep the new vectors too."""
-    vectors = {} if full else store.row_vectors(workspace, [m.id for m in batch])
+def _reembed_all(
+    store: ChromaSqliteStore,
+    embedder: Any,
+    workspace: str,
+    rows: list[Memory],
+    progress: Progress,
+) -> int:
+    """Every row embedded anew (another embedder, maybe of another dimension) into a fresh
+    index. The rows keep the new vectors and stay pending until indexed, so an interruption
+    loses nothing: recall searches them by their kept vectors, and indexing them (the next
+    process, or ``asm repair``) builds the new index from the new vectors only."""
+    batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+    for batch in progress(batches, len(batches), f"re-embedding {workspace}"):
+        embedded = embedder.embed([m.content for m in batch])
+        fresh = dict(zip([m.id for m in batch], embedded, strict=True))
+        store.put_rows(workspace, batch, pending=True, vectors=fresh)
+    store.drop_vectors(workspace)  # the old vectors: not comparable, maybe not the same size
+    for batch in batches:
+        _embed(store, embedder, workspace, batch)
+    return len(rows)
+
+
+def _embed(store: ChromaSqliteStore, embedder: Any, workspace: str, batch: list[Memory]) -> None:
+    """Index a batch with the vectors its rows kept; rows without one are embedded (and then
+    keep the new vector too)."""
+    vectors = store.row_vectors(workspace, [m.id for m in batch])
     missing = [m for m in batch if m.id not in vectors]
     if missing:
         embedded = embedder.embed([m.content for m in missing])
