@@ -1,11 +1,11 @@
 """``asm repair``: rebuild the vector index and the lexical index from the canonical rows.
 
-The rows in ``memories.db`` are the data; both indexes are derived from them, so a repair only
-ever adds: missing vectors are re-embedded (``full=True``: every vector, into a fresh index:
-how a home moves to another embedder), each workspace's lexical index is rebuilt, unfinished
-writes are finished. A vector index that cannot be read is
-moved aside (``chroma.damaged-<time>``), never deleted, and rebuilt. Damaged rows cannot be
-rebuilt from anything: restore ``memories.db`` from a backup.
+The rows in ``memories.db`` are the data; both indexes are derived from them, so a repair never
+removes a memory: missing vectors are re-embedded, each workspace's lexical index is rebuilt,
+unfinished writes are finished. ``full=True`` embeds every memory anew into a fresh vector index
+that replaces the old one (how a home moves to another embedder; the rows keep the new vectors).
+A vector index that cannot be read is moved aside (``chroma.damaged-<time>``), never deleted,
+and rebuilt. Damaged rows cannot be rebuilt from anything: restore ``memories.db`` from a backup.
 """
 
 from __future__ import annotations
