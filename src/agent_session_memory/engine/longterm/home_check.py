@@ -57,8 +57,7 @@ def check_home(rows_path: Path, chroma_folder: Path) -> None:
     try:
         rows = count_rows(rows_path)
         vectors = 0 if rows else count_vectors(chroma_folder)
-        if vectors:
-            rows = count_rows(rows_path, indexed=False)
+        pending = count_rows(rows_path, indexed=False) if vectors else 0  # none indexed
     except sqlite3.DatabaseError:
         return  # a damaged file: the store's own open reports it, typed
     if rows and not _present(chroma_folder / CHROMA_FILE):
@@ -68,7 +67,7 @@ def check_home(rows_path: Path, chroma_folder: Path) -> None:
             reason="vector_index_missing",
             memories=rows,
         )
-    if vectors and not rows:
+    if vectors and not pending:
         raise BackendUnavailable(
             f"{rows_path} is missing or empty but the vector index holds {vectors} memories. "
             "Restore it from a backup (or move the chroma folder away to start afresh); "
