@@ -389,6 +389,18 @@ def test_aliases_resolve_and_missing_ones_are_none(store: LongTermStore, ws: str
     assert store.resolve_alias(ws, "nobody") is None
 
 
+def test_the_first_embedder_recorded_stays_unless_replaced_per_workspace(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    assert store.embedder_of(ws) is None
+    assert store.record_embedder(ws, "model-a") == "model-a"
+    assert store.record_embedder(ws, "model-b") == "model-a"  # a second first writer loses
+    assert store.embedder_of(ws) == "model-a"
+    assert store.embedder_of(other) is None
+    assert store.record_embedder(ws, "model-b", replace=True) == "model-b"  # repair --full
+    assert store.embedder_of(ws) == "model-b"
+
+
 def test_live_lookups_find_the_newest_live_row(store: LongTermStore, ws: str) -> None:
     text = "The database port is 5432"
     older = mem(ws, "a", text, minute=0, key="db_port")

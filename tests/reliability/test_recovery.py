@@ -19,7 +19,7 @@ from agent_session_memory.cli.main import main
 from agent_session_memory.errors import BackendUnavailable, ConfigurationError
 from agent_session_memory.stores.longterm.chroma import ChromaStore
 
-from .word_hash_embedder import DIMENSION, WordHashEmbedder
+from .word_hash_embedder import DIMENSION, OtherWordHashEmbedder, WordHashEmbedder
 from .word_hash_embedder import vector as word_vector
 
 SEMANTIC = "which token format protects our login?"  # no word in common with the memory
@@ -307,6 +307,50 @@ def test_switching_to_an_embedder_of_another_dimension_is_done_by_repair_full(
         assert hit.memory.content == "We chose JWT for auth"
         assert hit.semantic_score > 0.5  # the new embedder's vectors, searched semantically
         assert client.get_context(client.list_sessions()[0].id, "task") == "kept"
+
+
+def test_another_embedder_of_the_same_size_is_refused_until_repair_full_moves_the_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Vectors of two models of one size would mix silently and recall would rank by noise:
+    the workspace keeps its embedder's name, another is refused (writes and recalls) with the
+    way out, and ``asm repair --full`` moves the home to the new one."""
+    home = tmp_path / "home"
+    with MemoryClient(path=str(home), embedding_function=WordHashEmbedder()) as client:
+        client.remember("We chose JWT for auth")
+    other = OtherWordHashEmbedder()
+    with MemoryClient(path=str(home), embedding_function=other) as client:
+        with pytest.raises(ConfigurationError) as info:
+            client.remember("Deploys happen on Fridays")
+        assert "'WordHashEmbedder'" in info.value.message
+        assert "asm repair --full" in info.value.message
+        with pytest.raises(ConfigurationError):
+            client.recall("chose JWT")
+        # another workspace has no vectors yet: any embedder may start it
+        client.remember("Deploys happen on Fridays", workspace_id="fresh")
+        assert client.recall("happen Fridays", workspace_id="fresh")[0].semantic_score > 0.5
+    with MemoryClient(path=str(home), embedding_function=WordHashEmbedder()) as client:
+        assert [m.content for m in client.list_memories()] == ["We chose JWT for auth"]
+        assert client.recall("chose JWT", k=1)[0].semantic_score > 0.5
+
+    monkeypatch.setenv(
+        "AGENT_MEMORY_EMBEDDER", f"{OtherWordHashEmbedder.__module__}:OtherWordHashEmbedder"
+    )
+    assert _asm(home, "doctor") == 1
+    out = capsys.readouterr().out
+    assert "come from the embedder 'WordHashEmbedder'" in out and "asm repair --full" in out
+    assert _asm(home, "repair") == 2  # re-embedding with it would mix the two
+    assert "'WordHashEmbedder'" in capsys.readouterr().err
+    assert _asm(home, "repair", "--full") == 0
+    assert _asm(home, "doctor") == 0
+    with MemoryClient(path=str(home)) as client:
+        [hit] = client.recall("chose JWT", k=1)
+        assert hit.memory.content == "We chose JWT for auth" and hit.semantic_score > 0.5
+    with (
+        pytest.raises(ConfigurationError),
+        MemoryClient(path=str(home), embedding_function=WordHashEmbedder()) as client,
+    ):
+        client.recall("chose JWT")
 
 
 def test_a_home_whose_memories_all_wait_for_the_index_is_not_said_to_have_lost_them(

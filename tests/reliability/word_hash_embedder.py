@@ -21,3 +21,10 @@ def vector(text: str) -> list[float]:
     for word in text.lower().split():
         out[zlib.crc32(word.encode()) % DIMENSION] += 1.0
     return out
+
+
+class OtherWordHashEmbedder:
+    """Another model of the same size: its vectors are not comparable with WordHashEmbedder's."""
+
+    def __call__(self, input: list[str]) -> list[list[float]]:
+        return [vector(text[::-1]) for text in input]

@@ -67,9 +67,15 @@ class FunctionEmbedder:
 
 
 def _name(obj: Any) -> str:
-    return str(
-        getattr(obj, "model_name", None) or getattr(obj, "model", None) or type(obj).__name__
-    )
+    """The model's name where the object says it; a function's qualified name; else its class.
+    A workspace records it (``engine/longterm/embedder_check.py``), so it must not change while
+    the model stays the same."""
+    model = getattr(obj, "model_name", None) or getattr(obj, "model", None)
+    if isinstance(model, str) and model:
+        return model
+    if hasattr(obj, "__qualname__"):  # a function or a method
+        return f"{getattr(obj, '__module__', None) or ''}.{obj.__qualname__}".lstrip(".")
+    return type(obj).__name__
 
 
 def as_embedder(obj: Any) -> Embedder:

@@ -50,7 +50,7 @@ def remember_many(w: Writer, workspace_id: str, memories: Sequence[Memory]) -> l
     """Several memories: one batched embedding, one transaction, all or none."""
     if not memories:
         return []
-    vectors = w.embed([m.content for m in memories])
+    vectors = w.embed(workspace_id, [m.content for m in memories])
     w.stage(workspace_id, memories, {m.id: v for m, v in zip(memories, vectors, strict=True)})
     for memory in memories:
         w.emit(
@@ -92,7 +92,9 @@ def update(w: Writer, workspace_id: str, memory_id: str, **fields: Any) -> Memor
         new = replace(old, **changes)
         # Without new content the row keeps its vector; indexing it again refreshes the
         # index's filter snapshot (tag keys may have gone).
-        vectors = {memory_id: w.embed([new.content])[0]} if "content" in changes else {}
+        vectors = {}
+        if "content" in changes:
+            vectors = {memory_id: w.embed(workspace_id, [new.content])[0]}
         w.stage(workspace_id, [new], vectors)
     fields_changed = sorted(k for k in changes if k != "updated_at")
     w.emit(workspace_id, [(EventType.MEMORY_UPDATED.value, memory_id, {"fields": fields_changed})])
@@ -142,7 +144,8 @@ def import_(
     vectors: dict[str, Vector] = {}
     for start in range(0, len(memories), IMPORT_BATCH):
         chunk = memories[start : start + IMPORT_BATCH]
-        vectors.update(zip([m.id for m in chunk], w.embed([m.content for m in chunk]), strict=True))
+        embedded = w.embed(workspace_id, [m.content for m in chunk])
+        vectors.update(zip([m.id for m in chunk], embedded, strict=True))
     with w.store.locked():
         existing = w.store.get_rows(workspace_id, [m.id for m in memories])
         if existing and on_conflict == "error":

@@ -167,6 +167,7 @@ class LongTermMemory:
     ) -> list[RecallHit]:
         """Hits scored by absolute relevance (``relevance.py``); ties broken by importance,
         recency."""
+        self.writer.embedders.before_read(workspace_id)
         return recall(
             self.store,
             self.embedder,
@@ -189,7 +190,7 @@ class LongTermMemory:
         """Turn candidates into memories: skip exact duplicates, merge near ones, supersede keys."""
         if not candidates:
             return CommitOutcome()
-        vectors = self.writer.embed([c.content for c in candidates])
+        vectors = self.writer.embed(workspace_id, [c.content for c in candidates])
         with self.store.locked():
             planner = CommitPlanner(self.store, workspace_id, self.clock.now(), self.threshold)
             plan = planner.run(session_id, candidates, vectors, deduplicate)

@@ -22,6 +22,7 @@ from ...embeddings import Embedder
 from ...models import Memory
 from ...stores.longterm.base import LongTermStore, Vector
 from ...stores.sessions.base import EventRecord
+from .embedder_check import EmbedderCheck
 
 Emit = Callable[[list[EventRecord]], Any]
 MakeEvent = Callable[..., EventRecord]
@@ -43,6 +44,7 @@ class Writer:
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self.embedders = EmbedderCheck(store, embedder.name)
         self.clock = clock
         self._emit = emit
         self._event = event
@@ -51,7 +53,10 @@ class Writer:
     def now(self) -> float:
         return self.clock.now()
 
-    def embed(self, texts: Sequence[str]) -> Vector:
+    def embed(self, workspace_id: str, texts: Sequence[str]) -> Vector:
+        """Vectors for the workspace's rows, by the embedder its vectors come from (or refused:
+        ``embedder_check.py``)."""
+        self.embedders.before_write(workspace_id)
         return self.embedder.embed(list(texts))
 
     def stage(
@@ -80,7 +85,7 @@ class Writer:
         vectors = self.store.row_vectors(workspace_id, ids)
         missing = [m for m in pending if m.id not in vectors]
         if missing:
-            fresh = self.embed([m.content for m in missing])
+            fresh = self.embed(workspace_id, [m.content for m in missing])
             vectors.update(zip([m.id for m in missing], fresh, strict=True))
         self.store.put_vectors(workspace_id, pending, vectors)
         crashpoints.reached("write.vectors_indexed")

@@ -24,6 +24,10 @@ RESTORE = "restore it from a backup; `asm repair` cannot rebuild canonical data"
 #: Vectors whose rows are gone: forget drops a vector before its row, so a crash cannot leave
 #: them; a ``memories.db`` older than the index can. Their memories are lost from the rows, and
 #: ``asm repair`` (which only adds) keeps them.
+MOVE = (
+    "configure the embedder the home was written with (AGENT_MEMORY_EMBEDDER), "
+    "or run `asm repair --full` to re-embed every memory with this one"
+)
 ORPHANS = (
     "memories.db lacks rows the vector index still holds (restored from an older backup?): "
     "restore a newer memories.db; `asm repair` keeps these vectors"
@@ -76,7 +80,7 @@ def _agreement(files: HomeFiles, settings: Settings) -> list[Finding]:
             return [Finding("error", f"the vector index is missing ({total} memories)", REPAIR)]
         vectors = {w: chroma.existing_ids(w) for w in sorted(workspaces)}
         out = [_workspace(w, *workspaces[w], vectors[w]) for w in sorted(workspaces)]
-        out += _embedder(settings, chroma, vectors)
+        out += _embedder(settings, rows, chroma, vectors)
         for workspace in sorted(set(chroma.workspaces()) - set(workspaces)):
             n = len(chroma.existing_ids(workspace))
             if n:
@@ -94,15 +98,17 @@ def _agreement(files: HomeFiles, settings: Settings) -> list[Finding]:
 
 
 def _embedder(
-    settings: Settings, chroma: ChromaStore, vectors: dict[str, list[str]]
+    settings: Settings, rows: SqliteRows, chroma: ChromaStore, vectors: dict[str, list[str]]
 ) -> list[Finding]:
-    """The configured embedder (the engine's factory) must give vectors of the index's size:
-    a home written with another embedding function cannot be recalled, nor repaired, by it."""
+    """The configured embedder (the engine's factory) must be the one each workspace's vectors
+    come from: by its size (recall would fail) and by its recorded name (recall would rank by
+    noise, ``engine/longterm/embedder_check.py``). Neither can be recalled nor repaired by it."""
     sized = {w: ids[0] for w, ids in vectors.items() if ids}
-    if not sized:
+    if not vectors:
         return []
     try:
-        dimension = open_embedder(settings).dimension
+        embedder = open_embedder(settings)
+        dimension = embedder.dimension
     except Exception as exc:  # a bad setting or missing model files: said, not raised
         return [
             Finding(
@@ -112,6 +118,17 @@ def _embedder(
             )
         ]
     out = []
+    for workspace in vectors:
+        recorded = rows.embedder_of(workspace)
+        if recorded not in (None, embedder.name):
+            out.append(
+                Finding(
+                    "error",
+                    f"workspace {workspace!r}: its vectors come from the embedder {recorded!r}, "
+                    f"the configured one is {embedder.name!r}: recall is refused",
+                    MOVE,
+                )
+            )
     for workspace, memory_id in sized.items():
         found = next(iter(chroma.embeddings(workspace, [memory_id]).values()), None)
         if found is not None and found.shape[-1] != dimension:
@@ -120,11 +137,11 @@ def _embedder(
                     "error",
                     f"workspace {workspace!r}: its vectors have {found.shape[-1]} dimensions, "
                     f"the configured embedder gives {dimension}: recall would fail",
-                    "configure the embedder the home was written with (AGENT_MEMORY_EMBEDDER), "
-                    "or run `asm repair --full` to re-embed every memory with this one",
+                    MOVE,
                 )
             )
-    return out or [Finding("ok", f"the configured embedder gives {dimension} dimensions")]
+    ok = f"the configured embedder gives {dimension} dimensions ({embedder.name})"
+    return out or [Finding("ok", ok)]
 
 
 def _workspaces(rows: SqliteRows) -> dict[str, tuple[set[str], set[str], int]]:

@@ -3,7 +3,9 @@
 The rows in ``memories.db`` are the data; both indexes are derived from them, so a repair never
 removes a memory: missing vectors are re-embedded, each workspace's lexical index is rebuilt,
 unfinished writes are finished. ``full=True`` embeds every memory anew into a fresh vector index
-that replaces the old one (how a home moves to another embedder; the rows keep the new vectors).
+that replaces the old one (how a home moves to another embedder; the rows keep the new vectors,
+and the workspace records the new embedder's name once all are indexed). Without it, a workspace
+whose vectors come from another embedder than the configured one is refused.
 A vector index that cannot be read is moved aside (``chroma.damaged-<time>``), never deleted,
 and rebuilt. Damaged rows cannot be rebuilt from anything: restore ``memories.db`` from a backup.
 """
@@ -23,6 +25,7 @@ from ...stores.longterm.filters import MemoryFilter
 from ...stores.longterm.fts import fts_table
 from ...stores.longterm.sqlite_chroma import ChromaSqliteStore
 from ...stores.longterm.sqlite_rows import SqliteRows
+from ..longterm.embedder_check import EmbedderCheck
 from ..longterm.factory import open_embedder
 from .files import home_files, sqlite_problem
 
@@ -107,6 +110,7 @@ def _rebuild_vectors(
     rows = store.list_rows(workspace, MemoryFilter(include_superseded=True))
     if full:
         return _reembed_all(store, embedder, workspace, rows, progress)
+    EmbedderCheck(store, embedder.name).before_write(workspace)  # another one's: --full
     have = set(store.chroma.existing_ids(workspace))
     pending = {m.id for m in store.pending(workspace)}
     todo = [m for m in rows if m.id not in have or m.id in pending]
@@ -135,6 +139,7 @@ def _reembed_all(
     store.drop_vectors(workspace)  # the old vectors: not comparable, maybe not the same size
     for batch in batches:
         _embed(store, embedder, workspace, batch)
+    store.record_embedder(workspace, embedder.name, replace=True)  # only now: all rows moved
     return len(rows)
 
 

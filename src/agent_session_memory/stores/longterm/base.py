@@ -165,6 +165,17 @@ class LongTermStore(Protocol):
         """The newest non-superseded row made from this working-memory key."""
         ...
 
+    def embedder_of(self, workspace_id: str) -> str | None:
+        """The name of the embedder the workspace's vectors come from (None: never recorded).
+        Vectors of two models are not comparable, so the engine refuses to mix them
+        (``engine/longterm/embedder_check.py``)."""
+        ...
+
+    def record_embedder(self, workspace_id: str, name: str, *, replace: bool = False) -> str:
+        """Record ``name`` as the workspace's embedder unless one is recorded already (with
+        ``replace``: whatever is recorded); the name recorded afterwards, in one transaction."""
+        ...
+
     # -- dense index ----------------------------------------------------------------------------
     def put_vectors(
         self, workspace_id: str, rows: Sequence[Memory], vectors: Mapping[str, Vector]

@@ -43,6 +43,7 @@ class _Workspace:
     rows: dict[str, _Row] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     vectors: dict[str, tuple[Vector, Memory]] = field(default_factory=dict)
+    embedder: str | None = None
 
 
 def _terms(text: str) -> Counter[str]:
@@ -300,6 +301,17 @@ class InMemoryLongTermStore:
 
     def lexical_language(self, workspace_id: str) -> str:
         return DEFAULT_LANGUAGE  # ``text.stem``'s, as everywhere in this store
+
+    def embedder_of(self, workspace_id: str) -> str | None:
+        with self._lock:
+            return self._space(workspace_id).embedder
+
+    def record_embedder(self, workspace_id: str, name: str, *, replace: bool = False) -> str:
+        with self._lock:
+            space = self._space(workspace_id)
+            if replace or space.embedder is None:
+                space.embedder = name
+            return space.embedder
 
     @staticmethod
     def _idf(term: str, rows: Sequence[_Row]) -> float:

@@ -65,6 +65,16 @@ def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
     return ("TRUE" if cond == "1" else cond.replace("?", "%s")), params
 
 
+_RECORD_EMBEDDER = (
+    "INSERT INTO workspace_embedders (workspace_id, embedder) VALUES (%s, %s) "
+    "ON CONFLICT (workspace_id) DO NOTHING"
+)
+_REPLACE_EMBEDDER = (
+    "INSERT INTO workspace_embedders (workspace_id, embedder) VALUES (%s, %s) "
+    "ON CONFLICT (workspace_id) DO UPDATE SET embedder = EXCLUDED.embedder"
+)
+
+
 class PostgresRows:
     """The rows of every workspace in one PostgreSQL database; a pool of autocommit
     connections, explicit transactions for changes."""
@@ -339,6 +349,25 @@ class PostgresRows:
                 (workspace_id,),
             ).fetchone()
         return self.languages.of(workspace_id) if row is None else str(row[0])[len("asm_") :]
+
+    @guard
+    def embedder_of(self, workspace_id: str) -> str | None:
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT embedder FROM workspace_embedders WHERE workspace_id = %s",
+                (workspace_id,),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    @guard
+    def record_embedder(self, workspace_id: str, name: str, replace: bool = False) -> str:
+        with self._transaction() as conn:
+            conn.execute(_REPLACE_EMBEDDER if replace else _RECORD_EMBEDDER, (workspace_id, name))
+            row = conn.execute(
+                "SELECT embedder FROM workspace_embedders WHERE workspace_id = %s",
+                (workspace_id,),
+            ).fetchone()
+        return str(row[0])
 
     @guard
     def set_language(self, workspace_id: str, language: str) -> int:

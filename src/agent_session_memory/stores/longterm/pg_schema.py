@@ -230,7 +230,13 @@ _V5 = [
 #: Recall reads each memory's neighbours in its session (``PostgresRows.session_neighbours``).
 _V6 = "CREATE INDEX IF NOT EXISTS memories_session ON memories (workspace_id, session_id, rid)"
 
-MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
+#: The embedder each workspace's vectors come from (``engine/longterm/embedder_check.py``).
+_V7 = """CREATE TABLE IF NOT EXISTS workspace_embedders (
+    workspace_id TEXT PRIMARY KEY,
+    embedder TEXT NOT NULL
+)"""
+
+MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

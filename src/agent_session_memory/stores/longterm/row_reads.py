@@ -94,6 +94,10 @@ class RowBackend(Protocol):
 
     def vectors(self, workspace_id: str, ids: Sequence[str]) -> dict[str, Vector]: ...
 
+    def embedder_of(self, workspace_id: str) -> str | None: ...
+
+    def record_embedder(self, workspace_id: str, name: str, replace: bool) -> str: ...
+
     def pending_workspaces(self) -> list[str]: ...
 
     def close(self) -> None: ...
@@ -152,3 +156,9 @@ class RowReads:
 
     def lexical_language(self, workspace_id: str) -> str:
         return self.rows.lexical_language(workspace_id)
+
+    def embedder_of(self, workspace_id: str) -> str | None:
+        return self.rows.embedder_of(workspace_id)
+
+    def record_embedder(self, workspace_id: str, name: str, *, replace: bool = False) -> str:
+        return self.rows.record_embedder(workspace_id, name, replace)

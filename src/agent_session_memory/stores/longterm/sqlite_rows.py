@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS memory_aliases (
     workspace_id TEXT NOT NULL, alias TEXT NOT NULL, memory_id TEXT NOT NULL,
     PRIMARY KEY (workspace_id, alias)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS workspace_embedders (
+    workspace_id TEXT PRIMARY KEY, embedder TEXT NOT NULL
+) WITHOUT ROWID;
 """
 SCHEMA_VERSION = 3
 _ADD_EXPIRY = (
@@ -443,6 +446,26 @@ class SqliteRows:
     def lexical_language(self, workspace_id: str) -> str:
         """FTS5's one stemmer is Porter's English, for every workspace."""
         return DEFAULT_LANGUAGE
+
+    def embedder_of(self, workspace_id: str) -> str | None:
+        with self.reading() as db:
+            row = db.execute(
+                "SELECT embedder FROM workspace_embedders WHERE workspace_id=?", (workspace_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_embedder(self, workspace_id: str, name: str, replace: bool = False) -> str:
+        on_conflict = "DO UPDATE SET embedder=excluded.embedder" if replace else "DO NOTHING"
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO workspace_embedders (workspace_id, embedder) VALUES (?, ?) "
+                f"ON CONFLICT (workspace_id) {on_conflict}",
+                (workspace_id, name),
+            )
+            [recorded] = db.execute(
+                "SELECT embedder FROM workspace_embedders WHERE workspace_id=?", (workspace_id,)
+            ).fetchone()
+        return str(recorded)
 
     def count(self, workspace_id: str) -> int:
         with self.reading() as db:
