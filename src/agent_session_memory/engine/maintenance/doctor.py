@@ -21,13 +21,14 @@ from .files import HomeFiles, home_files, sqlite_problem
 
 REPAIR = "run `asm repair` (rebuilds the indexes from the memory rows; deletes nothing)"
 RESTORE = "restore it from a backup; `asm repair` cannot rebuild canonical data"
-#: Vectors whose rows are gone: forget drops a vector before its row, so a crash cannot leave
-#: them; a ``memories.db`` older than the index can. Their memories are lost from the rows, and
-#: ``asm repair`` (which only adds) keeps them.
+#: Vectors of another embedder than the configured one (``embedder_check.py``).
 MOVE = (
     "configure the embedder the home was written with (AGENT_MEMORY_EMBEDDER), "
     "or run `asm repair --full` to re-embed every memory with this one"
 )
+#: Vectors whose rows are gone: forget drops a vector before its row, so a crash cannot leave
+#: them; a ``memories.db`` older than the index can. Their memories are lost from the rows, and
+#: ``asm repair`` (which only adds) keeps them.
 ORPHANS = (
     "memories.db lacks rows the vector index still holds (restored from an older backup?): "
     "restore a newer memories.db; `asm repair` keeps these vectors"
