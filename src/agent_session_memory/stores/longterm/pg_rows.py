@@ -26,7 +26,7 @@ from .pg_lock import AdvisoryLock
 from .pg_pool import open_pool
 from .pg_schema import ts_config
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
-from .row_reads import NEIGHBOUR_FIELDS, neighbours_from, rank_fields_from
+from .row_reads import NEIGHBOUR_FIELDS, neighbours_from, rank_fields_from, record_embedder_sql
 from .staged import Staged
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,6 @@ def pg_filter(flt: MemoryFilter) -> tuple[str, list[Any]]:
     """``MemoryFilter.sql()`` in PostgreSQL's dialect (``%s`` placeholders, a boolean true)."""
     cond, params = flt.sql()
     return ("TRUE" if cond == "1" else cond.replace("?", "%s")), params
-
-
-_RECORD_EMBEDDER = (
-    "INSERT INTO workspace_embedders (workspace_id, embedder) VALUES (%s, %s) "
-    "ON CONFLICT (workspace_id) DO NOTHING"
-)
-_REPLACE_EMBEDDER = (
-    "INSERT INTO workspace_embedders (workspace_id, embedder) VALUES (%s, %s) "
-    "ON CONFLICT (workspace_id) DO UPDATE SET embedder = EXCLUDED.embedder"
-)
 
 
 class PostgresRows:
@@ -361,12 +351,9 @@ class PostgresRows:
 
     @guard
     def record_embedder(self, workspace_id: str, name: str, replace: bool = False) -> str:
+        sql = record_embedder_sql("%s", replace)
         with self._transaction() as conn:
-            conn.execute(_REPLACE_EMBEDDER if replace else _RECORD_EMBEDDER, (workspace_id, name))
-            row = conn.execute(
-                "SELECT embedder FROM workspace_embedders WHERE workspace_id = %s",
-                (workspace_id,),
-            ).fetchone()
+            row = conn.execute(sql, (workspace_id, name)).fetchone()
         return str(row[0])
 
     @guard

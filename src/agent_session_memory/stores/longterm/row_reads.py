@@ -1,5 +1,6 @@
-"""The row reads and the lexical search both composed stores hand to their row backend, and
-what their dense half (``chroma_vectors.py``) asks the backend about staged rows.
+"""The row reads and the lexical search both composed stores hand to their row backend, what
+their dense half (``chroma_vectors.py``) asks the backend about staged rows, and each
+workspace's embedder record (the SQL both backends share lives here too).
 
 ``ChromaSqliteStore`` and ``PostgresChromaStore`` differ in where rows live and how they are
 written; what they read, they read the same way from a backend with this interface.
@@ -33,6 +34,16 @@ NEIGHBOUR_FIELDS = (
     "JOIN memories m ON m.workspace_id = {mark} AND m.id IN (near.prev_id, near.next_id) "
     "WHERE {cond} ORDER BY near.row_id, m.rid"
 )
+
+
+def record_embedder_sql(mark: str, replace: bool) -> str:
+    """Record a workspace's embedder and answer the name recorded, in one statement: on conflict
+    the row keeps its name, or (``replace``) takes the new one. ``mark``: the placeholder."""
+    kept = "excluded.embedder" if replace else "workspace_embedders.embedder"
+    return (
+        f"INSERT INTO workspace_embedders (workspace_id, embedder) VALUES ({mark}, {mark}) "
+        f"ON CONFLICT (workspace_id) DO UPDATE SET embedder = {kept} RETURNING embedder"
+    )
 
 
 def neighbours_from(rows: Sequence[Sequence[Any]]) -> Neighbours:

@@ -24,7 +24,12 @@ from .base import Neighbours, RankFields, Vector
 from .filters import MemoryFilter
 from .fts import FtsIndex
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
-from .row_reads import NEIGHBOUR_FIELDS, neighbours_from, rank_fields_from
+from .row_reads import (
+    NEIGHBOUR_FIELDS,
+    neighbours_from,
+    rank_fields_from,
+    record_embedder_sql,
+)
 from .staged import Staged
 
 MMAP_BYTES = 1 << 30
@@ -455,16 +460,9 @@ class SqliteRows:
         return None if row is None else str(row[0])
 
     def record_embedder(self, workspace_id: str, name: str, replace: bool = False) -> str:
-        on_conflict = "DO UPDATE SET embedder=excluded.embedder" if replace else "DO NOTHING"
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO workspace_embedders (workspace_id, embedder) VALUES (?, ?) "
-                f"ON CONFLICT (workspace_id) {on_conflict}",
-                (workspace_id, name),
-            )
-            [recorded] = db.execute(
-                "SELECT embedder FROM workspace_embedders WHERE workspace_id=?", (workspace_id,)
-            ).fetchone()
+            sql = record_embedder_sql("?", replace)
+            [recorded] = db.execute(sql, (workspace_id, name)).fetchone()
         return str(recorded)
 
     def count(self, workspace_id: str) -> int:
