@@ -484,19 +484,24 @@ def test_a_batch_bigger_than_the_index_takes_in_one_call(store: LongTermStore, w
 
 
 # -- lexical index ------------------------------------------------------------------------------
-def test_text_search_ranks_matching_rows_with_positive_scores(
+def test_text_search_ranks_rows_holding_more_and_rarer_query_terms_first(
     store: LongTermStore, ws: str
 ) -> None:
     store.put_rows(ws, [
-        mem(ws, "dense", "postgres postgres replication"),
-        mem(ws, "sparse", "we once considered postgres among many other options for the project"),
+        mem(ws, "both", "postgres replication lag"),
+        mem(ws, "rare", "replication is configured per cluster"),
+        mem(ws, "older", "postgres holds rows"),
+        mem(ws, "newer", "postgres runs jobs"),
         mem(ws, "none", "redis holds the sessions"),
     ])  # fmt: skip
-    found = store.search_text(ws, "postgres", 10, LIVE)
-    assert ids(found) == ["dense", "sparse"]
-    assert all(s > 0 for _, s in found) and found[0][1] > found[1][1]
-    assert ids(store.search_text(ws, "postgres", 1, LIVE)) == ["dense"]
-    assert ids(store.search_text(ws, "the postgres REPLICATION?", 10, LIVE))[0] == "dense"
+    found = store.search_text(ws, "the postgres REPLICATION?", 10, LIVE)
+    # both words; then the rarer word (in 2 rows, "postgres" is in 3); then equals, newest first
+    assert ids(found) == ["both", "rare", "newer", "older"]
+    scores = [s for _, s in found]
+    assert all(s > 0 for s in scores) and scores[0] > scores[1] > scores[2]
+    assert ids(store.search_text(ws, "postgres replication", 1, LIVE)) == ["both"]
+    # one word, in three rows of three words each: all equal, so newest first
+    assert ids(store.search_text(ws, "postgres", 10, LIVE)) == ["newer", "older", "both"]
 
 
 def test_text_search_without_words_or_rows_is_empty(store: LongTermStore, ws: str) -> None:
@@ -518,6 +523,43 @@ def test_text_search_applies_the_filter_and_follows_rewrites(store: LongTermStor
     store.put_rows(ws, [replace(a, content="releases happen on thursday")])
     assert store.search_text(ws, "tuesday", 10, LIVE) == []
     assert ids(store.search_text(ws, "thursday", 10, LIVE)) == ["a"]
+
+
+def test_text_search_finds_the_few_rows_a_filter_keeps_among_many_better_ones(
+    store: LongTermStore, ws: str
+) -> None:
+    """The best page of all matches holds none the filter keeps: every match is filtered."""
+    notes = [mem(ws, f"note{i}", f"postgres note {i}", type="note") for i in range(2)]
+    facts = [mem(ws, f"fact{i}", f"postgres replication fact {i}") for i in range(30)]
+    store.put_rows(ws, [*notes, *facts])
+    found = store.search_text(ws, "postgres replication", 2, MemoryFilter(types=("note",)))
+    assert ids(found) == ["note1", "note0"]
+
+
+def test_text_search_counts_a_word_and_its_inflection_once(store: LongTermStore, ws: str) -> None:
+    """ "deploys" and "deploy" are one term: a row holding it does not score it twice."""
+    store.put_rows(ws, [
+        mem(ws, "bill", "billing runs monthly"),
+        mem(ws, "word", "deploys happen nightly"),
+        mem(ws, "word2", "we deploy on fridays"),
+        mem(ws, "other", "redis holds sessions"),
+    ])  # fmt: skip
+    found = store.search_text(ws, "deploy deploys billing", 10, LIVE)
+    assert ids(found)[0] == "bill"  # the rarer word beats the commoner one, even said twice
+
+
+def test_text_search_takes_a_query_of_a_thousand_distinct_words(
+    store: LongTermStore, ws: str
+) -> None:
+    """A pasted document as the query (recall takes 8 KiB): no SQL limit is hit, and the row
+    holding its words is found."""
+    store.put_rows(ws, [
+        mem(ws, "hit", "zq17 zq940 replication"),
+        mem(ws, "other", "redis holds sessions"),
+    ])  # fmt: skip
+    query = " ".join(f"zq{i}" for i in range(1000))
+    assert len(query) <= 8 * 1024
+    assert ids(store.search_text(ws, query, 10, LIVE)) == ["hit"]
 
 
 def test_expiry_hides_rows_from_lists_and_text_search(store: LongTermStore, ws: str) -> None:

@@ -17,8 +17,9 @@ Contract, for every implementation (``tests/longterm/test_longterm_store_conform
   writer may retry any step after a crash. Putting an existing id replaces it in place (its
   position in ``list_rows`` order is kept).
 - **Scores: higher is better.** ``search_vectors`` gives cosine similarity in [-1, 1];
-  ``search_text`` gives a positive relevance (``-bm25`` for FTS5), unbounded and comparable only
-  within one result list. Results come best first, at most ``n``.
+  ``search_text`` gives a positive relevance (the summed IDF of the query stems a row holds;
+  BM25 in PostgreSQL), unbounded and comparable only within one result list, newest row first
+  among equals. Results come best first, at most ``n``.
 - **Rows and indexes are written separately.** The engine's write protocol
   (``engine/longterm/writer.py``) puts rows with ``pending=True`` and their vectors kept beside
   them, then (later, in batches) indexes the vectors and clears the flag: a store need not make

@@ -1,15 +1,14 @@
-"""The reference ``LongTermStore``: plain Python dicts, exact cosine, textbook BM25.
+"""The reference ``LongTermStore``: plain Python dicts, exact cosine, IDF-weighted word matching.
 
 Obviously correct rather than fast (every search scans the workspace), and process-local: what
 engine tests run on, and what the conformance suite holds the Chroma + SQLite store to. The
-lexical half scores BM25 (k1 1.2, b 0.75, term statistics over the workspace's rows) on words
-cut by ``text.stem``; FTS5 uses Porter stemming, so the two agree on plain words, not on every
-inflection.
+lexical half scores the summed IDF of the query stems a row holds (statistics over the
+workspace's rows), as the FTS5 index ranks, on words cut by ``text.stem``; FTS5 uses Porter
+stemming, so the two agree on plain words, not on every inflection.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,10 +22,8 @@ from ...languages import DEFAULT_LANGUAGE
 from ...models import Memory, to_timestamp
 from .base import LongTermStore, Neighbours, RankFields, Scored, Vector, check_workspace
 from .filters import MemoryFilter
-from .text import query_terms, stem, words
-
-K1 = 1.2
-B = 0.75
+from .relevance import idf
+from .text import MAX_MATCHED_STEMS, query_terms, stem, words
 
 
 @dataclass(slots=True)
@@ -279,19 +276,23 @@ class InMemoryLongTermStore:
 
     # -- lexical index --------------------------------------------------------------------------
     def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
+        """Rows by the summed IDF of the query's (rarest ``MAX_MATCHED_STEMS``) stems they hold,
+        newest first among equals (as ``fts.FtsIndex.search``)."""
         terms = list(dict.fromkeys(stem(t) for t in query_terms(query)))
         with self._lock:
             rows = list(self._space(workspace_id).rows.values())
         if not terms or not rows:
             return []
-        average = sum(r.terms.total() for r in rows) / len(rows)
-        idf = {t: self._idf(t, rows) for t in terms}
+        found = [(t, df) for t in terms if (df := sum(1 for r in rows if r.terms[t]))]
+        weights = sorted(((t, idf(len(rows), df)) for t, df in found), key=lambda tw: -tw[1])
+        rarest = dict(weights[:MAX_MATCHED_STEMS])
         scored = []
         for row in rows:
-            if flt.matches(row.memory) and any(row.terms[t] for t in terms):
-                scored.append((row.memory.id, self._bm25(row, terms, idf, average)))
-        scored.sort(key=lambda s: (-s[1], s[0]))
-        return scored[:n]
+            coverage = sum(w for t, w in rarest.items() if row.terms[t])
+            if coverage > 0 and flt.matches(row.memory):
+                scored.append((-coverage, -row.seq, row.memory.id))
+        scored.sort()
+        return [(i, -coverage) for coverage, _, i in scored[:n]]
 
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
         with self._lock:
@@ -312,21 +313,6 @@ class InMemoryLongTermStore:
             if replace or space.embedder is None:
                 space.embedder = name
             return space.embedder
-
-    @staticmethod
-    def _idf(term: str, rows: Sequence[_Row]) -> float:
-        df = sum(1 for r in rows if r.terms[term])
-        return math.log(1 + (len(rows) - df + 0.5) / (df + 0.5))
-
-    @staticmethod
-    def _bm25(row: _Row, terms: Sequence[str], idf: Mapping[str, float], average: float) -> float:
-        length = row.terms.total()
-        score = 0.0
-        for term in terms:
-            tf = row.terms[term]
-            norm = tf + K1 * (1 - B + B * length / (average or 1.0))
-            score += idf[term] * tf * (K1 + 1) / norm
-        return score
 
     def close(self) -> None:
         """Nothing to release; the data stays readable (tests reopen nothing)."""

@@ -35,7 +35,7 @@ _SCORE = """(
 #: The rows of one ``tsquery`` with their scores.
 _ROWS = """SELECT m.rid, m.id, {score} AS score FROM memories m
 WHERE m.workspace_id = %(ws)s AND m.tsv @@ {tsquery} AND ({cond})"""
-_RANK = """SELECT id, score FROM ({rows}) c ORDER BY score DESC, rid LIMIT %(n)s"""
+_RANK = """SELECT id, score FROM ({rows}) c ORDER BY score DESC, rid DESC LIMIT %(n)s"""
 #: The page: its parts in order (a nested loop over them keeps it), until ``page`` rows.
 _PAGE = """SELECT r.* FROM unnest(%(parts)s::text[]) WITH ORDINALITY p(q, i)
 CROSS JOIN LATERAL ({rows} LIMIT %(page)s) r LIMIT %(page)s"""

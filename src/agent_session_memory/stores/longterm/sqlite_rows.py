@@ -438,9 +438,10 @@ class SqliteRows:
     def search(
         self, workspace_id: str, query: str, n: int, flt: MemoryFilter
     ) -> list[tuple[str, float]]:
-        """``(id, -bm25)`` best first (higher is better), at most ``n``."""
+        """``(id, coverage)`` best first (higher is better), at most ``n`` (``fts.py``)."""
         with self.reading() as db:
-            return self.fts.search(db, workspace_id, query, n, flt.sql())
+            rows = self._count(db, workspace_id)
+            return self.fts.search(db, workspace_id, query, n, flt.sql(), rows)
 
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
         """The workspace's row count (each row has one lexical entry) and each query term's

@@ -59,6 +59,12 @@ def stemmer(language: str) -> Callable[[str], str]:
     return functools.lru_cache(maxsize=1 << 16)(snowballstemmer.stemmer(language).stemWord)
 
 
+#: Lexical search matches a query on its rarest stems, this many at most: a pasted page as the
+#: query has hundreds, the rare ones carry what it is about, and SQLite allows 500 parts in a
+#: compound SELECT (``fts.FtsIndex.search``). Recall's score still weighs every term.
+MAX_MATCHED_STEMS = 64
+
+
 def query_terms(query: str) -> list[str]:
     """A query's distinct words without stopwords (all of its words if only stopwords)."""
     found = words(query)
