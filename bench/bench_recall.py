@@ -110,28 +110,45 @@ def analyze(lt: LongTermMemory) -> None:
             conn.execute("ANALYZE memories")
 
 
+def peers(
+    lt: LongTermMemory, ws: str, query: str, embed: list[float], chroma_only: list[float]
+) -> np.ndarray:
+    """Time the query's embedding and Chroma's own query (k=10) into the lists; the vector."""
+    t = time.perf_counter()
+    vector = lt.embedder.embed([query])[0]
+    embed.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    lt.store.chroma.query(ws, vector, 10)  # no filter: recall's own query has none either
+    chroma_only.append(time.perf_counter() - t)
+    return vector
+
+
 def measure(
     lt: LongTermMemory, ws: str, vecs: np.ndarray, queries: list[str], rounds: int = ROUNDS
 ) -> dict[str, float]:
     """Recall's latency, and its peers' on the same index: the query's embedding alone, Chroma's
     own query (k=10) alone and the two together (the issue's yardstick), numpy's exact search.
-    Each query runs recall and then its peers, so a load that comes and goes on the machine
-    weighs on both; each figure is the median of ``rounds`` rounds over all queries."""
+    Each query runs recall and its peers one after the other, so a load that comes and goes on
+    the machine weighs on both; which goes first alternates from query to query, as the second
+    finds the CPU caches warm from the first (the same model weights, the same index pages).
+    numpy's exact search gets its own pass after each round: it streams every vector through
+    the caches (150 MB at 100k), which left the next query's recall cold (until 2026-12-04 it
+    ran in the same loop). Each figure is the median of ``rounds`` rounds over all queries."""
     flt = MemoryFilter()
     per_round: list[dict[str, float]] = []
     for _ in range(rounds):
-        full, embed, chroma_only, raw, exact = [], [], [], [], []
-        for q in queries:
+        full, embed, chroma_only, exact = [], [], [], []
+        vectors = []
+        for i, q in enumerate(queries):
+            if i % 2:
+                vectors.append(peers(lt, ws, q, embed, chroma_only))
             t = time.perf_counter()
             lt.recall(ws, q, 10, flt)
             full.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            qv = lt.embedder.embed([q])[0]
-            embed.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            lt.store.chroma.query(ws, qv, 10)  # no filter: recall's own query has none either
-            chroma_only.append(time.perf_counter() - t)
-            raw.append(embed[-1] + chroma_only[-1])
+            if not i % 2:
+                vectors.append(peers(lt, ws, q, embed, chroma_only))
+        raw = [e + c for e, c in zip(embed, chroma_only, strict=True)]
+        for qv in vectors:
             t = time.perf_counter()
             np.argpartition(-(vecs @ qv), 10)[:10]
             exact.append(time.perf_counter() - t)
