@@ -13,7 +13,7 @@ import sqlite3
 from typing import Any
 
 from .relevance import idf
-from .text import MAX_MATCHED_STEMS, query_terms, stem
+from .text import query_terms, rarest, stem
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
@@ -142,11 +142,12 @@ class FtsIndex:
 def _weights_by_stem(terms: list[str], frequencies: list[int], rows: int) -> dict[str, float]:
     """One MATCH expression per stem (``text.stem``, as ``QueryTerms`` groups terms) with its
     heaviest term's weight (IDF), so a row holding "deploys" counts that word once, not again
-    for "deploy"; of the stems some row holds, the ``MAX_MATCHED_STEMS`` rarest."""
-    groups: dict[str, tuple[list[str], float]] = {}
+    for "deploy"; of the stems some row holds, the rarest (``text.rarest``)."""
+    words: dict[str, list[str]] = {}
+    weights: dict[str, float] = {}
     for term, df in zip(terms, frequencies, strict=True):
         if df > 0:
-            words, heaviest = groups.get(stem(term), ([], 0.0))
-            groups[stem(term)] = ([*words, f'"{term}"'], max(heaviest, idf(rows, df)))
-    rarest = sorted(groups.values(), key=lambda group: -group[1])[:MAX_MATCHED_STEMS]
-    return {" OR ".join(words): weight for words, weight in rarest}
+            key = stem(term)
+            words.setdefault(key, []).append(f'"{term}"')
+            weights[key] = max(weights.get(key, 0.0), idf(rows, df))
+    return {" OR ".join(words[key]): weight for key, weight in rarest(weights).items()}

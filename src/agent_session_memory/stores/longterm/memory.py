@@ -23,7 +23,7 @@ from ...models import Memory, to_timestamp
 from .base import LongTermStore, Neighbours, RankFields, Scored, Vector, check_workspace
 from .filters import MemoryFilter
 from .relevance import idf
-from .text import MAX_MATCHED_STEMS, query_terms, stem, words
+from .text import query_terms, rarest, stem, words
 
 
 @dataclass(slots=True)
@@ -41,6 +41,11 @@ class _Workspace:
     aliases: dict[str, str] = field(default_factory=dict)
     vectors: dict[str, tuple[Vector, Memory]] = field(default_factory=dict)
     embedder: str | None = None
+
+
+def _frequency(rows: Sequence[_Row], term: str) -> int:
+    """How many of ``rows`` hold the stem ``term`` (its document frequency)."""
+    return sum(1 for r in rows if r.terms[term])
 
 
 def _terms(text: str) -> Counter[str]:
@@ -276,19 +281,18 @@ class InMemoryLongTermStore:
 
     # -- lexical index --------------------------------------------------------------------------
     def search_text(self, workspace_id: str, query: str, n: int, flt: MemoryFilter) -> list[Scored]:
-        """Rows by the summed IDF of the query's (rarest ``MAX_MATCHED_STEMS``) stems they hold,
+        """Rows by the summed IDF of the query's (rarest, ``text.rarest``) stems they hold,
         newest first among equals (as ``fts.FtsIndex.search``)."""
         terms = list(dict.fromkeys(stem(t) for t in query_terms(query)))
         with self._lock:
             rows = list(self._space(workspace_id).rows.values())
         if not terms or not rows:
             return []
-        found = [(t, df) for t in terms if (df := sum(1 for r in rows if r.terms[t]))]
-        weights = sorted(((t, idf(len(rows), df)) for t, df in found), key=lambda tw: -tw[1])
-        rarest = dict(weights[:MAX_MATCHED_STEMS])
+        found = {t: df for t in terms if (df := _frequency(rows, t))}
+        matched = rarest({t: idf(len(rows), df) for t, df in found.items()})
         scored = []
         for row in rows:
-            coverage = sum(w for t, w in rarest.items() if row.terms[t])
+            coverage = sum(w for t, w in matched.items() if row.terms[t])
             if coverage > 0 and flt.matches(row.memory):
                 scored.append((-coverage, -row.seq, row.memory.id))
         scored.sort()
@@ -297,7 +301,7 @@ class InMemoryLongTermStore:
     def term_counts(self, workspace_id: str, query: str) -> tuple[int, list[int]]:
         with self._lock:
             rows = list(self._space(workspace_id).rows.values())
-        counts = [sum(1 for r in rows if r.terms[stem(t)]) for t in query_terms(query)]
+        counts = [_frequency(rows, stem(t)) for t in query_terms(query)]
         return len(rows), counts
 
     def lexical_language(self, workspace_id: str) -> str:

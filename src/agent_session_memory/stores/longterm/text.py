@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ...errors import MissingExtra
 from ...languages import DEFAULT_LANGUAGE
@@ -63,6 +63,12 @@ def stemmer(language: str) -> Callable[[str], str]:
 #: query has hundreds, the rare ones carry what it is about, and SQLite allows 500 parts in a
 #: compound SELECT (``fts.FtsIndex.search``). Recall's score still weighs every term.
 MAX_MATCHED_STEMS = 64
+
+
+def rarest(weights: Mapping[str, float]) -> dict[str, float]:
+    """The ``MAX_MATCHED_STEMS`` heaviest (rarest) of ``stem -> IDF``, heaviest first, query
+    order among equals: what lexical search matches a query on."""
+    return dict(sorted(weights.items(), key=lambda item: -item[1])[:MAX_MATCHED_STEMS])
 
 
 def query_terms(query: str) -> list[str]:
