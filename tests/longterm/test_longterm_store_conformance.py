@@ -170,6 +170,26 @@ def test_term_counts_are_document_frequencies_in_the_workspace(
     assert store.term_counts(ws, "which database uses redis") == (3, [2, 1, 1])
     assert store.term_counts(ws, "zebracorn") == (3, [0])
     assert store.term_counts(f"{ws}-empty", "database") == (0, [0])
+    store.put_rows(ws, [mem(ws, "d", "a redis database")])  # counted again after a write
+    assert store.term_counts(ws, "which database uses redis") == (4, [3, 1, 2])
+    assert ids(store.search_text(ws, "redis database", 10, LIVE))[0] == "d"
+
+
+def test_count_hidden_bounds_the_rows_a_plain_filter_hides(
+    store: LongTermStore, ws: str, other: str
+) -> None:
+    """Superseded rows and rows with an expiry, each kind counted up to ``at_most``: recall
+    asks the dense index for that many more hits than it keeps."""
+    assert store.count_hidden(ws, 20) == 0
+    store.put_rows(ws, [mem(ws, f"live{n}", f"note {n}") for n in range(5)])
+    assert store.count_hidden(ws, 20) == 0
+    old = [mem(ws, f"old{n}", f"old note {n}", superseded_by="live0") for n in range(3)]
+    store.put_rows(ws, [*old, mem(ws, "temp", "for today", expires_at=T0 + timedelta(days=1))])
+    assert store.count_hidden(ws, 20) == 4
+    assert 2 <= store.count_hidden(ws, 2) <= 4  # at least min(at_most, 4)
+    assert store.count_hidden(other, 20) == 0
+    store.delete_rows(ws, ["old0", "temp"])
+    assert store.count_hidden(ws, 20) == 2
 
 
 def test_a_workspace_is_stemmed_in_a_known_language_english_by_default(

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+import pytest
 
 from agent_session_memory.clock import ManualClock
 from agent_session_memory.engine.longterm import LongTermMemory
+from agent_session_memory.engine.longterm.recall import recall
+from agent_session_memory.models import Memory
+from agent_session_memory.stores.longterm.base import LongTermStore
 from agent_session_memory.stores.longterm.filters import MemoryFilter
+from agent_session_memory.stores.longterm.memory import InMemoryLongTermStore
+from agent_session_memory.stores.longterm.records import content_hash
+from agent_session_memory.stores.longterm.relevance import RelevanceConfig
+from agent_session_memory.stores.longterm.sqlite_chroma import ChromaSqliteStore
 
 WS = "recall"
 
@@ -117,3 +128,56 @@ def test_fusion_ties_break_on_importance_then_recency(
     clock.advance(10)
     high = any_lt.remember(WS, "the office wifi password is rotated monthly", importance=0.9)
     assert ids(any_lt.recall(WS, "wifi password rotation", 2, MemoryFilter())) == [high.id, low.id]
+
+
+class AxisEmbedder:
+    """Every text on the first axis: the query's vector, fixed, for rows placed around it."""
+
+    dimension = 8
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        out[:, 0] = 1.0
+        return out
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite+chroma"])
+def test_superseded_and_expired_rows_nearest_the_query_cost_no_live_candidate(
+    kind: str, tmp_path: Path
+) -> None:
+    """The dense index is asked for as many more hits as rows the filter may hide, so the
+    hidden rows at the top of its list leave recall ``depth`` live ones."""
+    store: LongTermStore = (
+        InMemoryLongTermStore()
+        if kind == "memory"
+        else ChromaSqliteStore(tmp_path / "memories.db", tmp_path / "chroma")
+    )
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def row(memory_id: str, **fields: object) -> Memory:
+        text = f"note {memory_id}"  # no word of the query: the dense index alone finds them
+        return Memory(
+            id=memory_id, workspace_id=WS, content=text, content_hash=content_hash(text),
+            created_at=at, updated_at=at, **fields,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    rows = [
+        row("replaced", superseded_by="live0"),
+        row("expired", expires_at=at + timedelta(hours=1)),
+        *(row(f"live{n}") for n in range(4)),
+        *(row(f"far{n}") for n in range(4)),
+    ]
+    cosines = [1.0, 0.99, 0.9, 0.8, 0.7, 0.6, 0.1, 0.1, 0.1, 0.1]
+    vectors = {
+        m.id: np.array([c, np.sqrt(1 - c * c), 0, 0, 0, 0, 0, 0], dtype=np.float32)
+        for m, c in zip(rows, cosines, strict=True)
+    }
+    store.put_rows(WS, rows, vectors=vectors)
+    store.put_vectors(WS, rows, vectors)
+    later = (at + timedelta(days=1)).timestamp()
+    hits = recall(
+        store, AxisEmbedder(), RelevanceConfig(depth=4), WS, "which one", 4,  # type: ignore[arg-type]
+        MemoryFilter(live_at=later), now=later,
+    )  # fmt: skip
+    store.close()
+    assert ids(hits) == ["live0", "live1", "live2", "live3"]

@@ -79,12 +79,16 @@ def recall(
     """The best ``k`` hits for ``query`` among memories matching ``flt`` scoring at least
     ``min_score``, best first."""
     depth = max(config.depth, k)
-    lexical_half = _LEXICAL.submit(_lexical_half, store, workspace_id, query, depth, flt)
-    vector = embedder.embed([query])
     # Chroma 1.5.9 pre-filters with ``where`` by scanning metadata (40 ms at 20k vectors,
     # 280 ms at 100k; 1.5 ms without), so only selective filters go to the dense index; the
-    # superseded flag alone is checked here on the canonical rows after an over-fetch.
-    wanted = depth if flt.selective else depth + depth // 2
+    # superseded flag and expiry alone are checked here on the canonical rows, after asking the
+    # index for as many more hits as rows they may hide (up to half as many again).
+    hidden = (
+        None if flt.selective else _LEXICAL.submit(store.count_hidden, workspace_id, depth // 2)
+    )
+    lexical_half = _LEXICAL.submit(_lexical_half, store, workspace_id, query, depth, flt)
+    vector = embedder.embed([query])
+    wanted = depth if hidden is None else depth + min(hidden.result(), depth // 2)
     [dense] = store.search_vectors(workspace_id, vector, wanted, flt if flt.selective else None)
     lexical = lexical_half.result()
     others = [i for i in dict.fromkeys(i for i, _ in dense) if i not in lexical.fields]

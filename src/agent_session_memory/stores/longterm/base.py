@@ -154,6 +154,13 @@ class LongTermStore(Protocol):
         """All rows of the workspace, superseded and pending ones included."""
         ...
 
+    def count_hidden(self, workspace_id: str, at_most: int) -> int:
+        """At least ``min(at_most, n)`` where ``n`` is how many of the workspace's rows are
+        superseded or carry an expiry: the most of the dense index's hits that a filter other
+        than a selective one (``MemoryFilter.selective``) can drop, so recall asks the index
+        for that many more. An upper bound; it reads at most about ``2 * at_most`` entries."""
+        ...
+
     def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
         """The memory id an alias was merged into, or None."""
         ...

@@ -76,9 +76,11 @@ class FtsIndex:
         n: int,
         where: tuple[str, list[Any]],
         rows: int,
+        frequencies: list[int],
     ) -> list[tuple[str, float]]:
         """``(id, coverage)`` best first, at most ``n``, among rows of ``memories m`` matching
-        ``where`` (``MemoryFilter.sql()``); ``rows`` is the workspace's row count (for IDF).
+        ``where`` (``MemoryFilter.sql()``); ``rows`` is the workspace's row count and
+        ``frequencies`` the query terms' (``term_frequencies``): the terms' IDF.
 
         A row's coverage is the summed IDF of the query terms it holds: the lexical part recall
         scores it by (``relevance.QueryTerms``), so candidates are chosen by what they will
@@ -90,7 +92,7 @@ class FtsIndex:
             return []  # no words, or nothing remembered in this workspace yet
         cond, params = where
         table = fts_table(workspace_id)
-        weights = _weights_by_stem(terms, self.term_frequencies(db, workspace_id, query), rows)
+        weights = _weights_by_stem(terms, frequencies, rows)
         if not weights:
             return []  # no row holds any of the words
         hits = " UNION ALL ".join(

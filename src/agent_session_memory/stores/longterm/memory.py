@@ -208,6 +208,13 @@ class InMemoryLongTermStore:
         with self._lock:
             return len(self._space(workspace_id).rows)
 
+    def count_hidden(self, workspace_id: str, at_most: int) -> int:
+        with self._lock:
+            rows = [r.memory for r in self._space(workspace_id).rows.values()]
+        superseded = sum(m.superseded_by is not None for m in rows)
+        expiring = sum(m.expires_at is not None for m in rows)
+        return min(superseded, at_most) + min(expiring, at_most)
+
     def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
         with self._lock:
             return self._space(workspace_id).aliases.get(alias)

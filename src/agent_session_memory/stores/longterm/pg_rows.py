@@ -26,7 +26,13 @@ from .pg_lock import AdvisoryLock
 from .pg_pool import open_pool
 from .pg_schema import ts_config
 from .records import from_json, to_json, vector_bytes, vector_from_bytes
-from .row_reads import NEIGHBOUR_FIELDS, neighbours_from, rank_fields_from, record_embedder_sql
+from .row_reads import (
+    NEIGHBOUR_FIELDS,
+    hidden_count_sql,
+    neighbours_from,
+    rank_fields_from,
+    record_embedder_sql,
+)
 from .staged import Staged
 
 log = logging.getLogger(__name__)
@@ -383,6 +389,15 @@ class PostgresRows:
                 "SELECT rows FROM lexical_totals WHERE workspace_id = %s", (workspace_id,)
             ).fetchone()
         return 0 if row is None else int(row[0])
+
+    @guard
+    def count_hidden(self, workspace_id: str, at_most: int) -> int:
+        with self._conn() as conn:
+            [found] = conn.execute(
+                hidden_count_sql("%s", indexed_by=False),
+                (workspace_id, at_most, workspace_id, at_most),
+            ).fetchone()
+        return int(found)
 
     def close(self) -> None:
         self._pool.close()

@@ -236,7 +236,12 @@ _V7 = """CREATE TABLE IF NOT EXISTS workspace_embedders (
     embedder TEXT NOT NULL
 )"""
 
-MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+#: Recall counts the superseded rows it may have to skip (``row_reads.hidden_count_sql``).
+_V8 = (
+    "CREATE INDEX IF NOT EXISTS memories_superseded ON memories (workspace_id) WHERE superseded = 1"
+)
+
+MIGRATIONS: list[str | list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
