@@ -155,10 +155,10 @@ class LongTermStore(Protocol):
         ...
 
     def count_hidden(self, workspace_id: str, at_most: int) -> int:
-        """At least ``min(at_most, n)`` where ``n`` is how many of the workspace's rows are
-        superseded or carry an expiry: the most of the dense index's hits that a filter other
-        than a selective one (``MemoryFilter.selective``) can drop, so recall asks the index
-        for that many more. An upper bound; it reads at most about ``2 * at_most`` entries."""
+        """How many more hits recall asks the dense index for: not less than ``min(at_most,
+        n)``, ``n`` being the workspace's superseded rows and rows with an expiry, the only
+        ones a filter that is not selective (``MemoryFilter.selective``) drops from the dense
+        hits (a row of both kinds may count twice). Reads about ``2 * at_most`` entries."""
         ...
 
     def resolve_alias(self, workspace_id: str, alias: str) -> str | None:
