@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from typing import Any
 
-from .relevance import idf
+from .relevance import stem_weights
 from .text import query_terms, rarest, stem
 
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -142,14 +142,12 @@ class FtsIndex:
 
 
 def _weights_by_stem(terms: list[str], frequencies: list[int], rows: int) -> dict[str, float]:
-    """One MATCH expression per stem (``text.stem``, as ``QueryTerms`` groups terms) with its
-    heaviest term's weight (IDF), so a row holding "deploys" counts that word once, not again
-    for "deploy"; of the stems some row holds, the rarest (``text.rarest``)."""
+    """One MATCH expression per stem (``text.stem``) with its weight (``stem_weights``, as
+    recall scores), so a row holding "deploys" counts that word once, not again for "deploy";
+    of the stems some row holds, the rarest (``text.rarest``)."""
+    held = [(term, df) for term, df in zip(terms, frequencies, strict=True) if df > 0]
+    weights = stem_weights([t for t, _ in held], [df for _, df in held], rows, stem)
     words: dict[str, list[str]] = {}
-    weights: dict[str, float] = {}
-    for term, df in zip(terms, frequencies, strict=True):
-        if df > 0:
-            key = stem(term)
-            words.setdefault(key, []).append(f'"{term}"')
-            weights[key] = max(weights.get(key, 0.0), idf(rows, df))
+    for term, _ in held:
+        words.setdefault(stem(term), []).append(f'"{term}"')
     return {" OR ".join(words[key]): weight for key, weight in rarest(weights).items()}

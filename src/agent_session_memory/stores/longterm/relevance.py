@@ -49,6 +49,18 @@ def idf(rows: int, df: int) -> float:
     return math.log(1 + (rows - df + 0.5) / (df + 0.5))
 
 
+def stem_weights(
+    terms: Sequence[str], counts: Sequence[int], rows: int, stem: Callable[[str], str]
+) -> dict[str, float]:
+    """``stem -> weight``: the IDF of the stem's rarest term, so "deploy" and "deploys" weigh
+    once. What recall scores by (``QueryTerms``) and the FTS5 index ranks its candidates by."""
+    weights: dict[str, float] = {}
+    for term, df in zip(terms, counts, strict=True):
+        key = stem(term)
+        weights[key] = max(weights.get(key, 0.0), idf(rows, df))
+    return weights
+
+
 @dataclass(frozen=True, slots=True)
 class QueryTerms:
     """A query's stemmed terms and each one's weight (its IDF in the workspace); words are
@@ -66,11 +78,7 @@ class QueryTerms:
         cls, query: str, rows: int, counts: Sequence[int], language: str = DEFAULT_LANGUAGE
     ) -> QueryTerms:
         stem = stemmer(language)
-        terms = query_terms(query)
-        weights: dict[str, float] = {}
-        for term, df in zip(terms, counts, strict=True):
-            key = stem(term)
-            weights[key] = max(weights.get(key, 0.0), idf(rows, df))
+        weights = stem_weights(query_terms(query), counts, rows, stem)
         prefixed = None
         if language in (DEFAULT_LANGUAGE, "simple") and weights:
             alternatives = "|".join(map(re.escape, weights))
@@ -110,4 +118,12 @@ def recency(updated_at: float | None, now: float, config: RelevanceConfig) -> fl
     return float(0.5 ** (age_days / config.recency_half_life_days))
 
 
-__all__ = ["QueryTerms", "RelevanceConfig", "idf", "recency", "score", "semantic_part"]
+__all__ = [
+    "QueryTerms",
+    "RelevanceConfig",
+    "idf",
+    "recency",
+    "score",
+    "semantic_part",
+    "stem_weights",
+]
